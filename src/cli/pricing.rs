@@ -1,0 +1,199 @@
+//! `costsim pricing list` and `costsim pricing show ID`: the price books, their
+//! rates, limits, behaviour defaults, settable keys and sources.
+
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::error::{Error, Result};
+use crate::output;
+use crate::platform::FUNCTION_SETTING_KEYS;
+use crate::pricing::{self, Offering, PriceBook};
+use crate::report::{Align, Dialect, TextTable, unit_price};
+
+#[derive(Debug, Subcommand)]
+pub enum PricingCommand {
+    /// List the shipped price books.
+    List(ListArgs),
+    /// Show one price book: rates, limits, defaults, settable keys and sources.
+    Show(ShowArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PricingFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long, value_enum, default_value = "table")]
+    format: PricingFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Price book id (see `costsim pricing list`) or path to a .toml file
+    #[arg(value_name = "ID|FILE")]
+    platform: String,
+    #[arg(long, value_enum, default_value = "table")]
+    format: PricingFormat,
+}
+
+pub fn run(command: PricingCommand) -> Result<()> {
+    let bytes = match command {
+        PricingCommand::List(args) => {
+            let books = pricing::built_in()?;
+            match args.format {
+                PricingFormat::Json => json(&books)?,
+                PricingFormat::Table => list_table(&books).into_bytes(),
+            }
+        }
+        PricingCommand::Show(args) => {
+            let book = pricing::resolve(&args.platform)?;
+            match args.format {
+                PricingFormat::Json => json(&book)?,
+                PricingFormat::Table => show_text(&book).into_bytes(),
+            }
+        }
+    };
+    output::to_stdout(&bytes)
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(value)
+        .map_err(|error| Error::usage(format!("cannot encode as JSON: {error}")))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+fn list_table(books: &[PriceBook]) -> String {
+    let mut table = TextTable::new(&[
+        ("Id", Align::Left),
+        ("Family", Align::Left),
+        ("Vendor", Align::Left),
+        ("Effective", Align::Left),
+        ("Title", Align::Left),
+    ]);
+    for book in books {
+        table.row(vec![
+            book.id.clone(),
+            book.offering.family().into(),
+            book.vendor.clone(),
+            book.effective_date.to_string(),
+            book.title.clone(),
+        ]);
+    }
+    table.render(Dialect::Terminal)
+}
+
+fn show_text(book: &PriceBook) -> String {
+    let mut out = format!(
+        "{} — {}\nVendor {}, region {}, era {}, effective {}, prices in {}.\n\n",
+        book.id, book.title, book.vendor, book.region, book.era, book.effective_date, book.currency
+    );
+    match &book.offering {
+        Offering::Function(offering) => {
+            let billing = &offering.billing;
+            let limits = &offering.limits;
+            let defaults = &offering.defaults;
+            let mut rates = TextTable::new(&[
+                ("Rate", Align::Left),
+                ("Price", Align::Right),
+                ("Per", Align::Left),
+            ]);
+            rates.row(vec![
+                "Requests".into(),
+                unit_price(billing.request_price_per_million),
+                "million requests".into(),
+            ]);
+            for (architecture, architecture_rates) in &offering.architectures {
+                for tier in &architecture_rates.duration_tiers {
+                    let scope = match tier.up_to_gb_s {
+                        Some(bound) => format!("GB-s, monthly usage up to {bound} GB-s"),
+                        None => "GB-s".into(),
+                    };
+                    rates.row(vec![
+                        format!("Duration ({architecture})"),
+                        unit_price(tier.price_per_gb_s),
+                        scope,
+                    ]);
+                }
+                if let Some(provisioned) = &architecture_rates.provisioned {
+                    rates.row(vec![
+                        format!("Provisioned concurrency ({architecture})"),
+                        unit_price(provisioned.price_per_gb_s),
+                        "GB-s configured".into(),
+                    ]);
+                    rates.row(vec![
+                        format!("Provisioned duration ({architecture})"),
+                        unit_price(provisioned.duration_price_per_gb_s),
+                        "GB-s".into(),
+                    ]);
+                }
+            }
+            if let Some(storage) = &billing.ephemeral_storage {
+                rates.row(vec![
+                    format!("Ephemeral storage above {} MB", storage.included_mb),
+                    unit_price(storage.price_per_gb_s),
+                    "GB-s".into(),
+                ]);
+            }
+            if let Some(price) = billing.data_out_price_per_gb {
+                rates.row(vec!["Data transfer out".into(), unit_price(price), "GB".into()]);
+            }
+            out.push_str(&rates.render(Dialect::Terminal));
+            out.push_str(&format!(
+                "\nBilling: duration rounded up to {} ms (minimum {} ms); GB = {} MB; cold-start time {}.\n",
+                billing.granularity_us as f64 / 1_000.0,
+                billing.minimum_billed_us as f64 / 1_000.0,
+                billing.mb_per_gb,
+                if billing.init_billed {
+                    "billed"
+                } else {
+                    "not billed"
+                }
+            ));
+            if billing.memory_rounding_mb > 1 {
+                out.push_str(&format!(
+                    "Memory billed in steps of {} MB, at least {} MB.\n",
+                    billing.memory_rounding_mb, billing.minimum_billed_memory_mb
+                ));
+            }
+            if let Some(free) = &billing.free_tier {
+                out.push_str(&format!(
+                    "Free each month: {} requests and {} GB-s.\n",
+                    free.requests, free.gb_seconds
+                ));
+            }
+            out.push_str(&format!(
+                "Limits: memory {}-{} MB in steps of {} MB; at most {} s per request.\n",
+                limits.min_memory_mb, limits.max_memory_mb, limits.memory_step_mb, limits.max_duration_s
+            ));
+            out.push_str(&format!(
+                "Defaults: architecture {}, memory {} MB, keep-alive {} s, cold start {}, concurrency limit {}, \
+                 {} request(s) per instance, time limit {} s.\n",
+                defaults.architecture,
+                defaults.memory_mb,
+                defaults.keep_alive_s,
+                defaults.cold_start,
+                defaults.concurrency_limit,
+                defaults.instance_concurrency,
+                defaults.max_duration_s
+            ));
+            out.push_str("\nSettings (--set KEY=VALUE):\n");
+            for key in FUNCTION_SETTING_KEYS {
+                out.push_str(&format!("  {:<22} {}\n", key.key, key.help));
+            }
+        }
+    }
+    out.push_str("\nSources:\n");
+    for source in &book.sources {
+        out.push_str(&format!("  - {source}\n"));
+    }
+    if !book.notes.is_empty() {
+        out.push_str("\nNotes:\n");
+        for note in &book.notes {
+            out.push_str(&format!("  - {note}\n"));
+        }
+    }
+    out
+}

@@ -1,0 +1,145 @@
+//! `costsim simulate`: replay one trace on one platform.
+//!
+//! Everything the user typed is checked before the trace is read (platform,
+//! settings, horizon, start); the trace is then streamed, so its length does
+//! not matter to memory, and the report is written only once complete.
+
+use std::io::Cursor;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use clap::Args;
+
+use super::FormatArg;
+use crate::error::{Error, Result};
+use crate::output;
+use crate::platform::Setting;
+use crate::pricing;
+use crate::report;
+use crate::simulation::{Deployment, RunOptions, simulate};
+use crate::units::{Micros, parse_span};
+use crate::workload::TraceReader;
+
+/// The sample trace used when `--trace` is not given, built into the binary.
+const BUNDLED_TRACE: &[u8] = include_bytes!("../../traces/api-sample.csv");
+const BUNDLED_TRACE_NAME: &str = "traces/api-sample.csv (bundled)";
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    costsim simulate\n  \
+    costsim simulate --trace traces/api-sample.csv --platform aws-lambda-2016 --memory-mb 512\n  \
+    costsim simulate --trace my.csv.gz --platform aws-lambda-2025 --set keep_alive_s=600 --format json")]
+pub struct SimulateArgs {
+    /// Trace CSV (or .csv.gz) with columns time, duration_ms and optionally
+    /// function, memory_mb, bytes_out [default: the bundled traces/api-sample.csv]
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
+
+    /// Price book id (see `costsim pricing list`) or path to a price-book .toml
+    #[arg(long, default_value = "aws-lambda-2016", value_name = "ID|FILE")]
+    platform: String,
+
+    /// Memory per instance in MB (the same as --set memory_mb=N)
+    #[arg(long, value_name = "MB")]
+    memory_mb: Option<u32>,
+
+    /// A deployment setting, e.g. --set keep_alive_s=600 (repeatable; `costsim
+    /// pricing show ID` lists the keys)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    settings: Vec<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    format: FormatArg,
+
+    /// Simulated span from the trace start, e.g. 30d, 12h, 90m [default: until the last request ends]
+    #[arg(long, value_name = "SPAN")]
+    horizon: Option<String>,
+
+    /// When a relative-time trace starts (RFC 3339) [default: 2016-01-01T00:00:00Z];
+    /// for an absolute-time trace, an instant at or before its first row to measure
+    /// from [default: its first row]
+    #[arg(long, value_name = "TIME")]
+    start: Option<String>,
+
+    /// Seed for random draws (cold-start delays); the same seed gives the same output
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+
+    /// Load the whole trace and sort it by arrival instead of requiring arrival order
+    #[arg(long)]
+    sort: bool,
+
+    /// Write the report to FILE (atomically) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+pub fn run(args: SimulateArgs) -> Result<()> {
+    let book = pricing::resolve(&args.platform)?;
+    let mut settings = Vec::new();
+    if let Some(memory_mb) = args.memory_mb {
+        settings.push(Setting {
+            key: "memory_mb".into(),
+            value: memory_mb.to_string(),
+        });
+    }
+    let mut problems = Vec::new();
+    for text in &args.settings {
+        match Setting::parse(text) {
+            Ok(setting) => settings.push(setting),
+            Err(problem) => problems.push(format!("--set: {problem}")),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::usage(problems.join("\n")));
+    }
+    let deployment = Arc::new(Deployment::resolve(book, &settings)?);
+    let horizon: Option<Micros> = args
+        .horizon
+        .as_deref()
+        .map(|text| parse_span(text, "s").map_err(|problem| Error::usage(format!("--horizon: {problem}"))))
+        .transpose()?;
+    if horizon == Some(0) {
+        return Err(Error::usage("--horizon: expected a span above zero"));
+    }
+    let start: Option<DateTime<Utc>> = args.start.as_deref().map(parse_start).transpose()?;
+    let reader = match &args.trace {
+        Some(path) => TraceReader::open(path, start)?,
+        None => TraceReader::from_reader(
+            BUNDLED_TRACE_NAME.into(),
+            Box::new(Cursor::new(BUNDLED_TRACE)),
+            start,
+        )?,
+    };
+    let checker = Arc::clone(&deployment);
+    let reader = reader.with_row_check(Box::new(move |request| checker.check_request(request)));
+    let options = |origin| RunOptions {
+        origin,
+        horizon,
+        seed: args.seed,
+    };
+    let result = if args.sort {
+        let (requests, _, origin) = reader.into_sorted()?;
+        simulate(&deployment, requests.into_iter().map(Ok), options(origin))?
+    } else {
+        let origin = reader.origin();
+        simulate(&deployment, reader, options(origin))?
+    };
+    let bytes = report::render(&result, args.format.into())?;
+    match &args.output {
+        Some(path) => output::to_file(path, &bytes),
+        None => output::to_stdout(&bytes),
+    }
+}
+
+fn parse_start(text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|moment| moment.with_timezone(&Utc))
+        .map_err(|_| {
+            Error::usage(format!(
+                "--start: expected an RFC 3339 timestamp such as 2016-01-01T00:00:00Z, found `{text}`"
+            ))
+        })
+}

@@ -1,0 +1,24 @@
+//! costsim replays request traces through a discrete-event engine against
+//! models of platform families (serverless functions first) and prices what
+//! each would bill, line item by line item, with the latency, scaling and idle
+//! capacity behind the numbers.
+//!
+//! The flow runs left to right: a workload ([`workload`]) yields requests in
+//! arrival order; the engine ([`engine`]) drives a platform model
+//! ([`platform`]) that records billable [`usage`] and [`metrics`]; a price book
+//! ([`pricing`]) turns usage into a bill; exporters ([`report`]) turn results
+//! into bytes. [`simulation`] ties one deployment's run together.
+
+pub mod calendar;
+pub mod cli;
+pub mod engine;
+pub mod error;
+pub mod metrics;
+pub mod output;
+pub mod platform;
+pub mod pricing;
+pub mod report;
+pub mod simulation;
+pub mod units;
+pub mod usage;
+pub mod workload;

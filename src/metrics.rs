@@ -1,0 +1,139 @@
+//! What a run observed, next to what it costs: request outcomes, latency
+//! percentiles from a fixed-memory histogram, and instance counts and time.
+
+use hdrhistogram::Histogram;
+use serde::Serialize;
+
+use crate::units::{Micros, to_millis, to_seconds};
+
+/// Outcomes of the requests of a run. `total = served + throttled + timed_out`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RequestCounts {
+    pub total: u64,
+    /// Completed within the time limit.
+    pub served: u64,
+    /// Served by an instance that had to start first.
+    pub cold_starts: u64,
+    /// Refused because the concurrency limit was reached; not billed.
+    pub throttled: u64,
+    /// Cut off at the time limit; billed up to it.
+    pub timed_out: u64,
+}
+
+/// Response time from arrival to completion (queueing, cold start and
+/// execution), in a histogram whose memory does not grow with the count.
+#[derive(Debug, Clone)]
+pub struct LatencyRecorder {
+    histogram: Histogram<u64>,
+    sum: u128,
+    max: Micros,
+}
+
+/// Latency summary in milliseconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct LatencySummary {
+    pub mean: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+/// Longest latency the histogram resolves (a week); longer ones are recorded
+/// at this value in percentiles, though `max` and `mean` stay exact.
+const HISTOGRAM_CEILING: Micros = 7 * 86_400 * 1_000_000;
+
+impl Default for LatencyRecorder {
+    fn default() -> Self {
+        LatencyRecorder {
+            // Three significant digits: percentiles within 0.1%.
+            histogram: Histogram::new_with_bounds(1, HISTOGRAM_CEILING, 3)
+                .unwrap_or_else(|_| Histogram::new(3).unwrap_or_else(|_| unreachable!("3 digits is valid"))),
+            sum: 0,
+            max: 0,
+        }
+    }
+}
+
+impl LatencyRecorder {
+    pub fn record(&mut self, latency: Micros) {
+        self.histogram.saturating_record(latency);
+        self.sum += u128::from(latency);
+        self.max = self.max.max(latency);
+    }
+
+    pub fn summary(&self) -> LatencySummary {
+        let count = self.histogram.len();
+        if count == 0 {
+            return LatencySummary::default();
+        }
+        let quantile = |q: f64| to_millis(self.histogram.value_at_quantile(q).min(self.max));
+        LatencySummary {
+            mean: self.sum as f64 / count as f64 / 1_000.0,
+            p50: quantile(0.50),
+            p95: quantile(0.95),
+            p99: quantile(0.99),
+            max: to_millis(self.max),
+        }
+    }
+}
+
+/// Instance counts and time over a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InstanceTally {
+    /// Most instances alive at once.
+    pub peak: u64,
+    /// Sum over instances of their lifetime within the horizon, µs.
+    pub instance_us: u128,
+    /// Sum over instances of time spent starting or serving, µs.
+    pub busy_us: u128,
+}
+
+/// Instance summary in seconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct InstanceSummary {
+    pub peak: u64,
+    /// Time-averaged number of live instances over the horizon.
+    pub mean: f64,
+    pub instance_seconds: f64,
+    pub busy_seconds: f64,
+    pub idle_seconds: f64,
+}
+
+impl InstanceTally {
+    pub fn summary(&self, horizon: Micros) -> InstanceSummary {
+        let idle = self.instance_us.saturating_sub(self.busy_us);
+        InstanceSummary {
+            peak: self.peak,
+            mean: if horizon == 0 {
+                0.0
+            } else {
+                self.instance_us as f64 / horizon as f64
+            },
+            instance_seconds: to_seconds(self.instance_us),
+            busy_seconds: to_seconds(self.busy_us),
+            idle_seconds: to_seconds(idle),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latency_summary_of_known_values() {
+        let mut recorder = LatencyRecorder::default();
+        for millis in 1..=100 {
+            recorder.record(millis * 1_000);
+        }
+        let summary = recorder.summary();
+        // Mean of 1..=100 ms is 50.5 ms; the 50th value is 50 ms, the 95th
+        // 95 ms, the 99th 99 ms (histogram buckets are exact at 3 digits here).
+        assert_eq!(summary.mean, 50.5);
+        assert!((summary.p50 - 50.0).abs() < 0.05, "{summary:?}");
+        assert!((summary.p95 - 95.0).abs() < 0.1, "{summary:?}");
+        assert!((summary.p99 - 99.0).abs() < 0.1, "{summary:?}");
+        assert_eq!(summary.max, 100.0);
+    }
+}

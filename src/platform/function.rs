@@ -1,0 +1,504 @@
+//! The function platform model (AWS Lambda and its peers): per function, a
+//! pool of instances that start cold, serve `instance_concurrency` requests at
+//! a time, stay warm for a keep-alive period, and are capped by a concurrency
+//! limit; optionally with always-warm provisioned instances.
+//!
+//! Semantics, as measured on AWS Lambda and used by SimFaaS:
+//! - a request goes to a provisioned instance with a free slot, else to an
+//!   on-demand instance that is busy but has a free slot, else to the most
+//!   recently used idle instance (warm start), else starts a new instance
+//!   (cold start: the request waits for the start-up delay);
+//! - starting to use an idle instance, or starting a new one, needs a busy
+//!   instance fewer than the concurrency limit, or the request is throttled
+//!   (counted, not billed);
+//! - an idle instance expires `keep_alive` after its last request ends;
+//! - a request running past `max_duration` is cut off there, billed up to it
+//!   and counted as timed out.
+//!
+//! The model records billable quantities (rounded durations × memory, per
+//! calendar month), never dollars: pricing is done on the totals afterwards.
+
+use std::collections::VecDeque;
+
+use chrono::{DateTime, Utc};
+use rand::SeedableRng;
+use rand_pcg::Pcg64;
+
+use super::delay::DelaySampler;
+use super::function_settings::FunctionSettings;
+use super::keepalive::{KeepAliveQueue, Ticket};
+use crate::calendar::{MonthCursor, split_by_month};
+use crate::engine::{EventQueue, Model};
+use crate::metrics::{InstanceTally, LatencyRecorder, RequestCounts};
+use crate::pricing::book::FunctionBilling;
+use crate::units::Micros;
+use crate::usage::FunctionUsage;
+use crate::workload::Request;
+
+/// The function model's one event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FunctionEvent {
+    /// A request on `instance` finished (or was cut off).
+    Completion { instance: u32 },
+}
+
+/// Marks an instance that is in neither availability list.
+const NOT_LISTED: u32 = u32::MAX;
+
+#[derive(Debug, Clone)]
+struct Instance {
+    function: u32,
+    /// Requests in progress (or waiting for the start-up to finish).
+    active: u32,
+    /// When the start-up delay ends and requests can begin executing.
+    ready_at: Micros,
+    created_at: Micros,
+    busy_since: Micros,
+    /// Bumped each time the instance goes idle; stale keep-alive tickets
+    /// carry an older value.
+    generation: u32,
+    provisioned: bool,
+    /// A provisioned instance whose provisioning ended while it was busy.
+    retiring: bool,
+    alive: bool,
+    /// Position in its function's availability list, or [`NOT_LISTED`].
+    listed_at: u32,
+}
+
+/// Instances of one function.
+#[derive(Debug, Default)]
+struct FunctionPool {
+    /// Idle on-demand instances, least recently used at the front.
+    idle: VecDeque<u32>,
+    /// On-demand instances with some but not all slots busy.
+    partly_busy: Vec<u32>,
+    /// Provisioned instances with a free slot.
+    provisioned_free: Vec<u32>,
+}
+
+/// The billing rules a model must apply per request, because a request's
+/// billed duration is rounded before it is summed.
+#[derive(Debug, Clone, Copy)]
+struct Rounding {
+    granularity_us: u64,
+    minimum_us: u64,
+    memory_rounding_mb: u32,
+    minimum_memory_mb: u32,
+    init_billed: bool,
+}
+
+impl Rounding {
+    fn duration(&self, micros: Micros) -> Micros {
+        micros
+            .div_ceil(self.granularity_us)
+            .saturating_mul(self.granularity_us)
+            .max(self.minimum_us)
+    }
+
+    fn memory(&self, megabytes: u32) -> u32 {
+        megabytes
+            .div_ceil(self.memory_rounding_mb)
+            .saturating_mul(self.memory_rounding_mb)
+            .max(self.minimum_memory_mb)
+    }
+}
+
+/// What a function run produced.
+#[derive(Debug, Clone)]
+pub struct FunctionRun {
+    pub counts: RequestCounts,
+    pub latency: LatencyRecorder,
+    pub instances: InstanceTally,
+    pub usage: FunctionUsage,
+    /// End of the horizon, as an offset from the origin.
+    pub horizon_end: Micros,
+}
+
+pub struct FunctionPlatform {
+    settings: FunctionSettings,
+    rounding: Rounding,
+    provisioned_granularity_us: u64,
+    extra_storage_mb: u32,
+    cold_start: DelaySampler,
+    rng: Pcg64,
+    origin: DateTime<Utc>,
+    /// An explicit horizon end; none means "until the last request ends".
+    horizon_limit: Option<Micros>,
+
+    pools: Vec<FunctionPool>,
+    instances: Vec<Instance>,
+    vacant: Vec<u32>,
+    keep_alive: KeepAliveQueue,
+    provisioning: bool,
+    live: u64,
+    busy_instances: u32,
+    last_arrival: Micros,
+    last_completion: Micros,
+
+    counts: RequestCounts,
+    latency: LatencyRecorder,
+    tally: InstanceTally,
+    provisioned_instance_us: u128,
+    provisioned_busy_us: u128,
+    usage: FunctionUsage,
+    months: MonthCursor,
+}
+
+impl FunctionPlatform {
+    /// A model for one deployment. `horizon_end`, when given, clips instance
+    /// time; `seed` drives the start-up delays.
+    pub fn new(
+        settings: FunctionSettings,
+        billing: &FunctionBilling,
+        origin: DateTime<Utc>,
+        horizon_end: Option<Micros>,
+        seed: u64,
+    ) -> Self {
+        let included_storage = billing
+            .ephemeral_storage
+            .as_ref()
+            .map_or(0, |storage| storage.included_mb);
+        FunctionPlatform {
+            rounding: Rounding {
+                granularity_us: billing.granularity_us,
+                minimum_us: billing.minimum_billed_us,
+                memory_rounding_mb: billing.memory_rounding_mb,
+                minimum_memory_mb: billing.minimum_billed_memory_mb,
+                init_billed: billing.init_billed,
+            },
+            provisioned_granularity_us: u64::from(billing.provisioned_granularity_s) * 1_000_000,
+            extra_storage_mb: settings.ephemeral_storage_mb.saturating_sub(included_storage),
+            cold_start: settings.cold_start.sampler(),
+            rng: Pcg64::seed_from_u64(seed),
+            origin,
+            horizon_limit: horizon_end,
+            pools: Vec::new(),
+            instances: Vec::new(),
+            vacant: Vec::new(),
+            keep_alive: KeepAliveQueue::default(),
+            provisioning: settings.provisioned > 0,
+            live: 0,
+            busy_instances: 0,
+            last_arrival: 0,
+            last_completion: 0,
+            counts: RequestCounts::default(),
+            latency: LatencyRecorder::default(),
+            tally: InstanceTally::default(),
+            provisioned_instance_us: 0,
+            provisioned_busy_us: 0,
+            usage: FunctionUsage {
+                provisioned_memory_mb: settings.memory_mb,
+                ..FunctionUsage::default()
+            },
+            months: MonthCursor::new(origin),
+            settings,
+        }
+    }
+
+    fn clip(&self, time: Micros) -> Micros {
+        self.horizon_limit.map_or(time, |limit| time.min(limit))
+    }
+
+    fn spawn(&mut self, function: u32, now: Micros, provisioned: bool) -> u32 {
+        let instance = Instance {
+            function,
+            active: 0,
+            ready_at: now,
+            created_at: now,
+            busy_since: now,
+            generation: 0,
+            provisioned,
+            retiring: false,
+            alive: true,
+            listed_at: NOT_LISTED,
+        };
+        self.live += 1;
+        self.tally.peak = self.tally.peak.max(self.live);
+        match self.vacant.pop() {
+            Some(id) => {
+                let generation = self.instances[id as usize].generation.wrapping_add(1);
+                self.instances[id as usize] = Instance {
+                    generation,
+                    ..instance
+                };
+                id
+            }
+            None => {
+                self.instances.push(instance);
+                (self.instances.len() - 1) as u32
+            }
+        }
+    }
+
+    fn retire(&mut self, id: u32, at: Micros) {
+        self.unlist(id);
+        let end = self.clip(at);
+        let instance = &mut self.instances[id as usize];
+        instance.alive = false;
+        instance.generation = instance.generation.wrapping_add(1);
+        let lifetime = u128::from(end.saturating_sub(instance.created_at));
+        self.tally.instance_us += lifetime;
+        if instance.provisioned {
+            self.provisioned_instance_us += lifetime;
+        }
+        self.live -= 1;
+        self.vacant.push(id);
+    }
+
+    fn list(&mut self, id: u32) {
+        let instance = &self.instances[id as usize];
+        if instance.listed_at != NOT_LISTED {
+            return;
+        }
+        let pool = &mut self.pools[instance.function as usize];
+        let list = if instance.provisioned {
+            &mut pool.provisioned_free
+        } else {
+            &mut pool.partly_busy
+        };
+        let position = list.len() as u32;
+        list.push(id);
+        self.instances[id as usize].listed_at = position;
+    }
+
+    fn unlist(&mut self, id: u32) {
+        let instance = &self.instances[id as usize];
+        let position = instance.listed_at;
+        if position == NOT_LISTED {
+            return;
+        }
+        let pool = &mut self.pools[instance.function as usize];
+        let list = if instance.provisioned {
+            &mut pool.provisioned_free
+        } else {
+            &mut pool.partly_busy
+        };
+        list.swap_remove(position as usize);
+        if let Some(&moved) = list.get(position as usize) {
+            self.instances[moved as usize].listed_at = position;
+        }
+        self.instances[id as usize].listed_at = NOT_LISTED;
+    }
+
+    /// Retires idle instances whose keep-alive ran out by `now`.
+    fn expire_until(&mut self, now: Micros) {
+        while let Some(ticket) = self.keep_alive.pop_due(now) {
+            let instance = &self.instances[ticket.instance as usize];
+            if !instance.alive || instance.active > 0 || instance.generation != ticket.generation {
+                continue;
+            }
+            let pool = &mut self.pools[instance.function as usize];
+            // Idle instances are filed in the order they went idle, so the one
+            // expiring now is its pool's least recently used.
+            debug_assert_eq!(pool.idle.front(), Some(&ticket.instance));
+            pool.idle.pop_front();
+            self.retire(ticket.instance, ticket.expires);
+        }
+    }
+
+    /// Releases provisioned instances once the provisioning window has ended.
+    fn end_provisioning_by(&mut self, now: Micros) {
+        let Some(until) = self
+            .settings
+            .provisioned_until
+            .filter(|&until| self.provisioning && until <= now)
+        else {
+            return;
+        };
+        self.provisioning = false;
+        for id in 0..self.instances.len() as u32 {
+            let instance = &self.instances[id as usize];
+            if instance.alive && instance.provisioned {
+                if instance.active == 0 {
+                    self.retire(id, until);
+                } else {
+                    self.unlist(id);
+                    self.instances[id as usize].retiring = true;
+                }
+            }
+        }
+    }
+
+    /// Makes room for `function`, starting its provisioned instances (which
+    /// exist from the origin) when it is first seen.
+    fn pool_for(&mut self, function: u32) {
+        while self.pools.len() <= function as usize {
+            let new_function = self.pools.len() as u32;
+            self.pools.push(FunctionPool::default());
+            if self.provisioning {
+                for _ in 0..self.settings.provisioned {
+                    let id = self.spawn(new_function, 0, true);
+                    self.list(id);
+                }
+            }
+        }
+    }
+
+    /// An instance to serve a request of `function`, and whether it has to
+    /// start cold; none when the request is throttled.
+    fn choose_instance(&mut self, function: u32, now: Micros) -> Option<(u32, bool)> {
+        let pool = &self.pools[function as usize];
+        if let Some(&id) = pool.provisioned_free.last().or(pool.partly_busy.last()) {
+            let needs_slot = self.instances[id as usize].active == 0;
+            if !needs_slot || self.busy_instances < self.settings.concurrency_limit {
+                return Some((id, false));
+            }
+            return None;
+        }
+        if self.busy_instances >= self.settings.concurrency_limit {
+            return None;
+        }
+        if let Some(id) = self.pools[function as usize].idle.pop_back() {
+            return Some((id, false));
+        }
+        let id = self.spawn(function, now, false);
+        Some((id, true))
+    }
+
+    /// Ends the run at the horizon and hands over what it recorded.
+    pub fn finish(mut self) -> FunctionRun {
+        let horizon_end = self
+            .horizon_limit
+            .unwrap_or_else(|| self.last_completion.max(self.last_arrival));
+        self.horizon_limit = Some(horizon_end);
+        self.expire_until(horizon_end);
+        self.end_provisioning_by(horizon_end);
+        for id in 0..self.instances.len() as u32 {
+            if self.instances[id as usize].alive {
+                self.retire(id, horizon_end);
+            }
+        }
+        if self.settings.provisioned > 0 {
+            let window_end = self
+                .settings
+                .provisioned_until
+                .map_or(horizon_end, |until| until.min(horizon_end));
+            let per_month_instances = u128::from(self.settings.provisioned) * self.pools.len() as u128;
+            let memory = u128::from(self.settings.memory_mb);
+            for piece in split_by_month(self.origin, 0, window_end) {
+                let configured = (piece.until - piece.from).div_ceil(self.provisioned_granularity_us)
+                    * self.provisioned_granularity_us;
+                self.usage
+                    .month_mut(piece.index, piece.month)
+                    .provisioned_configured_mb_us += per_month_instances * memory * u128::from(configured);
+            }
+        }
+        self.usage.provisioned_idle_us = self
+            .provisioned_instance_us
+            .saturating_sub(self.provisioned_busy_us);
+        FunctionRun {
+            counts: self.counts,
+            latency: self.latency,
+            instances: self.tally,
+            usage: self.usage,
+            horizon_end,
+        }
+    }
+}
+
+impl Model for FunctionPlatform {
+    type Event = FunctionEvent;
+
+    fn arrive(&mut self, request: Request, queue: &mut EventQueue<FunctionEvent>) {
+        let now = request.arrival;
+        self.last_arrival = now;
+        self.expire_until(now);
+        self.end_provisioning_by(now);
+        let function = request.function.0;
+        self.pool_for(function);
+        self.counts.total += 1;
+
+        let Some((id, cold)) = self.choose_instance(function, now) else {
+            self.counts.throttled += 1;
+            return;
+        };
+        let init = if cold {
+            self.cold_start.sample(&mut self.rng)
+        } else {
+            0
+        };
+        let instance = &mut self.instances[id as usize];
+        if cold {
+            instance.ready_at = now + init;
+        }
+        if instance.active == 0 {
+            instance.busy_since = now;
+            self.busy_instances += 1;
+        }
+        instance.active += 1;
+        let provisioned = instance.provisioned;
+        let execution = request.duration.min(self.settings.max_duration);
+        let timed_out = request.duration > self.settings.max_duration;
+        let completion = now.max(instance.ready_at) + execution;
+        if instance.active < self.settings.instance_concurrency {
+            self.list(id);
+        } else {
+            self.unlist(id);
+        }
+        queue.schedule(completion, FunctionEvent::Completion { instance: id });
+
+        let billed_us = self
+            .rounding
+            .duration(execution + if self.rounding.init_billed { init } else { 0 });
+        let memory = self
+            .rounding
+            .memory(request.memory_mb.unwrap_or(self.settings.memory_mb));
+        let megabyte_micros = u128::from(billed_us) * u128::from(memory);
+        let (index, month) = self.months.advance_to(now);
+        let extra_storage = u128::from(billed_us) * u128::from(self.extra_storage_mb);
+        let usage = self.usage.month_mut(index, month);
+        usage.requests += 1;
+        if provisioned {
+            usage.provisioned_duration_mb_us += megabyte_micros;
+        } else {
+            usage.on_demand_mb_us += megabyte_micros;
+        }
+        usage.extra_storage_mb_us += extra_storage;
+        usage.bytes_out += u128::from(request.bytes_out);
+
+        self.latency.record(completion - now);
+        self.counts.cold_starts += u64::from(cold);
+        if timed_out {
+            self.counts.timed_out += 1;
+        } else {
+            self.counts.served += 1;
+        }
+    }
+
+    fn handle(&mut self, now: Micros, event: FunctionEvent, _queue: &mut EventQueue<FunctionEvent>) {
+        let FunctionEvent::Completion { instance: id } = event;
+        self.last_completion = self.last_completion.max(now);
+        let end = self.clip(now);
+        let busy_since = self.clip(self.instances[id as usize].busy_since);
+        let instance = &mut self.instances[id as usize];
+        instance.active -= 1;
+        if instance.active > 0 {
+            if !instance.retiring {
+                self.list(id);
+            }
+            return;
+        }
+        self.busy_instances -= 1;
+        let busy = u128::from(end.saturating_sub(busy_since));
+        self.tally.busy_us += busy;
+        if instance.provisioned {
+            self.provisioned_busy_us += busy;
+            if instance.retiring {
+                self.retire(id, now);
+            } else {
+                self.list(id);
+            }
+            return;
+        }
+        self.unlist(id);
+        let instance = &mut self.instances[id as usize];
+        instance.generation = instance.generation.wrapping_add(1);
+        let ticket = Ticket {
+            expires: now + self.settings.keep_alive,
+            instance: id,
+            generation: instance.generation,
+        };
+        self.pools[instance.function as usize].idle.push_back(id);
+        self.keep_alive.file(ticket);
+    }
+}

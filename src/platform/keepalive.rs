@@ -1,0 +1,67 @@
+//! Keep-alive expiry for idle instances, without a timer event per request.
+//!
+//! Every idle instance expires a fixed keep-alive period after it became
+//! idle, and instances become idle in time order, so expiries come due in the
+//! order they were filed: a FIFO suffices where a heap would otherwise be
+//! needed. An instance reused before its expiry is not searched for and
+//! removed; its ticket goes stale because the instance's generation moved on.
+
+use std::collections::VecDeque;
+
+use crate::units::Micros;
+
+/// A promise to retire `instance` at `expires` if it is still idle in the
+/// same `generation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ticket {
+    pub expires: Micros,
+    pub instance: u32,
+    pub generation: u32,
+}
+
+#[derive(Debug, Default)]
+pub struct KeepAliveQueue {
+    tickets: VecDeque<Ticket>,
+}
+
+impl KeepAliveQueue {
+    pub fn file(&mut self, ticket: Ticket) {
+        debug_assert!(
+            self.tickets
+                .back()
+                .is_none_or(|last| last.expires <= ticket.expires)
+        );
+        self.tickets.push_back(ticket);
+    }
+
+    /// The next ticket due at or before `now`, stale or not.
+    pub fn pop_due(&mut self, now: Micros) -> Option<Ticket> {
+        if self.tickets.front()?.expires <= now {
+            self.tickets.pop_front()
+        } else {
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tickets_come_due_in_filing_order() {
+        let mut queue = KeepAliveQueue::default();
+        for (expires, instance) in [(10, 1), (10, 2), (15, 3)] {
+            queue.file(Ticket {
+                expires,
+                instance,
+                generation: 0,
+            });
+        }
+        assert_eq!(queue.pop_due(9), None);
+        assert_eq!(queue.pop_due(10).map(|t| t.instance), Some(1));
+        assert_eq!(queue.pop_due(10).map(|t| t.instance), Some(2));
+        assert_eq!(queue.pop_due(14), None);
+        assert_eq!(queue.pop_due(20).map(|t| t.instance), Some(3));
+    }
+}

@@ -1,0 +1,13 @@
+//! Pricing: price books (data) and the billing rules that turn a run's usage
+//! into a bill. Pricing is a pure function of usage, so one simulation can be
+//! priced under several books when only prices differ.
+
+mod bill;
+pub mod book;
+mod catalog;
+mod function_billing;
+
+pub use bill::{Bill, Idle, LineItem, accumulate};
+pub use book::{FunctionOffering, Offering, PriceBook};
+pub use catalog::{built_in, resolve};
+pub use function_billing::bill_function;

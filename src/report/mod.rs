@@ -1,0 +1,34 @@
+//! Exporters: a simulation result turned into bytes, in the format asked for.
+//! Each exporter returns the whole output, so nothing is written until it is
+//! complete and a failure never leaves half a report behind.
+
+mod csv_summary;
+mod format;
+mod json;
+mod text;
+mod text_table;
+
+pub use format::{dollars, quantity, unit_price};
+pub use text_table::{Align, Dialect, TextTable};
+
+use crate::error::Result;
+use crate::simulation::SimulationResult;
+
+/// Output formats of `simulate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+/// Renders one result in `format`.
+pub fn render(result: &SimulationResult, format: Format) -> Result<Vec<u8>> {
+    match format {
+        Format::Table => Ok(text::render(result, Dialect::Terminal).into_bytes()),
+        Format::Markdown => Ok(text::render(result, Dialect::Markdown).into_bytes()),
+        Format::Json => json::render(result),
+        Format::Csv => csv_summary::render(result),
+    }
+}

@@ -1,0 +1,98 @@
+//! The human-readable report of one result, as a terminal table or as
+//! Markdown: what was simulated, what happened, and the bill line by line,
+//! rounded to the cent.
+
+use super::format::{dollars, fixed, quantity, unit_price};
+use super::text_table::{Align, Dialect, TextTable};
+use crate::simulation::SimulationResult;
+
+pub fn render(result: &SimulationResult, dialect: Dialect) -> String {
+    let heading = |text: &str| match dialect {
+        Dialect::Terminal => format!("{text}\n"),
+        Dialect::Markdown => format!("## {text}\n\n"),
+    };
+    let gap = "\n";
+    let mut out = String::new();
+    out.push_str(&match dialect {
+        Dialect::Terminal => format!("{} — {}\n", result.platform, result.deployment),
+        Dialect::Markdown => format!("# {} — {}\n\n", result.platform, result.deployment),
+    });
+    let book = &result.price_book;
+    out.push_str(&format!(
+        "Prices: {} (effective {}). Start {}, horizon {} s ({} days).\n",
+        book.title,
+        book.effective_date,
+        result.start,
+        fixed(result.horizon_s, 3),
+        fixed(result.horizon_s / 86_400.0, 2)
+    ));
+    if result.requests_beyond_horizon > 0 {
+        out.push_str(&format!(
+            "{} requests arrived after the horizon and were not simulated.\n",
+            quantity(result.requests_beyond_horizon as f64)
+        ));
+    }
+    out.push_str(gap);
+
+    let requests = &result.requests;
+    let latency = &result.latency_ms;
+    let instances = &result.instances;
+    let mut behaviour = TextTable::new(&[("Measure", Align::Left), ("Value", Align::Right)]);
+    for (name, value) in [
+        ("Requests", quantity(requests.total as f64)),
+        ("Served", quantity(requests.served as f64)),
+        ("Cold starts", quantity(requests.cold_starts as f64)),
+        ("Throttled", quantity(requests.throttled as f64)),
+        ("Timed out", quantity(requests.timed_out as f64)),
+        ("Latency mean (ms)", fixed(latency.mean, 1)),
+        ("Latency p50 (ms)", fixed(latency.p50, 1)),
+        ("Latency p95 (ms)", fixed(latency.p95, 1)),
+        ("Latency p99 (ms)", fixed(latency.p99, 1)),
+        ("Latency max (ms)", fixed(latency.max, 1)),
+        ("Instances, peak", quantity(instances.peak as f64)),
+        ("Instances, mean", fixed(instances.mean, 3)),
+        ("Instance-seconds", quantity(instances.instance_seconds)),
+        ("Busy seconds", quantity(instances.busy_seconds)),
+        ("Idle seconds", quantity(instances.idle_seconds)),
+    ] {
+        behaviour.row(vec![name.to_owned(), value]);
+    }
+    out.push_str(&heading("Behaviour"));
+    out.push_str(&behaviour.render(dialect));
+    out.push_str(gap);
+
+    let bill = &result.bill;
+    let mut items = TextTable::new(&[
+        ("Line item", Align::Left),
+        ("Quantity", Align::Right),
+        ("Unit", Align::Left),
+        ("Unit price", Align::Right),
+        ("Amount", Align::Right),
+    ]);
+    for item in &bill.line_items {
+        items.row(vec![
+            item.item.clone(),
+            quantity(item.quantity),
+            item.unit.clone(),
+            unit_price(item.unit_price),
+            dollars(item.amount),
+        ]);
+    }
+    items.row(vec![
+        "Total".into(),
+        String::new(),
+        String::new(),
+        String::new(),
+        dollars(bill.total),
+    ]);
+    items.row(vec![
+        "of which idle capacity".into(),
+        quantity(bill.idle.seconds),
+        "s".into(),
+        String::new(),
+        dollars(bill.idle.amount),
+    ]);
+    out.push_str(&heading(&format!("Bill ({})", bill.currency)));
+    out.push_str(&items.render(dialect));
+    out
+}

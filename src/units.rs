@@ -1,0 +1,133 @@
+//! Time quantities and their textual forms.
+//!
+//! The engine counts time in integer microseconds ([`Micros`]) so that sums over
+//! billions of requests never drift. This module turns the decimal numbers found
+//! in traces ("0.864", "120.5") and the spans users type ("30d", "250ms") into
+//! microseconds exactly, without passing through floating point.
+
+/// A point or span of simulated time, in microseconds.
+pub type Micros = u64;
+
+pub const MICROS_PER_MS: Micros = 1_000;
+pub const MICROS_PER_SECOND: Micros = 1_000_000;
+
+/// Converts microseconds to (floating) seconds for display and reports.
+pub fn to_seconds(micros: impl Into<u128>) -> f64 {
+    micros.into() as f64 / MICROS_PER_SECOND as f64
+}
+
+/// Converts microseconds to (floating) milliseconds for display and reports.
+pub fn to_millis(micros: u64) -> f64 {
+    micros as f64 / MICROS_PER_MS as f64
+}
+
+/// Parses a non-negative decimal number (`"12"`, `"0.864"`, `"1e3"` is not
+/// accepted) and scales it to microseconds, where one unit of the input is
+/// `micros_per_unit` microseconds. Digits finer than a microsecond are rounded
+/// half up. Returns `None` for anything that is not a plain decimal.
+pub fn parse_decimal_micros(text: &[u8], micros_per_unit: u64) -> Option<Micros> {
+    let text = text.trim_ascii();
+    let (integer, fraction) = match text.iter().position(|&b| b == b'.') {
+        Some(dot) => (&text[..dot], &text[dot + 1..]),
+        None => (text, &text[..0]),
+    };
+    if integer.is_empty() && fraction.is_empty() {
+        return None;
+    }
+    let mut whole: u64 = 0;
+    for &digit in integer {
+        if !digit.is_ascii_digit() {
+            return None;
+        }
+        whole = whole.checked_mul(10)?.checked_add(u64::from(digit - b'0'))?;
+    }
+    let mut micros = whole.checked_mul(micros_per_unit)?;
+    // The fraction contributes fraction_value * micros_per_unit / 10^digits.
+    // Accumulate it digit by digit as a rational with a growing denominator,
+    // keeping at most 18 digits (far below a microsecond for any unit used).
+    let mut numerator: u128 = 0;
+    let mut denominator: u128 = 1;
+    for (index, &digit) in fraction.iter().enumerate() {
+        if !digit.is_ascii_digit() {
+            return None;
+        }
+        if index < 18 {
+            numerator = numerator * 10 + u128::from(digit - b'0');
+            denominator *= 10;
+        }
+    }
+    let scaled = numerator * u128::from(micros_per_unit);
+    let rounded = (scaled + denominator / 2) / denominator;
+    micros = micros.checked_add(u64::try_from(rounded).ok()?)?;
+    Some(micros)
+}
+
+/// Parses a span such as `30d`, `12h`, `90m`, `45s`, `250ms`, `1.5s` or `800us`.
+/// A bare number is read in `default_unit` (`"s"` or `"ms"`).
+pub fn parse_span(text: &str, default_unit: &str) -> Result<Micros, String> {
+    let trimmed = text.trim();
+    let split = trimmed
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(split);
+    let unit = if unit.is_empty() { default_unit } else { unit };
+    let micros_per_unit = match unit {
+        "us" => 1,
+        "ms" => MICROS_PER_MS,
+        "s" => MICROS_PER_SECOND,
+        "m" | "min" => 60 * MICROS_PER_SECOND,
+        "h" => 3_600 * MICROS_PER_SECOND,
+        "d" => 86_400 * MICROS_PER_SECOND,
+        _ => {
+            return Err(format!(
+                "expected a span such as 30d, 12h, 90m, 45s or 250ms, found `{text}` (unknown unit `{unit}`)"
+            ));
+        }
+    };
+    parse_decimal_micros(number.as_bytes(), micros_per_unit)
+        .ok_or_else(|| format!("expected a span such as 30d, 12h, 90m, 45s or 250ms, found `{text}`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_seconds_become_exact_microseconds() {
+        assert_eq!(parse_decimal_micros(b"0.864", MICROS_PER_SECOND), Some(864_000));
+        assert_eq!(parse_decimal_micros(b"12", MICROS_PER_SECOND), Some(12_000_000));
+        assert_eq!(parse_decimal_micros(b".5", MICROS_PER_SECOND), Some(500_000));
+        assert_eq!(parse_decimal_micros(b"7.", MICROS_PER_MS), Some(7_000));
+        // 0.0005 ms = 0.5 us rounds half up to 1 us; 0.0004 ms rounds to 0.
+        assert_eq!(parse_decimal_micros(b"0.0005", MICROS_PER_MS), Some(1));
+        assert_eq!(parse_decimal_micros(b"0.0004", MICROS_PER_MS), Some(0));
+        assert_eq!(parse_decimal_micros(b" 120.25 ", MICROS_PER_MS), Some(120_250));
+    }
+
+    #[test]
+    fn malformed_decimals_are_rejected() {
+        for bad in [
+            &b""[..],
+            b".",
+            b"-1",
+            b"1e3",
+            b"abc",
+            b"1.2.3",
+            b"99999999999999999999",
+        ] {
+            assert_eq!(parse_decimal_micros(bad, MICROS_PER_SECOND), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn spans_accept_every_unit() {
+        assert_eq!(parse_span("30d", "s"), Ok(30 * 86_400 * MICROS_PER_SECOND));
+        assert_eq!(parse_span("8h", "s"), Ok(28_800 * MICROS_PER_SECOND));
+        assert_eq!(parse_span("90m", "s"), Ok(5_400 * MICROS_PER_SECOND));
+        assert_eq!(parse_span("250ms", "s"), Ok(250_000));
+        assert_eq!(parse_span("1.5s", "ms"), Ok(1_500_000));
+        assert_eq!(parse_span("250", "ms"), Ok(250_000));
+        assert!(parse_span("3 weeks", "s").is_err());
+        assert!(parse_span("", "s").is_err());
+    }
+}

@@ -1,0 +1,67 @@
+//! The one currency every workload source produces and every platform model
+//! consumes: a request with its arrival time and execution time.
+
+use std::collections::HashMap;
+
+use crate::units::Micros;
+
+/// Index of a function (an application endpoint) within one trace; names are
+/// interned by [`FunctionNames`] so that requests stay small and `Copy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FunctionId(pub u32);
+
+impl FunctionId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// One request of a workload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Request {
+    /// Arrival, as an offset from the trace origin.
+    pub arrival: Micros,
+    /// Execution time on the trace's reference hardware, excluding any cold start.
+    pub duration: Micros,
+    pub function: FunctionId,
+    /// Memory for this request, overriding the deployment's setting.
+    pub memory_mb: Option<u32>,
+    /// Bytes sent back to the client.
+    pub bytes_out: u64,
+}
+
+/// The name given to requests of a trace without a `function` column.
+pub const DEFAULT_FUNCTION: &str = "default";
+
+/// Interns function names, handing out dense [`FunctionId`]s in order of first
+/// appearance. Its size grows with the number of distinct functions, never
+/// with the number of requests.
+#[derive(Debug, Default, Clone)]
+pub struct FunctionNames {
+    names: Vec<String>,
+    ids: HashMap<String, FunctionId>,
+}
+
+impl FunctionNames {
+    pub fn intern(&mut self, name: &str) -> FunctionId {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = FunctionId(self.names.len() as u32);
+        self.names.push(name.to_owned());
+        self.ids.insert(name.to_owned(), id);
+        id
+    }
+
+    pub fn name(&self, id: FunctionId) -> &str {
+        &self.names[id.index()]
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}

@@ -1,0 +1,542 @@
+//! Reads the native trace format: CSV with a header, optionally gzipped.
+//!
+//! Columns: `time` (seconds since the trace start as a decimal, or an RFC 3339
+//! timestamp), `duration_ms` (decimal), and the optional `function`,
+//! `memory_mb` and `bytes_out`. Other columns are ignored. Rows are streamed one
+//! at a time and must be in arrival order; an out-of-order row is an error that
+//! names its line, unless the reader was asked to sort (which loads the whole
+//! trace). Every error names the file, the line and the field.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use csv::ByteRecord;
+use flate2::read::MultiGzDecoder;
+
+use super::request::{DEFAULT_FUNCTION, FunctionNames, Request};
+use crate::error::{Error, Result};
+use crate::units::{MICROS_PER_MS, MICROS_PER_SECOND, Micros, parse_decimal_micros};
+
+/// Where a relative-time trace begins unless `--start` says otherwise.
+pub const DEFAULT_START: &str = "2016-01-01T00:00:00Z";
+
+/// [`DEFAULT_START`] as an instant (2016-01-01T00:00:00Z is 1,451,606,400 s
+/// after the Unix epoch).
+pub fn default_start() -> DateTime<Utc> {
+    DateTime::from_timestamp_nanos(1_451_606_400_000_000_000)
+}
+
+/// How the `time` column of a trace is written; decided by its first row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceTime {
+    /// Seconds since the trace origin.
+    Relative,
+    /// RFC 3339 timestamps.
+    Absolute,
+}
+
+struct Columns {
+    time: usize,
+    duration_ms: usize,
+    function: Option<usize>,
+    memory_mb: Option<usize>,
+    bytes_out: Option<usize>,
+}
+
+/// A check of a request's own fields against what a platform accepts; on
+/// failure it names the field and what was expected.
+pub type RowCheck = Box<dyn Fn(&Request) -> std::result::Result<(), (&'static str, String)>>;
+
+/// A streaming reader of native trace files; an iterator of requests.
+pub struct TraceReader {
+    row_check: Option<RowCheck>,
+    path: String,
+    csv: csv::Reader<Box<dyn Read>>,
+    columns: Columns,
+    record: ByteRecord,
+    time_kind: TraceTime,
+    origin: DateTime<Utc>,
+    origin_epoch_micros: i64,
+    functions: FunctionNames,
+    last_function: Option<(Vec<u8>, super::FunctionId)>,
+    last_arrival: Micros,
+    /// The first row, read ahead to learn the time format and origin.
+    first: Option<Request>,
+    rows: u64,
+    finished: bool,
+}
+
+impl TraceReader {
+    /// Opens a trace. `start` is the origin of a relative-time trace (default
+    /// [`DEFAULT_START`]) or, for an absolute-time trace, an optional earlier
+    /// instant to measure from instead of the first row.
+    pub fn open(path: &Path, start: Option<DateTime<Utc>>) -> Result<Self> {
+        let file = File::open(path).map_err(|source| Error::io(path, source))?;
+        let mut buffered = BufReader::with_capacity(256 * 1024, file);
+        let magic = buffered.fill_buf().map_err(|source| Error::io(path, source))?;
+        let input: Box<dyn Read> = if magic.starts_with(&[0x1f, 0x8b]) {
+            Box::new(BufReader::with_capacity(
+                256 * 1024,
+                MultiGzDecoder::new(buffered),
+            ))
+        } else {
+            Box::new(buffered)
+        };
+        Self::from_reader(path.display().to_string(), input, start)
+    }
+
+    /// Reads a trace from any byte stream; `label` names it in messages.
+    pub fn from_reader(label: String, input: Box<dyn Read>, start: Option<DateTime<Utc>>) -> Result<Self> {
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .buffer_capacity(256 * 1024)
+            .from_reader(input);
+        let headers = csv
+            .byte_headers()
+            .map_err(|error| csv_error(&label, &error))?
+            .clone();
+        let columns = find_columns(&label, &headers)?;
+        let mut reader = TraceReader {
+            row_check: None,
+            path: label,
+            csv,
+            columns,
+            record: ByteRecord::new(),
+            time_kind: TraceTime::Relative,
+            origin: start.unwrap_or_else(default_start),
+            origin_epoch_micros: 0,
+            functions: FunctionNames::default(),
+            last_function: None,
+            last_arrival: 0,
+            first: None,
+            rows: 0,
+            finished: false,
+        };
+        reader.read_first_row(start)?;
+        Ok(reader)
+    }
+
+    fn read_first_row(&mut self, start: Option<DateTime<Utc>>) -> Result<()> {
+        if !self.read_record()? {
+            self.origin_epoch_micros = self.origin.timestamp_micros();
+            return Ok(());
+        }
+        let time = self.field(self.columns.time);
+        if parse_decimal_micros(time, MICROS_PER_SECOND).is_none() {
+            let first = self.parse_timestamp()?;
+            self.time_kind = TraceTime::Absolute;
+            self.origin = start.unwrap_or(first);
+        }
+        self.origin_epoch_micros = self.origin.timestamp_micros();
+        let request = self.parse_record()?;
+        self.last_arrival = request.arrival;
+        self.first = Some(request);
+        Ok(())
+    }
+
+    /// Applies `check` to every row, failing on the first row it rejects.
+    pub fn with_row_check(mut self, check: RowCheck) -> Self {
+        self.row_check = Some(check);
+        self
+    }
+
+    fn checked(&self, request: Request) -> Result<Request> {
+        match &self.row_check {
+            Some(check) => check(&request)
+                .map(|()| request)
+                .map_err(|(field, problem)| Error::Input {
+                    path: self.path.clone(),
+                    line: self.line(),
+                    message: format!("field `{field}`: {problem}"),
+                }),
+            None => Ok(request),
+        }
+    }
+
+    /// The instant that offset zero stands for.
+    pub fn origin(&self) -> DateTime<Utc> {
+        self.origin
+    }
+
+    pub fn time_kind(&self) -> TraceTime {
+        self.time_kind
+    }
+
+    /// Names of the functions met so far, by id.
+    pub fn functions(&self) -> &FunctionNames {
+        &self.functions
+    }
+
+    /// Rows read so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Reads every remaining row and sorts them by arrival (stable, so rows with
+    /// equal arrivals keep their file order). Memory grows with the trace: this
+    /// is what `--sort` asks for.
+    pub fn into_sorted(mut self) -> Result<(Vec<Request>, FunctionNames, DateTime<Utc>)> {
+        let mut requests = Vec::new();
+        if let Some(first) = self.first.take() {
+            requests.push(self.checked(first)?);
+        }
+        while self.read_record()? {
+            let request = self.parse_record()?;
+            requests.push(self.checked(request)?);
+        }
+        requests.sort_by_key(|request| request.arrival);
+        Ok((requests, self.functions, self.origin))
+    }
+
+    fn read_record(&mut self) -> Result<bool> {
+        let more = self
+            .csv
+            .read_byte_record(&mut self.record)
+            .map_err(|error| csv_error(&self.path, &error))?;
+        if more {
+            self.rows += 1;
+        }
+        Ok(more)
+    }
+
+    fn line(&self) -> u64 {
+        self.record.position().map_or(0, |position| position.line())
+    }
+
+    fn field(&self, index: usize) -> &[u8] {
+        self.record.get(index).unwrap_or_default()
+    }
+
+    fn field_error(&self, field: &str, expected: &str, index: usize) -> Error {
+        Error::Input {
+            path: self.path.clone(),
+            line: self.line(),
+            message: format!(
+                "field `{field}`: expected {expected}, found `{}`",
+                String::from_utf8_lossy(self.field(index))
+            ),
+        }
+    }
+
+    fn parse_timestamp(&self) -> Result<DateTime<Utc>> {
+        let index = self.columns.time;
+        std::str::from_utf8(self.field(index))
+            .ok()
+            .and_then(|text| DateTime::parse_from_rfc3339(text.trim()).ok())
+            .map(|moment| moment.with_timezone(&Utc))
+            .ok_or_else(|| {
+                self.field_error(
+                    "time",
+                    "seconds since the trace start (e.g. 12.5) or an RFC 3339 timestamp (e.g. 2016-01-01T00:00:12Z)",
+                    index,
+                )
+            })
+    }
+
+    fn parse_arrival(&self) -> Result<Micros> {
+        let index = self.columns.time;
+        match self.time_kind {
+            TraceTime::Relative => {
+                parse_decimal_micros(self.field(index), MICROS_PER_SECOND).ok_or_else(|| {
+                    self.field_error(
+                        "time",
+                        "seconds since the trace start as a non-negative decimal, like the first row",
+                        index,
+                    )
+                })
+            }
+            TraceTime::Absolute => {
+                let moment = self.parse_timestamp()?;
+                u64::try_from(moment.timestamp_micros() - self.origin_epoch_micros).map_err(|_| {
+                    Error::Input {
+                        path: self.path.clone(),
+                        line: self.line(),
+                        message: format!("field `time`: {moment} is before the trace start {}", self.origin),
+                    }
+                })
+            }
+        }
+    }
+
+    fn parse_record(&mut self) -> Result<Request> {
+        let arrival = self.parse_arrival()?;
+        let duration_index = self.columns.duration_ms;
+        let duration = parse_decimal_micros(self.field(duration_index), MICROS_PER_MS).ok_or_else(|| {
+            self.field_error(
+                "duration_ms",
+                "a non-negative number of milliseconds",
+                duration_index,
+            )
+        })?;
+        let memory_mb = match self.columns.memory_mb {
+            Some(index) if !self.field(index).trim_ascii().is_empty() => Some(
+                parse_integer(self.field(index))
+                    .and_then(|value| u32::try_from(value).ok())
+                    .filter(|&value| value > 0)
+                    .ok_or_else(|| {
+                        self.field_error("memory_mb", "a positive whole number of megabytes", index)
+                    })?,
+            ),
+            _ => None,
+        };
+        let bytes_out = match self.columns.bytes_out {
+            Some(index) if !self.field(index).trim_ascii().is_empty() => parse_integer(self.field(index))
+                .ok_or_else(|| {
+                    self.field_error("bytes_out", "a non-negative whole number of bytes", index)
+                })?,
+            _ => 0,
+        };
+        let function = self.intern_function();
+        Ok(Request {
+            arrival,
+            duration,
+            function,
+            memory_mb,
+            bytes_out,
+        })
+    }
+
+    fn intern_function(&mut self) -> super::FunctionId {
+        let name = match self.columns.function {
+            Some(index) => self.record.get(index).unwrap_or_default().trim_ascii(),
+            None => &[],
+        };
+        if let Some((last_name, id)) = &self.last_function
+            && last_name.as_slice() == name
+        {
+            return *id;
+        }
+        let text = String::from_utf8_lossy(name);
+        let id = self
+            .functions
+            .intern(if text.is_empty() { DEFAULT_FUNCTION } else { &text });
+        self.last_function = Some((name.to_vec(), id));
+        id
+    }
+
+    fn next_request(&mut self) -> Result<Option<Request>> {
+        if let Some(first) = self.first.take() {
+            return self.checked(first).map(Some);
+        }
+        if !self.read_record()? {
+            return Ok(None);
+        }
+        let request = self.parse_record()?;
+        if request.arrival < self.last_arrival {
+            return Err(Error::Input {
+                path: self.path.clone(),
+                line: self.line(),
+                message: format!(
+                    "field `time`: rows must be in arrival order, but this row arrives {:.6} s before the previous one (use --sort to sort the trace in memory)",
+                    (self.last_arrival - request.arrival) as f64 / MICROS_PER_SECOND as f64
+                ),
+            });
+        }
+        self.last_arrival = request.arrival;
+        self.checked(request).map(Some)
+    }
+}
+
+impl Iterator for TraceReader {
+    type Item = Result<Request>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.finished {
+            return None;
+        }
+        match self.next_request() {
+            Ok(Some(request)) => Some(Ok(request)),
+            Ok(None) => {
+                self.finished = true;
+                None
+            }
+            Err(error) => {
+                self.finished = true;
+                Some(Err(error))
+            }
+        }
+    }
+}
+
+fn parse_integer(text: &[u8]) -> Option<u64> {
+    let text = text.trim_ascii();
+    if text.is_empty() {
+        return None;
+    }
+    text.iter().try_fold(0u64, |value, &digit| {
+        if digit.is_ascii_digit() {
+            value.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
+        } else {
+            None
+        }
+    })
+}
+
+fn find_columns(path: &str, headers: &ByteRecord) -> Result<Columns> {
+    let find = |name: &str| {
+        headers
+            .iter()
+            .position(|header| header.trim_ascii().eq_ignore_ascii_case(name.as_bytes()))
+    };
+    let mut missing = Vec::new();
+    let time = find("time");
+    let duration_ms = find("duration_ms");
+    if time.is_none() {
+        missing.push("time");
+    }
+    if duration_ms.is_none() {
+        missing.push("duration_ms");
+    }
+    match (time, duration_ms) {
+        (Some(time), Some(duration_ms)) => Ok(Columns {
+            time,
+            duration_ms,
+            function: find("function"),
+            memory_mb: find("memory_mb"),
+            bytes_out: find("bytes_out"),
+        }),
+        _ => Err(Error::Input {
+            path: path.to_owned(),
+            line: 1,
+            message: format!(
+                "header: missing column{} {}; a trace needs `time` and `duration_ms` (optional: `function`, `memory_mb`, `bytes_out`), found: {}",
+                if missing.len() > 1 { "s" } else { "" },
+                missing
+                    .iter()
+                    .map(|name| format!("`{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+                headers
+                    .iter()
+                    .map(String::from_utf8_lossy)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        }),
+    }
+}
+
+fn csv_error(path: &str, error: &csv::Error) -> Error {
+    let line = error.position().map_or(0, |position| position.line());
+    let message = match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("row has {len} fields but the header has {expected_len}")
+        }
+        csv::ErrorKind::Io(io) => format!("cannot read: {io}"),
+        _ => format!("malformed CSV: {error}"),
+    };
+    Error::Input {
+        path: path.to_owned(),
+        line,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reader(text: &str) -> Result<TraceReader> {
+        TraceReader::from_reader(
+            "t.csv".into(),
+            Box::new(std::io::Cursor::new(text.to_owned())),
+            None,
+        )
+    }
+
+    fn collect(text: &str) -> Result<Vec<Request>> {
+        reader(text)?.collect()
+    }
+
+    #[test]
+    fn relative_rows_become_requests() {
+        let requests = collect(
+            "time,duration_ms,function,memory_mb,bytes_out\n0,100,a,,\n0.5,20.5,b,256,3072\n0.5,1,a,,\n",
+        )
+        .expect("valid trace");
+        assert_eq!(requests.len(), 3);
+        assert_eq!(requests[1].arrival, 500_000);
+        assert_eq!(requests[1].duration, 20_500);
+        assert_eq!(requests[1].memory_mb, Some(256));
+        assert_eq!(requests[1].bytes_out, 3072);
+        assert_eq!(requests[0].function, requests[2].function);
+        assert_ne!(requests[0].function, requests[1].function);
+    }
+
+    #[test]
+    fn absolute_rows_are_measured_from_the_first_row() {
+        let mut trace =
+            reader("duration_ms,time\n5,2016-03-01T10:00:00Z\n5,2016-03-01T10:00:01.25Z\n").expect("valid");
+        assert_eq!(trace.time_kind(), TraceTime::Absolute);
+        assert_eq!(trace.origin().to_rfc3339(), "2016-03-01T10:00:00+00:00");
+        let arrivals: Vec<_> = trace.by_ref().map(|r| r.expect("row").arrival).collect();
+        assert_eq!(arrivals, vec![0, 1_250_000]);
+    }
+
+    #[test]
+    fn errors_name_the_line_and_field() {
+        let error = collect("time,duration_ms\n0,10\n1,abc\n").expect_err("bad duration");
+        assert_eq!(
+            error.to_string(),
+            "t.csv:3: field `duration_ms`: expected a non-negative number of milliseconds, found `abc`"
+        );
+        let error = collect("time,duration_ms\n0,10\n1,-5\n").expect_err("negative");
+        assert!(
+            error.to_string().starts_with("t.csv:3: field `duration_ms`"),
+            "{error}"
+        );
+        let error = collect("time,duration_ms\n2,10\n1,5\n").expect_err("unsorted");
+        assert!(
+            error
+                .to_string()
+                .starts_with("t.csv:3: field `time`: rows must be in arrival order"),
+            "{error}"
+        );
+        let error = collect("time,duration_ms\n0,10\n1\n").expect_err("short row");
+        assert_eq!(
+            error.to_string(),
+            "t.csv:3: row has 1 fields but the header has 2"
+        );
+        let error = collect("time,duration_ms,memory_mb\n0,10,0\n").expect_err("zero memory");
+        assert!(error.to_string().contains("field `memory_mb`"), "{error}");
+        let error = collect("time,duration_ms\nyesterday,10\n").expect_err("bad time");
+        assert!(error.to_string().starts_with("t.csv:2: field `time`"), "{error}");
+    }
+
+    #[test]
+    fn missing_columns_are_named() {
+        let error = reader("arrival,duration\n0,1\n").err().expect("no columns");
+        assert!(
+            error
+                .to_string()
+                .contains("missing columns `time` and `duration_ms`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn sorting_loads_and_orders_rows_stably() {
+        let (requests, names, _) = reader("time,duration_ms,function\n2,1,x\n1,1,y\n2,1,z\n")
+            .expect("valid")
+            .into_sorted()
+            .expect("sortable");
+        let order: Vec<_> = requests
+            .iter()
+            .map(|r| names.name(r.function).to_owned())
+            .collect();
+        assert_eq!(order, vec!["y", "x", "z"]);
+    }
+
+    #[test]
+    fn empty_trace_yields_nothing() {
+        assert!(collect("time,duration_ms\n").expect("empty is valid").is_empty());
+    }
+}
