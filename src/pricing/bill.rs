@@ -8,6 +8,8 @@ pub struct LineItem {
     pub item: String,
     /// Billed quantity, after free allowances.
     pub quantity: f64,
+    /// Quantity used but covered by a free allowance.
+    pub free_quantity: f64,
     pub unit: String,
     pub unit_price: f64,
     /// `quantity × unit_price`, unrounded; round to cents only for display.
@@ -41,18 +43,36 @@ impl Bill {
     }
 }
 
-/// Adds `amount` for `quantity` to the item of that name, creating it on
+/// A quantity to bill and the part of the usage that was free.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Charge {
+    pub billed: f64,
+    pub free: f64,
+}
+
+impl Charge {
+    pub fn billed(quantity: f64) -> Self {
+        Charge {
+            billed: quantity,
+            free: 0.0,
+        }
+    }
+}
+
+/// Adds `charge` at `unit_price` to the item of that name, creating it on
 /// first use, so that per-month charges become one line per item.
-pub fn accumulate(items: &mut Vec<LineItem>, item: &str, unit: &str, unit_price: f64, quantity: f64) {
-    let amount = quantity * unit_price;
+pub fn accumulate(items: &mut Vec<LineItem>, item: &str, unit: &str, unit_price: f64, charge: Charge) {
+    let amount = charge.billed * unit_price;
     match items.iter_mut().find(|existing| existing.item == item) {
         Some(existing) => {
-            existing.quantity += quantity;
+            existing.quantity += charge.billed;
+            existing.free_quantity += charge.free;
             existing.amount += amount;
         }
         None => items.push(LineItem {
             item: item.to_owned(),
-            quantity,
+            quantity: charge.billed,
+            free_quantity: charge.free,
             unit: unit.to_owned(),
             unit_price,
             amount,

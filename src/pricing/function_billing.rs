@@ -8,7 +8,7 @@
 //! applies to on-demand duration and to all requests (not to provisioned
 //! capacity), as AWS's Provisioned Concurrency example computes it.
 
-use super::bill::{Bill, Idle, LineItem, accumulate};
+use super::bill::{Bill, Charge, Idle, LineItem, accumulate};
 use super::book::FunctionOffering;
 use crate::platform::FunctionSettings;
 use crate::units::MICROS_PER_SECOND;
@@ -50,7 +50,10 @@ pub fn bill_function(
             "Requests",
             "requests",
             per_request(billing.request_price_per_million),
-            month.requests.saturating_sub(free_requests) as f64,
+            Charge {
+                billed: month.requests.saturating_sub(free_requests) as f64,
+                free: month.requests.min(free_requests) as f64,
+            },
         );
 
         let used = gb_seconds(month.on_demand_mb_us);
@@ -59,13 +62,24 @@ pub fn bill_function(
         for (index, tier) in rates.duration_tiers.iter().enumerate() {
             let tier_end = tier.up_to_gb_s.unwrap_or(f64::INFINITY);
             let billed = (used.min(tier_end) - free_gb_seconds.max(tier_start)).max(0.0);
+            let free = if index == 0 {
+                used.min(free_gb_seconds)
+            } else {
+                0.0
+            };
             if index == 0 || billed > 0.0 {
                 let name = if rates.duration_tiers.len() == 1 {
                     "Duration".to_owned()
                 } else {
                     format!("Duration, tier {}", index + 1)
                 };
-                accumulate(&mut items, &name, "GB-s", tier.price_per_gb_s, billed);
+                accumulate(
+                    &mut items,
+                    &name,
+                    "GB-s",
+                    tier.price_per_gb_s,
+                    Charge { billed, free },
+                );
             }
             tier_start = tier_end;
         }
@@ -76,14 +90,14 @@ pub fn bill_function(
                 "Provisioned concurrency",
                 "GB-s",
                 provisioned.price_per_gb_s,
-                gb_seconds(month.provisioned_configured_mb_us),
+                Charge::billed(gb_seconds(month.provisioned_configured_mb_us)),
             );
             accumulate(
                 &mut items,
                 "Provisioned duration",
                 "GB-s",
                 provisioned.duration_price_per_gb_s,
-                gb_seconds(month.provisioned_duration_mb_us),
+                Charge::billed(gb_seconds(month.provisioned_duration_mb_us)),
             );
         }
         if let Some(storage) = billing
@@ -96,7 +110,7 @@ pub fn bill_function(
                 "Ephemeral storage",
                 "GB-s",
                 storage.price_per_gb_s,
-                gb_seconds(month.extra_storage_mb_us),
+                Charge::billed(gb_seconds(month.extra_storage_mb_us)),
             );
         }
         if let Some(price) = billing.data_out_price_per_gb.filter(|_| month.bytes_out > 0) {
@@ -105,7 +119,7 @@ pub fn bill_function(
                 "Data transfer out",
                 "GB",
                 price,
-                month.bytes_out as f64 / BYTES_PER_GB,
+                Charge::billed(month.bytes_out as f64 / BYTES_PER_GB),
             );
         }
     }

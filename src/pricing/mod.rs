@@ -7,7 +7,7 @@ pub mod book;
 mod catalog;
 mod function_billing;
 
-pub use bill::{Bill, Idle, LineItem, accumulate};
+pub use bill::{Bill, Charge, Idle, LineItem, accumulate};
 pub use book::{FunctionOffering, Offering, PriceBook};
 pub use catalog::{built_in, resolve};
 pub use function_billing::bill_function;

@@ -64,6 +64,7 @@ pub fn render(result: &SimulationResult, dialect: Dialect) -> String {
     let bill = &result.bill;
     let mut items = TextTable::new(&[
         ("Line item", Align::Left),
+        ("Free", Align::Right),
         ("Quantity", Align::Right),
         ("Unit", Align::Left),
         ("Unit price", Align::Right),
@@ -72,6 +73,7 @@ pub fn render(result: &SimulationResult, dialect: Dialect) -> String {
     for item in &bill.line_items {
         items.row(vec![
             item.item.clone(),
+            quantity(item.free_quantity),
             quantity(item.quantity),
             item.unit.clone(),
             unit_price(item.unit_price),
@@ -83,10 +85,12 @@ pub fn render(result: &SimulationResult, dialect: Dialect) -> String {
         String::new(),
         String::new(),
         String::new(),
+        String::new(),
         dollars(bill.total),
     ]);
     items.row(vec![
         "of which idle capacity".into(),
+        String::new(),
         quantity(bill.idle.seconds),
         "s".into(),
         String::new(),
