@@ -78,15 +78,28 @@ impl MonthCursor {
         }
     }
 
-    /// The month containing `offset` and its index counted from the origin's
-    /// month. Offsets must not decrease between calls.
-    pub fn advance_to(&mut self, offset: Micros) -> (usize, BillingMonth) {
+    /// The index (months since the origin's month) of the month containing
+    /// `offset`. Offsets must not decrease between calls.
+    #[inline]
+    pub fn advance_to(&mut self, offset: Micros) -> usize {
+        if offset >= self.current_end {
+            self.cross_months(offset);
+        }
+        self.index
+    }
+
+    /// The month the cursor is in.
+    pub fn current(&self) -> BillingMonth {
+        self.current
+    }
+
+    #[cold]
+    fn cross_months(&mut self, offset: Micros) {
         while offset >= self.current_end {
             self.current = self.current.next();
             self.current_end = offset_of(self.origin_epoch_micros, self.current.next());
             self.index += 1;
         }
-        (self.index, self.current)
     }
 }
 
@@ -110,11 +123,11 @@ pub fn split_by_month(origin: DateTime<Utc>, start: Micros, end: Micros) -> Vec<
     let mut pieces = Vec::new();
     let mut from = start;
     while from < end {
-        let (index, month) = cursor.advance_to(from);
+        let index = cursor.advance_to(from);
         let until = end.min(cursor.current_end);
         pieces.push(MonthPiece {
             index,
-            month,
+            month: cursor.current(),
             from,
             until,
         });
@@ -135,15 +148,17 @@ mod tests {
     #[test]
     fn cursor_crosses_into_february_exactly_at_midnight() {
         let mut cursor = MonthCursor::new(origin());
-        assert_eq!(cursor.advance_to(0).1.to_string(), "2016-01");
-        assert_eq!(cursor.advance_to(59 * MICROS_PER_SECOND + 999_999).0, 0);
-        let (index, month) = cursor.advance_to(60 * MICROS_PER_SECOND);
-        assert_eq!((index, month.to_string()), (1, "2016-02".to_string()));
+        assert_eq!(cursor.advance_to(0), 0);
+        assert_eq!(cursor.current().to_string(), "2016-01");
+        assert_eq!(cursor.advance_to(59 * MICROS_PER_SECOND + 999_999), 0);
+        assert_eq!(cursor.advance_to(60 * MICROS_PER_SECOND), 1);
+        assert_eq!(cursor.current().to_string(), "2016-02");
         // 2016 is a leap year: February has 29 days, so March starts
         // 60 s + 29 days after the origin.
         let march = 60 * MICROS_PER_SECOND + 29 * 86_400 * MICROS_PER_SECOND;
-        assert_eq!(cursor.advance_to(march - 1).1.to_string(), "2016-02");
-        assert_eq!(cursor.advance_to(march).1.to_string(), "2016-03");
+        assert_eq!(cursor.advance_to(march - 1), 1);
+        assert_eq!(cursor.advance_to(march), 2);
+        assert_eq!(cursor.current().to_string(), "2016-03");
     }
 
     #[test]

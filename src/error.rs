@@ -4,6 +4,9 @@
 //! (exit code 2, [`Error::Usage`]) and bad input data or a failed run (exit
 //! code 1, every other variant). Each message names the file, line and field
 //! it concerns and what was expected, so it can be acted on without a debugger.
+//!
+//! Payloads are boxed so that `Result<Request>`, returned once per trace row,
+//! stays small.
 
 use std::path::PathBuf;
 
@@ -11,39 +14,66 @@ use std::path::PathBuf;
 pub enum Error {
     /// A flag, setting or identifier on the command line is invalid.
     #[error("{0}")]
-    Usage(String),
+    Usage(Box<str>),
 
     /// A row or field of an input file is malformed.
-    #[error("{path}:{line}: {message}")]
-    Input {
-        path: String,
-        line: u64,
-        message: String,
-    },
+    #[error("{}:{}: {}", .0.path, .0.line, .0.message)]
+    Input(Box<InputError>),
 
-    /// A whole file is unusable; `problems` lists every defect found.
-    #[error("{path}: {}", problems.join(&format!("\n{path}: ")))]
-    File { path: String, problems: Vec<String> },
+    /// A whole file is unusable; every defect found is listed.
+    #[error("{}: {}", .0.path, .0.problems.join(&format!("\n{}: ", .0.path)))]
+    File(Box<FileError>),
 
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("{}: {}", .0.path.display(), .0.source)]
+    Io(Box<IoError>),
+}
+
+#[derive(Debug)]
+pub struct InputError {
+    pub path: String,
+    pub line: u64,
+    pub message: String,
+}
+
+#[derive(Debug)]
+pub struct FileError {
+    pub path: String,
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct IoError {
+    pub path: PathBuf,
+    pub source: std::io::Error,
 }
 
 impl Error {
     pub fn usage(message: impl Into<String>) -> Self {
-        Error::Usage(message.into())
+        Error::Usage(message.into().into_boxed_str())
+    }
+
+    /// A problem at `line` of the file `path`.
+    pub fn input(path: impl Into<String>, line: u64, message: impl Into<String>) -> Self {
+        Error::Input(Box::new(InputError {
+            path: path.into(),
+            line,
+            message: message.into(),
+        }))
+    }
+
+    pub fn file(path: impl Into<String>, problems: Vec<String>) -> Self {
+        Error::File(Box::new(FileError {
+            path: path.into(),
+            problems,
+        }))
     }
 
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
+        Error::Io(Box::new(IoError {
             path: path.into(),
             source,
-        }
+        }))
     }
 
     /// Whether the error is the user's command line (exit code 2) rather than

@@ -27,39 +27,72 @@ pub fn to_millis(micros: u64) -> f64 {
 /// half up. Returns `None` for anything that is not a plain decimal.
 pub fn parse_decimal_micros(text: &[u8], micros_per_unit: u64) -> Option<Micros> {
     let text = text.trim_ascii();
-    let (integer, fraction) = match text.iter().position(|&b| b == b'.') {
-        Some(dot) => (&text[..dot], &text[dot + 1..]),
-        None => (text, &text[..0]),
+    let mut whole: u64 = 0;
+    let mut digits = 0;
+    for &byte in text {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            break;
+        }
+        whole = whole.checked_mul(10)?.checked_add(u64::from(digit))?;
+        digits += 1;
+    }
+    let fraction = match text.get(digits) {
+        None => &[][..],
+        Some(b'.') => &text[digits + 1..],
+        Some(_) => return None,
     };
-    if integer.is_empty() && fraction.is_empty() {
+    if digits == 0 && fraction.is_empty() {
         return None;
     }
-    let mut whole: u64 = 0;
-    for &digit in integer {
-        if !digit.is_ascii_digit() {
+    let micros = whole.checked_mul(micros_per_unit)?;
+    micros.checked_add(fraction_micros(fraction, micros_per_unit)?)
+}
+
+/// The microseconds `0.<fraction>` units make, rounded half up; none unless
+/// every byte is a digit.
+#[inline]
+fn fraction_micros(fraction: &[u8], micros_per_unit: u64) -> Option<u64> {
+    // Units of 10^k microseconds (s, ms, us), the hot case in traces: the
+    // first k digits are whole microseconds and the next one rounds.
+    let decimal_places = match micros_per_unit {
+        1 => Some(0),
+        MICROS_PER_MS => Some(3),
+        MICROS_PER_SECOND => Some(6),
+        _ => None,
+    };
+    if let Some(places) = decimal_places {
+        let mut value: u64 = 0;
+        for index in 0..places {
+            let digit = match fraction.get(index) {
+                Some(&byte) => byte.wrapping_sub(b'0'),
+                None => 0,
+            };
+            if digit > 9 {
+                return None;
+            }
+            value = value * 10 + u64::from(digit);
+        }
+        let rest = fraction.get(places..).unwrap_or_default();
+        if !rest.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        whole = whole.checked_mul(10)?.checked_add(u64::from(digit - b'0'))?;
+        let round_up = rest.first().is_some_and(|&digit| digit >= b'5');
+        return Some(value + u64::from(round_up));
     }
-    let mut micros = whole.checked_mul(micros_per_unit)?;
-    // The fraction contributes fraction_value * micros_per_unit / 10^digits.
-    // Accumulate it digit by digit as a rational with a growing denominator,
-    // keeping at most 18 digits (far below a microsecond for any unit used).
+    if !fraction.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    // Other units (minutes, hours, days): fraction × unit / 10^digits, as a
+    // rational on at most 18 digits (far below a microsecond for any unit).
     let mut numerator: u128 = 0;
     let mut denominator: u128 = 1;
-    for (index, &digit) in fraction.iter().enumerate() {
-        if !digit.is_ascii_digit() {
-            return None;
-        }
-        if index < 18 {
-            numerator = numerator * 10 + u128::from(digit - b'0');
-            denominator *= 10;
-        }
+    for &digit in fraction.iter().take(18) {
+        numerator = numerator * 10 + u128::from(digit - b'0');
+        denominator *= 10;
     }
     let scaled = numerator * u128::from(micros_per_unit);
-    let rounded = (scaled + denominator / 2) / denominator;
-    micros = micros.checked_add(u64::try_from(rounded).ok()?)?;
-    Some(micros)
+    u64::try_from((scaled + denominator / 2) / denominator).ok()
 }
 
 /// Parses a span such as `30d`, `12h`, `90m`, `45s`, `250ms`, `1.5s` or `800us`.
@@ -117,6 +150,22 @@ mod tests {
         ] {
             assert_eq!(parse_decimal_micros(bad, MICROS_PER_SECOND), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn fractions_of_any_unit_are_exact() {
+        // 0.5 min = 30 s; 0.1 h = 360 s; 1.25 d = 108,000 s.
+        assert_eq!(parse_span("0.5m", "s"), Ok(30 * MICROS_PER_SECOND));
+        assert_eq!(parse_span("0.1h", "s"), Ok(360 * MICROS_PER_SECOND));
+        assert_eq!(parse_span("1.25d", "s"), Ok(108_000 * MICROS_PER_SECOND));
+        assert_eq!(
+            parse_decimal_micros(b"1.0000015", MICROS_PER_SECOND),
+            Some(1_000_002)
+        );
+        assert_eq!(
+            parse_decimal_micros(b"1.0000014999", MICROS_PER_SECOND),
+            Some(1_000_001)
+        );
     }
 
     #[test]

@@ -10,9 +10,9 @@ use serde::Serialize;
 use crate::calendar::BillingMonth;
 
 /// One month of a function deployment's billable usage.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FunctionMonthUsage {
-    pub month: Option<BillingMonth>,
+    pub month: BillingMonth,
     /// Billed invocations (served and timed out; throttled ones are free).
     pub requests: u64,
     /// Billed duration × billed memory of on-demand instances, in MB·µs.
@@ -28,10 +28,26 @@ pub struct FunctionMonthUsage {
     pub bytes_out: u128,
 }
 
+impl FunctionMonthUsage {
+    pub fn new(month: BillingMonth) -> Self {
+        FunctionMonthUsage {
+            month,
+            requests: 0,
+            on_demand_mb_us: 0,
+            provisioned_duration_mb_us: 0,
+            provisioned_configured_mb_us: 0,
+            extra_storage_mb_us: 0,
+            bytes_out: 0,
+        }
+    }
+}
+
 /// A function deployment's usage over a run: one entry per calendar month
 /// from the origin's month on.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FunctionUsage {
+    /// The month of the run's origin; `months[i]` is `i` months later.
+    pub first_month: BillingMonth,
     pub months: Vec<FunctionMonthUsage>,
     /// Memory of the provisioned instances, for pricing their idle time.
     pub provisioned_memory_mb: u32,
@@ -40,14 +56,33 @@ pub struct FunctionUsage {
 }
 
 impl FunctionUsage {
-    /// The month at `index` (counted from the origin's month), created with
-    /// the months before it as needed.
-    pub fn month_mut(&mut self, index: usize, month: BillingMonth) -> &mut FunctionMonthUsage {
-        while self.months.len() <= index {
-            self.months.push(FunctionMonthUsage::default());
+    pub fn new(first_month: BillingMonth, provisioned_memory_mb: u32) -> Self {
+        FunctionUsage {
+            first_month,
+            months: Vec::new(),
+            provisioned_memory_mb,
+            provisioned_idle_us: 0,
         }
-        let entry = &mut self.months[index];
-        entry.month = Some(month);
-        entry
+    }
+
+    /// The month `index` months after the origin's, created with the months
+    /// before it as needed.
+    #[inline]
+    pub fn month_mut(&mut self, index: usize) -> &mut FunctionMonthUsage {
+        if index >= self.months.len() {
+            self.add_months(index);
+        }
+        &mut self.months[index]
+    }
+
+    #[cold]
+    fn add_months(&mut self, index: usize) {
+        while self.months.len() <= index {
+            let month = self
+                .months
+                .last()
+                .map_or(self.first_month, |last| last.month.next());
+            self.months.push(FunctionMonthUsage::new(month));
+        }
     }
 }

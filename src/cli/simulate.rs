@@ -19,7 +19,7 @@ use crate::pricing;
 use crate::report;
 use crate::simulation::{Deployment, RunOptions, simulate};
 use crate::units::{Micros, parse_span};
-use crate::workload::TraceReader;
+use crate::workload::{TraceReader, prefetch};
 
 /// The sample trace used when `--trace` is not given, built into the binary.
 const BUNDLED_TRACE: &[u8] = include_bytes!("../../traces/api-sample.csv");
@@ -124,8 +124,9 @@ pub fn run(args: SimulateArgs) -> Result<()> {
         let (requests, _, origin) = reader.into_sorted()?;
         simulate(&deployment, requests.into_iter().map(Ok), options(origin))?
     } else {
+        // Parse on a second thread while the model runs on this one.
         let origin = reader.origin();
-        simulate(&deployment, reader, options(origin))?
+        simulate(&deployment, prefetch(reader), options(origin))?
     };
     let bytes = report::render(&result, args.format.into())?;
     match &args.output {

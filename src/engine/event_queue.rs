@@ -9,15 +9,22 @@ use std::collections::BinaryHeap;
 
 use crate::units::Micros;
 
+/// An event with its ordering key: the due time in the high 64 bits and the
+/// sequence number in the low 64, so one integer comparison orders both.
 struct Scheduled<E> {
-    time: Micros,
-    sequence: u64,
+    key: u128,
     event: E,
+}
+
+impl<E> Scheduled<E> {
+    fn time(&self) -> Micros {
+        (self.key >> 64) as Micros
+    }
 }
 
 impl<E> PartialEq for Scheduled<E> {
     fn eq(&self, other: &Self) -> bool {
-        (self.time, self.sequence) == (other.time, other.sequence)
+        self.key == other.key
     }
 }
 
@@ -32,7 +39,7 @@ impl<E> PartialOrd for Scheduled<E> {
 impl<E> Ord for Scheduled<E> {
     /// Reversed, so that the max-heap yields the earliest event first.
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.sequence).cmp(&(self.time, self.sequence))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -57,20 +64,21 @@ impl<E> EventQueue<E> {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
         self.heap.push(Scheduled {
-            time,
-            sequence,
+            key: (u128::from(time) << 64) | u128::from(sequence),
             event,
         });
     }
 
     /// The time of the earliest event, if any.
     pub fn next_time(&self) -> Option<Micros> {
-        self.heap.peek().map(|scheduled| scheduled.time)
+        self.heap.peek().map(Scheduled::time)
     }
 
     /// Removes and returns the earliest event.
     pub fn pop(&mut self) -> Option<(Micros, E)> {
-        self.heap.pop().map(|scheduled| (scheduled.time, scheduled.event))
+        self.heap
+            .pop()
+            .map(|scheduled| (scheduled.time(), scheduled.event))
     }
 
     pub fn len(&self) -> usize {

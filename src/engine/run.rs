@@ -47,11 +47,11 @@ where
     for request in requests {
         let request = request?;
         if request.arrival < previous_arrival {
-            return Err(Error::Input {
-                path: "request stream".into(),
-                line: outcome.simulated + outcome.beyond_horizon + 1,
-                message: "requests must be in arrival order".into(),
-            });
+            return Err(Error::input(
+                "request stream",
+                outcome.simulated + outcome.beyond_horizon + 1,
+                "requests must be in arrival order",
+            ));
         }
         previous_arrival = request.arrival;
         if horizon_end.is_some_and(|end| request.arrival >= end) {

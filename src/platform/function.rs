@@ -27,7 +27,7 @@ use rand_pcg::Pcg64;
 use super::delay::DelaySampler;
 use super::function_settings::FunctionSettings;
 use super::keepalive::{KeepAliveQueue, Ticket};
-use crate::calendar::{MonthCursor, split_by_month};
+use crate::calendar::{BillingMonth, MonthCursor, split_by_month};
 use crate::engine::{EventQueue, Model};
 use crate::metrics::{InstanceTally, LatencyRecorder, RequestCounts};
 use crate::pricing::book::FunctionBilling;
@@ -186,10 +186,7 @@ impl FunctionPlatform {
             tally: InstanceTally::default(),
             provisioned_instance_us: 0,
             provisioned_busy_us: 0,
-            usage: FunctionUsage {
-                provisioned_memory_mb: settings.memory_mb,
-                ..FunctionUsage::default()
-            },
+            usage: FunctionUsage::new(BillingMonth::containing(origin), settings.memory_mb),
             months: MonthCursor::new(origin),
             settings,
         }
@@ -378,9 +375,8 @@ impl FunctionPlatform {
             for piece in split_by_month(self.origin, 0, window_end) {
                 let configured = (piece.until - piece.from).div_ceil(self.provisioned_granularity_us)
                     * self.provisioned_granularity_us;
-                self.usage
-                    .month_mut(piece.index, piece.month)
-                    .provisioned_configured_mb_us += per_month_instances * memory * u128::from(configured);
+                self.usage.month_mut(piece.index).provisioned_configured_mb_us +=
+                    per_month_instances * memory * u128::from(configured);
             }
         }
         self.usage.provisioned_idle_us = self
@@ -444,9 +440,9 @@ impl Model for FunctionPlatform {
             .rounding
             .memory(request.memory_mb.unwrap_or(self.settings.memory_mb));
         let megabyte_micros = u128::from(billed_us) * u128::from(memory);
-        let (index, month) = self.months.advance_to(now);
+        let index = self.months.advance_to(now);
         let extra_storage = u128::from(billed_us) * u128::from(self.extra_storage_mb);
-        let usage = self.usage.month_mut(index, month);
+        let usage = self.usage.month_mut(index);
         usage.requests += 1;
         if provisioned {
             usage.provisioned_duration_mb_us += megabyte_micros;

@@ -295,26 +295,26 @@ impl Checker<'_> {
 impl PriceBook {
     /// Parses and validates a price book; `label` names its file in messages.
     pub fn from_toml(label: &str, source: &str) -> Result<Self> {
-        let raw: RawBook = toml::from_str(source).map_err(|error| Error::File {
-            path: label.to_owned(),
-            problems: vec![error.to_string().trim_end().to_owned()],
-        })?;
+        let raw: RawBook = toml::from_str(source)
+            .map_err(|error| Error::file(label.to_owned(), vec![error.to_string().trim_end().to_owned()]))?;
         let mut checker = Checker {
             source,
             problems: Vec::new(),
         };
         let book = validate(raw, &mut checker);
         if checker.problems.is_empty() {
-            book.ok_or_else(|| Error::File {
-                path: label.to_owned(),
-                problems: vec!["the price book describes no offering".into()],
+            book.ok_or_else(|| {
+                Error::file(
+                    label.to_owned(),
+                    vec!["the price book describes no offering".into()],
+                )
             })
         } else {
             checker.problems.sort_by_key(|(line, _)| *line);
-            Err(Error::File {
-                path: label.to_owned(),
-                problems: checker.problems.into_iter().map(|(_, message)| message).collect(),
-            })
+            Err(Error::file(
+                label.to_owned(),
+                checker.problems.into_iter().map(|(_, message)| message).collect(),
+            ))
         }
     }
 

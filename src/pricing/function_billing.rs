@@ -145,13 +145,14 @@ mod tests {
     use crate::pricing::resolve;
     use crate::usage::FunctionMonthUsage;
 
+    const SEPTEMBER_2025: BillingMonth = BillingMonth { year: 2025, month: 9 };
+
     fn month(requests: u64, gb_seconds: u128) -> FunctionMonthUsage {
         FunctionMonthUsage {
-            month: Some(BillingMonth { year: 2025, month: 9 }),
             requests,
             // 1 GB-s = 1024 MB × 1,000,000 µs.
             on_demand_mb_us: gb_seconds * 1_024_000_000,
-            ..FunctionMonthUsage::default()
+            ..FunctionMonthUsage::new(SEPTEMBER_2025)
         }
     }
 
@@ -165,7 +166,7 @@ mod tests {
         let settings = FunctionSettings::resolve(&book.id, offering, &settings).expect("valid settings");
         let usage = FunctionUsage {
             months,
-            ..FunctionUsage::default()
+            ..FunctionUsage::new(SEPTEMBER_2025, 128)
         };
         bill_function("USD", offering, &settings, &usage)
     }

@@ -1,0 +1,149 @@
+//! Reads a request stream on a second thread, in batches, so that parsing a
+//! trace and simulating it overlap on two cores. Order is preserved exactly
+//! (one producer, one consumer, a FIFO channel), so results stay
+//! deterministic; the bounded channel keeps memory independent of the trace,
+//! and emptied batches travel back to be refilled, so nothing is allocated
+//! per batch.
+
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use super::Request;
+use crate::error::Result;
+
+/// Requests per batch: large enough to make the channel's cost per request
+/// negligible, small enough to keep memory at a few megabytes.
+const BATCH: usize = 4_096;
+/// Batches in flight between the threads.
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// The consuming end: an iterator of the source's items, in order.
+pub struct Prefetched {
+    receiver: Receiver<Result<Vec<Request>>>,
+    /// Emptied batches going back to the producer.
+    recycler: SyncSender<Vec<Request>>,
+    batch: Vec<Request>,
+    position: usize,
+    finished: bool,
+}
+
+/// Starts reading `source` on a background thread. The thread stops at the
+/// end of the source, after the first error, or when the consumer is dropped.
+pub fn prefetch<I>(source: I) -> Prefetched
+where
+    I: Iterator<Item = Result<Request>> + Send + 'static,
+{
+    let (sender, receiver) = sync_channel(BATCHES_IN_FLIGHT);
+    let (recycler, recycled) = sync_channel(BATCHES_IN_FLIGHT + 2);
+    std::thread::spawn(move || produce(source, &sender, &recycled));
+    Prefetched {
+        receiver,
+        recycler,
+        batch: Vec::new(),
+        position: 0,
+        finished: false,
+    }
+}
+
+fn produce<I: Iterator<Item = Result<Request>>>(
+    source: I,
+    sender: &SyncSender<Result<Vec<Request>>>,
+    recycled: &Receiver<Vec<Request>>,
+) {
+    let mut batch = Vec::with_capacity(BATCH);
+    for item in source {
+        match item {
+            Ok(request) => {
+                batch.push(request);
+                if batch.len() == BATCH {
+                    let empty = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH));
+                    let full = std::mem::replace(&mut batch, empty);
+                    if sender.send(Ok(full)).is_err() {
+                        return;
+                    }
+                }
+            }
+            Err(error) => {
+                // Deliver the rows before the bad one, then the error.
+                let _ = sender.send(Ok(batch)).and_then(|()| sender.send(Err(error)));
+                return;
+            }
+        }
+    }
+    let _ = sender.send(Ok(batch));
+}
+
+impl Iterator for Prefetched {
+    type Item = Result<Request>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(&request) = self.batch.get(self.position) {
+                self.position += 1;
+                return Some(Ok(request));
+            }
+            if self.finished {
+                return None;
+            }
+            match self.receiver.recv() {
+                Ok(Ok(batch)) => {
+                    let mut empty = std::mem::replace(&mut self.batch, batch);
+                    self.position = 0;
+                    empty.clear();
+                    // A full return channel just means the producer has
+                    // enough spare batches; this one is then freed.
+                    let _ = self.recycler.try_send(empty);
+                }
+                Ok(Err(error)) => {
+                    self.finished = true;
+                    return Some(Err(error));
+                }
+                // The producer finished and hung up.
+                Err(_) => self.finished = true,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+    use crate::workload::FunctionId;
+
+    fn request(arrival: u64) -> Result<Request> {
+        Ok(Request {
+            arrival,
+            duration: 1,
+            function: FunctionId(0),
+            memory_mb: None,
+            bytes_out: 0,
+        })
+    }
+
+    #[test]
+    fn order_is_kept_across_batches() {
+        let count = BATCH as u64 * 3 + 17;
+        let arrivals: Vec<u64> = prefetch((0..count).map(request))
+            .map(|item| item.expect("no errors").arrival)
+            .collect();
+        assert_eq!(arrivals, (0..count).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn an_error_arrives_after_the_rows_before_it() {
+        let source = (0..5u64).map(|index| {
+            if index == 3 {
+                Err(Error::usage("bad row"))
+            } else {
+                request(index)
+            }
+        });
+        let items: Vec<_> = prefetch(source).collect();
+        assert_eq!(items.len(), 4);
+        assert!(items[..3].iter().all(Result::is_ok));
+        assert_eq!(
+            items[3].as_ref().err().map(ToString::to_string),
+            Some("bad row".into())
+        );
+    }
+}
