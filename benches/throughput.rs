@@ -134,7 +134,9 @@ fn main() {
     let parse = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let trace = TraceReader::open(&path, None).expect("open");
-    let read = trace.inspect(|request| assert!(request.is_ok(), "valid row")).count();
+    let read = trace
+        .inspect(|request| assert!(request.is_ok(), "valid row"))
+        .count();
     let reading = started.elapsed().as_secs_f64();
     assert_eq!(read as u64, rows);
     let started = Instant::now();

@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use crate::units::{Micros, to_millis, to_seconds};
 
-/// Outcomes of the requests of a run. `total = served + throttled + timed_out`.
+/// Outcomes of the requests of a run.
+/// `total = served + throttled + timed_out + interrupted`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct RequestCounts {
     pub total: u64,
@@ -16,8 +17,12 @@ pub struct RequestCounts {
     pub cold_starts: u64,
     /// Refused because the concurrency limit was reached; not billed.
     pub throttled: u64,
-    /// Cut off at the time limit; billed up to it.
+    /// Past the time limit: cut off and billed up to it (functions), or
+    /// answered with an error by the router while the server finished the
+    /// work (pools).
     pub timed_out: u64,
+    /// Lost with a server the provider terminated (spot).
+    pub interrupted: u64,
 }
 
 /// Response time from arrival to completion (queueing, cold start and
@@ -48,7 +53,7 @@ impl Default for LatencyRecorder {
         LatencyRecorder {
             // Three significant digits: percentiles within 0.1%.
             histogram: Histogram::new_with_bounds(1, HISTOGRAM_CEILING, 3)
-                .unwrap_or_else(|_| Histogram::new(3).unwrap_or_else(|_| unreachable!("3 digits is valid"))),
+                .expect("constant histogram bounds are valid"),
             sum: 0,
             max: 0,
         }

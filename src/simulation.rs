@@ -6,12 +6,16 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use crate::engine;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::metrics::{InstanceSummary, LatencySummary, RequestCounts};
-use crate::platform::{FunctionPlatform, FunctionSettings, Setting, check_memory};
-use crate::pricing::{Bill, Offering, PriceBook, bill_function};
+use crate::platform::{
+    FunctionPlatform, FunctionSettings, PoolSettings, ServerFarm, Setting, VmSettings, check_memory,
+};
+use crate::pricing::{Bill, Offering, PriceBook, bill_function, bill_pool, bill_vm};
 use crate::units::{Micros, to_seconds};
 use crate::workload::Request;
+
+const DAY_MICROS: i64 = 86_400_000_000;
 
 /// A price book with settings resolved and checked against it: everything
 /// needed to build a model, validated before any request is read.
@@ -26,6 +30,8 @@ pub struct Deployment {
 #[serde(untagged)]
 pub enum DeploymentSettings {
     Function(FunctionSettings),
+    Pool(PoolSettings),
+    Vm(VmSettings),
 }
 
 impl Deployment {
@@ -33,6 +39,12 @@ impl Deployment {
         let settings = match &book.offering {
             Offering::Function(offering) => {
                 DeploymentSettings::Function(FunctionSettings::resolve(&book.id, offering, settings)?)
+            }
+            Offering::Pool(offering) => {
+                DeploymentSettings::Pool(PoolSettings::resolve(&book.id, offering, settings)?)
+            }
+            Offering::Vm(offering) => {
+                DeploymentSettings::Vm(VmSettings::resolve(&book.id, offering, settings)?)
             }
         };
         Ok(Deployment { book, settings })
@@ -52,6 +64,51 @@ impl Deployment {
                 );
                 if settings.provisioned > 0 {
                     text.push_str(&format!(", {} provisioned", settings.provisioned));
+                }
+                text
+            }
+            DeploymentSettings::Pool(settings) => {
+                let mut text = format!(
+                    "{} × {} with {} worker{}, {} routing",
+                    settings.dynos,
+                    settings.dyno_type,
+                    settings.workers,
+                    if settings.workers == 1 { "" } else { "s" },
+                    match settings.routing {
+                        crate::platform::Routing::Random => "random",
+                        crate::platform::Routing::Shared => "shared-queue",
+                    }
+                );
+                if settings.autoscale != crate::platform::PoolAutoscale::Off {
+                    text.push_str(&format!(
+                        ", autoscaling {}-{}",
+                        settings.min_dynos, settings.max_dynos
+                    ));
+                }
+                text
+            }
+            DeploymentSettings::Vm(settings) => {
+                let mut text = format!(
+                    "{} × {} ({} requests each), {} billing",
+                    settings.instances,
+                    settings.instance_type,
+                    settings.capacity,
+                    match settings.billing {
+                        crate::pricing::vm_book::VmBilling::Hourly => "hourly",
+                        crate::pricing::vm_book::VmBilling::PerSecond => "per-second",
+                    }
+                );
+                if settings.autoscale != crate::platform::VmAutoscale::Off {
+                    text.push_str(&format!(
+                        ", autoscaling {}-{}",
+                        settings.min_instances, settings.max_instances
+                    ));
+                }
+                if settings.spot {
+                    text.push_str(", spot");
+                }
+                if settings.reserved > 0 {
+                    text.push_str(&format!(", {} reserved", settings.reserved));
                 }
                 text
             }
@@ -100,7 +157,17 @@ pub struct SimulationResult {
     /// Requests arriving after the horizon, read but not simulated.
     pub requests_beyond_horizon: u64,
     pub latency_ms: LatencySummary,
+    /// Time from arrival until a request starts executing (queueing,
+    /// cold starts, wake-ups).
+    pub queue_ms: LatencySummary,
     pub instances: InstanceSummary,
+    /// (seconds, live instances) at each change, for dyno pools and VMs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub instances_over_time: Vec<(f64, u32)>,
+    /// Time-averaged number of requests queued or in service (dyno pools
+    /// and VMs), which Little's law ties to throughput × mean latency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_in_system: Option<f64>,
     pub bill: Bill,
     pub price_book: BookReference,
     pub settings: DeploymentSettings,
@@ -113,39 +180,83 @@ where
     I: IntoIterator<Item = Result<Request>>,
 {
     let book = &deployment.book;
-    let (counts, latency, instances, bill, horizon_end, beyond_horizon) =
-        match (&book.offering, &deployment.settings) {
-            (Offering::Function(offering), DeploymentSettings::Function(settings)) => {
-                let mut model = FunctionPlatform::new(
-                    settings.clone(),
-                    &offering.billing,
-                    options.origin,
-                    options.horizon,
-                    options.seed,
-                );
-                let outcome = engine::run(&mut model, requests, options.horizon)?;
-                let run = model.finish();
-                let bill = bill_function(&book.currency, offering, settings, &run.usage);
-                (
-                    run.counts,
-                    run.latency.summary(),
-                    run.instances.summary(run.horizon_end),
-                    bill,
-                    run.horizon_end,
-                    outcome.beyond_horizon,
-                )
+    let origin_into_day = options.origin.timestamp_micros().rem_euclid(DAY_MICROS) as Micros;
+    let farm_run = |config, requests: I| -> Result<(crate::platform::FarmRun, u64)> {
+        let mut farm = ServerFarm::new(config, options.horizon, options.seed);
+        let outcome = engine::run(&mut farm, requests, options.horizon)?;
+        Ok((farm.finish(), outcome.beyond_horizon))
+    };
+    let observed = match (&book.offering, &deployment.settings) {
+        (Offering::Function(offering), DeploymentSettings::Function(settings)) => {
+            let mut model = FunctionPlatform::new(
+                settings.clone(),
+                &offering.billing,
+                options.origin,
+                options.horizon,
+                options.seed,
+            );
+            let outcome = engine::run(&mut model, requests, options.horizon)?;
+            let run = model.finish();
+            Observed {
+                bill: bill_function(&book.currency, offering, settings, &run.usage),
+                counts: run.counts,
+                latency: run.latency.summary(),
+                queue: run.queueing.summary(),
+                instances: run.instances.summary(run.horizon_end),
+                timeline: Vec::new(),
+                mean_in_system: None,
+                horizon_end: run.horizon_end,
+                beyond_horizon: outcome.beyond_horizon,
             }
-        };
+        }
+        (Offering::Pool(offering), DeploymentSettings::Pool(settings)) => {
+            let (run, beyond_horizon) = farm_run(settings.farm_config(offering, origin_into_day), requests)?;
+            let bill = bill_pool(
+                &book.currency,
+                offering,
+                settings,
+                &run.usage,
+                &run.instances,
+                options.origin,
+            );
+            Observed::from_farm(run, bill, beyond_horizon)
+        }
+        (Offering::Vm(offering), DeploymentSettings::Vm(settings)) => {
+            let (run, beyond_horizon) = farm_run(settings.farm_config(offering, origin_into_day), requests)?;
+            let bill = bill_vm(
+                &book.currency,
+                offering,
+                settings,
+                &run.usage,
+                &run.instances,
+                run.horizon_end,
+            );
+            Observed::from_farm(run, bill, beyond_horizon)
+        }
+        _ => {
+            return Err(Error::usage(format!(
+                "the deployment's settings are not those of a {} platform",
+                book.offering.family()
+            )));
+        }
+    };
     Ok(SimulationResult {
         platform: book.id.clone(),
         deployment: deployment.describe(),
         start: options.origin.to_rfc3339_opts(SecondsFormat::AutoSi, true),
-        horizon_s: to_seconds(horizon_end),
-        requests: counts,
-        requests_beyond_horizon: beyond_horizon,
-        latency_ms: latency,
-        instances,
-        bill,
+        horizon_s: to_seconds(observed.horizon_end),
+        requests: observed.counts,
+        requests_beyond_horizon: observed.beyond_horizon,
+        latency_ms: observed.latency,
+        queue_ms: observed.queue,
+        instances: observed.instances,
+        instances_over_time: observed
+            .timeline
+            .iter()
+            .map(|&(time, count)| (to_seconds(time), count))
+            .collect(),
+        mean_in_system: observed.mean_in_system,
+        bill: observed.bill,
         price_book: BookReference {
             id: book.id.clone(),
             title: book.title.clone(),
@@ -155,4 +266,33 @@ where
         settings: deployment.settings.clone(),
         seed: options.seed,
     })
+}
+
+/// What a family's run observed, in the common shape of a result.
+struct Observed {
+    counts: RequestCounts,
+    latency: LatencySummary,
+    queue: LatencySummary,
+    instances: InstanceSummary,
+    timeline: Vec<(Micros, u32)>,
+    mean_in_system: Option<f64>,
+    bill: Bill,
+    horizon_end: Micros,
+    beyond_horizon: u64,
+}
+
+impl Observed {
+    fn from_farm(run: crate::platform::FarmRun, bill: Bill, beyond_horizon: u64) -> Self {
+        Observed {
+            counts: run.counts,
+            latency: run.latency.summary(),
+            queue: run.queueing.summary(),
+            instances: run.instances.summary(run.horizon_end),
+            timeline: run.timeline,
+            mean_in_system: Some(run.mean_in_system),
+            bill,
+            horizon_end: run.horizon_end,
+            beyond_horizon,
+        }
+    }
 }

@@ -5,8 +5,10 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use crate::error::{Error, Result};
 use crate::output;
-use crate::platform::FUNCTION_SETTING_KEYS;
-use crate::pricing::{self, Offering, PriceBook};
+use crate::platform::{FUNCTION_SETTING_KEYS, POOL_SETTING_KEYS, SettingKey, VM_SETTING_KEYS};
+use crate::pricing::pool_book::{PoolBilling, PoolOffering};
+use crate::pricing::vm_book::{VmBilling, VmOffering};
+use crate::pricing::{self, FunctionOffering, Offering, PriceBook};
 use crate::report::{Align, Dialect, TextTable, unit_price};
 
 #[derive(Debug, Subcommand)]
@@ -91,99 +93,9 @@ fn show_text(book: &PriceBook) -> String {
         book.id, book.title, book.vendor, book.region, book.era, book.effective_date, book.currency
     );
     match &book.offering {
-        Offering::Function(offering) => {
-            let billing = &offering.billing;
-            let limits = &offering.limits;
-            let defaults = &offering.defaults;
-            let mut rates = TextTable::new(&[
-                ("Rate", Align::Left),
-                ("Price", Align::Right),
-                ("Per", Align::Left),
-            ]);
-            rates.row(vec![
-                "Requests".into(),
-                unit_price(billing.request_price_per_million),
-                "million requests".into(),
-            ]);
-            for (architecture, architecture_rates) in &offering.architectures {
-                for tier in &architecture_rates.duration_tiers {
-                    let scope = match tier.up_to_gb_s {
-                        Some(bound) => format!("GB-s, monthly usage up to {bound} GB-s"),
-                        None => "GB-s".into(),
-                    };
-                    rates.row(vec![
-                        format!("Duration ({architecture})"),
-                        unit_price(tier.price_per_gb_s),
-                        scope,
-                    ]);
-                }
-                if let Some(provisioned) = &architecture_rates.provisioned {
-                    rates.row(vec![
-                        format!("Provisioned concurrency ({architecture})"),
-                        unit_price(provisioned.price_per_gb_s),
-                        "GB-s configured".into(),
-                    ]);
-                    rates.row(vec![
-                        format!("Provisioned duration ({architecture})"),
-                        unit_price(provisioned.duration_price_per_gb_s),
-                        "GB-s".into(),
-                    ]);
-                }
-            }
-            if let Some(storage) = &billing.ephemeral_storage {
-                rates.row(vec![
-                    format!("Ephemeral storage above {} MB", storage.included_mb),
-                    unit_price(storage.price_per_gb_s),
-                    "GB-s".into(),
-                ]);
-            }
-            if let Some(price) = billing.data_out_price_per_gb {
-                rates.row(vec!["Data transfer out".into(), unit_price(price), "GB".into()]);
-            }
-            out.push_str(&rates.render(Dialect::Terminal));
-            out.push_str(&format!(
-                "\nBilling: duration rounded up to {} ms (minimum {} ms); GB = {} MB; cold-start time {}.\n",
-                billing.granularity_us as f64 / 1_000.0,
-                billing.minimum_billed_us as f64 / 1_000.0,
-                billing.mb_per_gb,
-                if billing.init_billed {
-                    "billed"
-                } else {
-                    "not billed"
-                }
-            ));
-            if billing.memory_rounding_mb > 1 {
-                out.push_str(&format!(
-                    "Memory billed in steps of {} MB, at least {} MB.\n",
-                    billing.memory_rounding_mb, billing.minimum_billed_memory_mb
-                ));
-            }
-            if let Some(free) = &billing.free_tier {
-                out.push_str(&format!(
-                    "Free each month: {} requests and {} GB-s.\n",
-                    free.requests, free.gb_seconds
-                ));
-            }
-            out.push_str(&format!(
-                "Limits: memory {}-{} MB in steps of {} MB; at most {} s per request.\n",
-                limits.min_memory_mb, limits.max_memory_mb, limits.memory_step_mb, limits.max_duration_s
-            ));
-            out.push_str(&format!(
-                "Defaults: architecture {}, memory {} MB, keep-alive {} s, cold start {}, concurrency limit {}, \
-                 {} request(s) per instance, time limit {} s.\n",
-                defaults.architecture,
-                defaults.memory_mb,
-                defaults.keep_alive_s,
-                defaults.cold_start,
-                defaults.concurrency_limit,
-                defaults.instance_concurrency,
-                defaults.max_duration_s
-            ));
-            out.push_str("\nSettings (--set KEY=VALUE):\n");
-            for key in FUNCTION_SETTING_KEYS {
-                out.push_str(&format!("  {:<22} {}\n", key.key, key.help));
-            }
-        }
+        Offering::Function(offering) => show_function(offering, &mut out),
+        Offering::Pool(offering) => show_pool(offering, &mut out),
+        Offering::Vm(offering) => show_vm(offering, &mut out),
     }
     out.push_str("\nSources:\n");
     for source in &book.sources {
@@ -196,4 +108,233 @@ fn show_text(book: &PriceBook) -> String {
         }
     }
     out
+}
+
+fn show_function(offering: &FunctionOffering, out: &mut String) {
+    let billing = &offering.billing;
+    let limits = &offering.limits;
+    let defaults = &offering.defaults;
+    let mut rates = TextTable::new(&[
+        ("Rate", Align::Left),
+        ("Price", Align::Right),
+        ("Per", Align::Left),
+    ]);
+    rates.row(vec![
+        "Requests".into(),
+        unit_price(billing.request_price_per_million),
+        "million requests".into(),
+    ]);
+    for (architecture, architecture_rates) in &offering.architectures {
+        for tier in &architecture_rates.duration_tiers {
+            let scope = match tier.up_to_gb_s {
+                Some(bound) => format!("GB-s, monthly usage up to {bound} GB-s"),
+                None => "GB-s".into(),
+            };
+            rates.row(vec![
+                format!("Duration ({architecture})"),
+                unit_price(tier.price_per_gb_s),
+                scope,
+            ]);
+        }
+        if let Some(provisioned) = &architecture_rates.provisioned {
+            rates.row(vec![
+                format!("Provisioned concurrency ({architecture})"),
+                unit_price(provisioned.price_per_gb_s),
+                "GB-s configured".into(),
+            ]);
+            rates.row(vec![
+                format!("Provisioned duration ({architecture})"),
+                unit_price(provisioned.duration_price_per_gb_s),
+                "GB-s".into(),
+            ]);
+        }
+    }
+    if let Some(storage) = &billing.ephemeral_storage {
+        rates.row(vec![
+            format!("Ephemeral storage above {} MB", storage.included_mb),
+            unit_price(storage.price_per_gb_s),
+            "GB-s".into(),
+        ]);
+    }
+    if let Some(price) = billing.data_out_price_per_gb {
+        rates.row(vec!["Data transfer out".into(), unit_price(price), "GB".into()]);
+    }
+    out.push_str(&rates.render(Dialect::Terminal));
+    out.push_str(&format!(
+        "\nBilling: duration rounded up to {} ms (minimum {} ms); GB = {} MB; cold-start time {}.\n",
+        billing.granularity_us as f64 / 1_000.0,
+        billing.minimum_billed_us as f64 / 1_000.0,
+        billing.mb_per_gb,
+        if billing.init_billed {
+            "billed"
+        } else {
+            "not billed"
+        }
+    ));
+    if billing.memory_rounding_mb > 1 {
+        out.push_str(&format!(
+            "Memory billed in steps of {} MB, at least {} MB.\n",
+            billing.memory_rounding_mb, billing.minimum_billed_memory_mb
+        ));
+    }
+    if let Some(free) = &billing.free_tier {
+        out.push_str(&format!(
+            "Free each month: {} requests and {} GB-s.\n",
+            free.requests, free.gb_seconds
+        ));
+    }
+    out.push_str(&format!(
+        "Limits: memory {}-{} MB in steps of {} MB; at most {} s per request.\n",
+        limits.min_memory_mb, limits.max_memory_mb, limits.memory_step_mb, limits.max_duration_s
+    ));
+    out.push_str(&format!(
+        "Defaults: architecture {}, memory {} MB, keep-alive {} s, cold start {}, concurrency limit {}, \
+         {} request(s) per instance, time limit {} s.\n",
+        defaults.architecture,
+        defaults.memory_mb,
+        defaults.keep_alive_s,
+        defaults.cold_start,
+        defaults.concurrency_limit,
+        defaults.instance_concurrency,
+        defaults.max_duration_s
+    ));
+    settings_help(FUNCTION_SETTING_KEYS, out);
+}
+
+fn settings_help(keys: &[SettingKey], out: &mut String) {
+    out.push_str("\nSettings (--set KEY=VALUE):\n");
+    for key in keys {
+        out.push_str(&format!("  {:<28} {}\n", key.key, key.help));
+    }
+}
+
+fn show_pool(offering: &PoolOffering, out: &mut String) {
+    let per = match offering.billing {
+        PoolBilling::Prorated { .. } => "month",
+        PoolBilling::InstanceHours { .. } => "hour",
+    };
+    let mut types = TextTable::new(&[
+        ("Type", Align::Left),
+        ("Price", Align::Right),
+        ("Per", Align::Left),
+        ("Memory (MB)", Align::Right),
+        ("Speed", Align::Right),
+        ("Notes", Align::Left),
+    ]);
+    for (name, kind) in &offering.types {
+        let mut notes = Vec::new();
+        if kind.sleeps {
+            notes.push("sleeps".to_owned());
+        }
+        if kind.autoscaling {
+            notes.push("autoscales".to_owned());
+        }
+        if kind.plan_fee_per_month > 0.0 {
+            notes.push(format!("plan {}/month", unit_price(kind.plan_fee_per_month)));
+        }
+        types.row(vec![
+            name.clone(),
+            unit_price(kind.price),
+            per.into(),
+            kind.memory_mb.to_string(),
+            kind.speed.to_string(),
+            notes.join(", "),
+        ]);
+    }
+    out.push_str(&types.render(Dialect::Terminal));
+    match offering.billing {
+        PoolBilling::Prorated { seconds_per_month } => out.push_str(&format!(
+            "\nBilling: prorated to the second at the monthly price / {seconds_per_month} s, at most the monthly price per dyno per calendar month.\n"
+        )),
+        PoolBilling::InstanceHours {
+            accrual_tail_min,
+            daily_free_instance_hours,
+        } => out.push_str(&format!(
+            "\nBilling: instance-hours from start until {accrual_tail_min} minutes after the last request; {daily_free_instance_hours} free instance-hours a day (Pacific time, in units of the cheapest class).\n"
+        )),
+    }
+    if let Some(hours) = offering.free_hours_per_month {
+        out.push_str(&format!("Free dyno hours: {hours} a month for sleeping types.\n"));
+    }
+    if offering.sleep_after_s > 0.0 {
+        out.push_str(&format!(
+            "Sleeping types sleep after {} s without traffic and take {} s to wake.\n",
+            offering.sleep_after_s, offering.wake_s
+        ));
+    }
+    let defaults = &offering.defaults;
+    out.push_str(&format!(
+        "Defaults: {} × {} with {} worker(s), {} routing, router timeout {} s, boot {} s; autoscaling between {} and {} on p95 {} ms or utilisation {} over a {} s window.\n",
+        defaults.dynos,
+        defaults.dyno_type,
+        defaults.workers,
+        defaults.routing,
+        defaults.router_timeout_s,
+        defaults.boot_s,
+        defaults.min_dynos,
+        defaults.max_dynos,
+        defaults.target_p95_ms,
+        defaults.target_utilization,
+        defaults.autoscale_window_s
+    ));
+    settings_help(POOL_SETTING_KEYS, out);
+}
+
+fn show_vm(offering: &VmOffering, out: &mut String) {
+    let mut types = TextTable::new(&[
+        ("Type", Align::Left),
+        ("vCPUs", Align::Right),
+        ("Memory (GB)", Align::Right),
+        ("On-demand", Align::Right),
+        ("Reserved", Align::Right),
+        ("Spot", Align::Right),
+    ]);
+    for (name, kind) in &offering.types {
+        types.row(vec![
+            name.clone(),
+            kind.vcpus.to_string(),
+            kind.memory_gb.to_string(),
+            format!("{}/h", unit_price(kind.hourly_price)),
+            format!(
+                "{}/h",
+                unit_price(kind.hourly_price * (1.0 - offering.reserved_discount))
+            ),
+            format!(
+                "{}/h",
+                unit_price(kind.hourly_price * (1.0 - offering.spot_discount))
+            ),
+        ]);
+    }
+    out.push_str(&types.render(Dialect::Terminal));
+    out.push_str(&match offering.billing {
+        VmBilling::Hourly => "\nBilling: every started instance-hour in full.\n".to_owned(),
+        VmBilling::PerSecond => format!(
+            "\nBilling: per second, at least {} s per launch.\n",
+            offering.minimum_billed_s
+        ),
+    });
+    if let Some(balancer) = &offering.load_balancer {
+        out.push_str(&format!(
+            "Load balancer: {}/hour and {}/GB processed.\n",
+            unit_price(balancer.hourly_price),
+            unit_price(balancer.price_per_gb)
+        ));
+    }
+    if let Some(price) = offering.data_out_price_per_gb {
+        out.push_str(&format!("Data out: {}/GB.\n", unit_price(price)));
+    }
+    let defaults = &offering.defaults;
+    out.push_str(&format!(
+        "Defaults: {} × {}, {} requests per vCPU, boot {} s, cooldown {} s, target utilisation {} ({} periods to scale out, {} to scale in), load balancer {}.\n",
+        defaults.instances,
+        defaults.instance_type,
+        defaults.requests_per_vcpu,
+        defaults.boot_s,
+        defaults.cooldown_s,
+        defaults.target_utilization,
+        defaults.evaluation_periods,
+        defaults.scale_in_periods,
+        defaults.load_balancer
+    ));
+    settings_help(VM_SETTING_KEYS, out);
 }

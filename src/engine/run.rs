@@ -21,6 +21,11 @@ pub trait Model {
 
     /// An event the model scheduled is due at `now`.
     fn handle(&mut self, now: Micros, event: Self::Event, queue: &mut EventQueue<Self::Event>);
+
+    /// The request stream has ended: no arrival will follow. A model with
+    /// periodic events (scaling ticks) stops rescheduling them once it has
+    /// nothing left to do, so that the run ends.
+    fn end_of_stream(&mut self, _queue: &mut EventQueue<Self::Event>) {}
 }
 
 /// What the loop itself observed.
@@ -66,6 +71,7 @@ where
         model.arrive(request, &mut queue);
         outcome.simulated += 1;
     }
+    model.end_of_stream(&mut queue);
     while let Some((due, event)) = queue.pop() {
         model.handle(due, event, &mut queue);
     }

@@ -108,6 +108,8 @@ impl Rounding {
 pub struct FunctionRun {
     pub counts: RequestCounts,
     pub latency: LatencyRecorder,
+    /// Waits before execution starts (start-ups).
+    pub queueing: LatencyRecorder,
     pub instances: InstanceTally,
     pub usage: FunctionUsage,
     /// End of the horizon, as an offset from the origin.
@@ -137,6 +139,7 @@ pub struct FunctionPlatform {
 
     counts: RequestCounts,
     latency: LatencyRecorder,
+    queueing: LatencyRecorder,
     tally: InstanceTally,
     provisioned_instance_us: u128,
     provisioned_busy_us: u128,
@@ -183,6 +186,7 @@ impl FunctionPlatform {
             last_completion: 0,
             counts: RequestCounts::default(),
             latency: LatencyRecorder::default(),
+            queueing: LatencyRecorder::default(),
             tally: InstanceTally::default(),
             provisioned_instance_us: 0,
             provisioned_busy_us: 0,
@@ -385,6 +389,7 @@ impl FunctionPlatform {
         FunctionRun {
             counts: self.counts,
             latency: self.latency,
+            queueing: self.queueing,
             instances: self.tally,
             usage: self.usage,
             horizon_end,
@@ -425,7 +430,8 @@ impl Model for FunctionPlatform {
         let provisioned = instance.provisioned;
         let execution = request.duration.min(self.settings.max_duration);
         let timed_out = request.duration > self.settings.max_duration;
-        let completion = now.max(instance.ready_at) + execution;
+        let start = now.max(instance.ready_at);
+        let completion = start + execution;
         if instance.active < self.settings.instance_concurrency {
             self.list(id);
         } else {
@@ -453,6 +459,7 @@ impl Model for FunctionPlatform {
         usage.bytes_out += u128::from(request.bytes_out);
 
         self.latency.record(completion - now);
+        self.queueing.record(start - now);
         self.counts.cold_starts += u64::from(cold);
         if timed_out {
             self.counts.timed_out += 1;

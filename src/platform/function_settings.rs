@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::delay::DelaySpec;
-use super::settings::{Setting, SettingKey, check_keys, parse_bool, parse_seconds, parse_whole, value_of};
+use super::settings::{Setting, SettingKey, check_keys, parse_bool, parse_seconds, parse_whole, setting};
 use crate::error::{Error, Result};
 use crate::pricing::FunctionOffering;
 use crate::units::{MICROS_PER_SECOND, Micros};
@@ -258,25 +258,6 @@ impl FunctionSettings {
         if self.free_tier && offering.billing.free_tier.is_none() {
             problems.push(format!("setting `free_tier`: {book_id} has no free tier"));
         }
-    }
-}
-
-/// The user's value for `key` parsed by `parse`, or `default`; a value that
-/// does not parse is recorded in `problems`.
-fn setting<T>(
-    settings: &[Setting],
-    key: &str,
-    default: T,
-    problems: &mut Vec<String>,
-    parse: impl FnOnce(&str) -> std::result::Result<T, String>,
-) -> T {
-    match value_of(settings, key).map(parse) {
-        Some(Ok(value)) => value,
-        Some(Err(problem)) => {
-            problems.push(problem);
-            default
-        }
-        None => default,
     }
 }
 

@@ -55,6 +55,25 @@ pub fn value_of<'a>(settings: &'a [Setting], key: &str) -> Option<&'a str> {
         .map(|setting| setting.value.as_str())
 }
 
+/// The user's value for `key` parsed by `parse`, or `default`; a value that
+/// does not parse is recorded in `problems`.
+pub fn setting<T>(
+    settings: &[Setting],
+    key: &str,
+    default: T,
+    problems: &mut Vec<String>,
+    parse: impl FnOnce(&str) -> std::result::Result<T, String>,
+) -> T {
+    match value_of(settings, key).map(parse) {
+        Some(Ok(value)) => value,
+        Some(Err(problem)) => {
+            problems.push(problem);
+            default
+        }
+        None => default,
+    }
+}
+
 pub fn parse_whole(key: &str, value: &str, unit: &str) -> Result<u32, String> {
     value
         .parse::<u32>()

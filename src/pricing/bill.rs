@@ -29,6 +29,9 @@ pub struct Bill {
     pub total: f64,
     pub line_items: Vec<LineItem>,
     pub idle: Idle,
+    /// What the reader of the bill should know (allowances exceeded, …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Bill {
@@ -39,6 +42,7 @@ impl Bill {
             total: line_items.iter().map(|item| item.amount).sum(),
             line_items,
             idle,
+            notes: Vec::new(),
         }
     }
 }

@@ -12,6 +12,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use super::pool_book::{PoolOffering, RawPool, validate_pool};
+use super::vm_book::{RawVm, VmOffering, validate_vm};
 use crate::error::{Error, Result};
 use crate::platform::DelaySpec;
 
@@ -30,6 +32,8 @@ struct RawBook {
     #[serde(default)]
     notes: Vec<String>,
     function: Option<Spanned<RawFunction>>,
+    pool: Option<RawPool>,
+    vm: Option<RawVm>,
 }
 
 #[derive(Deserialize)]
@@ -132,12 +136,16 @@ pub struct PriceBook {
 #[serde(tag = "family", rename_all = "snake_case")]
 pub enum Offering {
     Function(FunctionOffering),
+    Pool(PoolOffering),
+    Vm(VmOffering),
 }
 
 impl Offering {
     pub fn family(&self) -> &'static str {
         match self {
             Offering::Function(_) => "function",
+            Offering::Pool(_) => "pool",
+            Offering::Vm(_) => "vm",
         }
     }
 }
@@ -233,7 +241,7 @@ fn display<T: std::fmt::Display, S: serde::Serializer>(value: &T, serializer: S)
 }
 
 /// Collects problems with their line numbers while a raw book is checked.
-struct Checker<'a> {
+pub(super) struct Checker<'a> {
     source: &'a str,
     /// (line, message), reported in line order.
     problems: Vec<(usize, String)>,
@@ -244,13 +252,13 @@ impl Checker<'_> {
         self.source[..offset.min(self.source.len())].matches('\n').count() + 1
     }
 
-    fn problem<T>(&mut self, at: &Spanned<T>, key: &str, message: impl std::fmt::Display) {
+    pub(super) fn problem<T>(&mut self, at: &Spanned<T>, key: &str, message: impl std::fmt::Display) {
         let line = self.line_of(at.span().start);
         self.problems
             .push((line, format!("line {line}: `{key}`: {message}")));
     }
 
-    fn price(&mut self, value: &Spanned<f64>, key: &str) -> f64 {
+    pub(super) fn price(&mut self, value: &Spanned<f64>, key: &str) -> f64 {
         let price = *value.get_ref();
         if !(price.is_finite() && price >= 0.0) {
             self.problem(
@@ -262,7 +270,7 @@ impl Checker<'_> {
         price
     }
 
-    fn positive<T: Copy + PartialOrd + Default + std::fmt::Display>(
+    pub(super) fn positive<T: Copy + PartialOrd + Default + std::fmt::Display>(
         &mut self,
         value: &Spanned<T>,
         key: &str,
@@ -273,6 +281,27 @@ impl Checker<'_> {
                 value,
                 key,
                 format!("expected a number above zero, found {number}"),
+            );
+        }
+        number
+    }
+
+    pub(super) fn non_negative(&mut self, value: &Spanned<f64>, key: &str) -> f64 {
+        let number = *value.get_ref();
+        if !(number.is_finite() && number >= 0.0) {
+            self.problem(value, key, format!("expected zero or more, found {number}"));
+        }
+        number
+    }
+
+    /// A share between 0 (excluded) and 1 (included).
+    pub(super) fn fraction(&mut self, value: &Spanned<f64>, key: &str) -> f64 {
+        let number = *value.get_ref();
+        if !(number > 0.0 && number <= 1.0) {
+            self.problem(
+                value,
+                key,
+                format!("expected a fraction above 0 and at most 1, found {number}"),
             );
         }
         number
@@ -322,6 +351,7 @@ impl PriceBook {
     pub fn function(&self) -> Option<&FunctionOffering> {
         match &self.offering {
             Offering::Function(offering) => Some(offering),
+            _ => None,
         }
     }
 }
@@ -361,21 +391,26 @@ fn validate(raw: RawBook, checker: &mut Checker) -> Option<PriceBook> {
             "a price book must name at least one source",
         );
     }
-    let offering = match (raw.family.get_ref().as_str(), raw.function) {
-        ("function", Some(function)) => Some(Offering::Function(validate_function(function, checker))),
-        ("function", None) => {
+    let family = raw.family.get_ref().as_str();
+    let offering = match (family, raw.function, raw.pool, raw.vm) {
+        ("function", Some(function), None, None) => {
+            Some(Offering::Function(validate_function(function, checker)))
+        }
+        ("pool", None, Some(pool), None) => Some(Offering::Pool(validate_pool(pool, checker))),
+        ("vm", None, None, Some(vm)) => Some(Offering::Vm(validate_vm(vm, checker))),
+        ("function" | "pool" | "vm", ..) => {
             checker.problem(
                 &raw.family,
                 "family",
-                "a function price book needs a [function] section",
+                format!("a {family} price book needs a [{family}] section and no other family's section"),
             );
             None
         }
-        (other, _) => {
+        (other, ..) => {
             checker.problem(
                 &raw.family,
                 "family",
-                format!("expected `function`, found `{other}`"),
+                format!("expected `function`, `pool` or `vm`, found `{other}`"),
             );
             None
         }
@@ -540,7 +575,7 @@ fn validate_function(raw: Spanned<RawFunction>, checker: &mut Checker) -> Functi
     let defaults = FunctionDefaults {
         architecture: defaults.architecture.get_ref().clone(),
         memory_mb: checker.positive(&defaults.memory_mb, "function.defaults.memory_mb"),
-        keep_alive_s: non_negative(checker, &defaults.keep_alive_s, "function.defaults.keep_alive_s"),
+        keep_alive_s: checker.non_negative(&defaults.keep_alive_s, "function.defaults.keep_alive_s"),
         cold_start,
         concurrency_limit: checker
             .positive(&defaults.concurrency_limit, "function.defaults.concurrency_limit"),
@@ -548,11 +583,7 @@ fn validate_function(raw: Spanned<RawFunction>, checker: &mut Checker) -> Functi
             &defaults.instance_concurrency,
             "function.defaults.instance_concurrency",
         ),
-        max_duration_s: non_negative(
-            checker,
-            &defaults.max_duration_s,
-            "function.defaults.max_duration_s",
-        ),
+        max_duration_s: checker.non_negative(&defaults.max_duration_s, "function.defaults.max_duration_s"),
     };
     FunctionOffering {
         limits,
@@ -560,14 +591,6 @@ fn validate_function(raw: Spanned<RawFunction>, checker: &mut Checker) -> Functi
         billing,
         architectures,
     }
-}
-
-fn non_negative(checker: &mut Checker, value: &Spanned<f64>, key: &str) -> f64 {
-    let number = *value.get_ref();
-    if !(number.is_finite() && number >= 0.0) {
-        checker.problem(value, key, format!("expected zero or more, found {number}"));
-    }
-    number
 }
 
 fn validate_tiers(raw: &Spanned<Vec<RawTier>>, key: &str, checker: &mut Checker) -> Vec<DurationTier> {

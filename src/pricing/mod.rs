@@ -6,8 +6,14 @@ mod bill;
 pub mod book;
 mod catalog;
 mod function_billing;
+mod pool_billing;
+pub mod pool_book;
+mod vm_billing;
+pub mod vm_book;
 
 pub use bill::{Bill, Charge, Idle, LineItem, accumulate};
 pub use book::{FunctionOffering, Offering, PriceBook};
 pub use catalog::{built_in, resolve};
 pub use function_billing::bill_function;
+pub use pool_billing::bill_pool;
+pub use vm_billing::bill_vm;

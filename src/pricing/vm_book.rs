@@ -1,0 +1,167 @@
+//! The `[vm]` section of a price book: instance types with their prices,
+//! the billing granularity, reserved and spot terms, the load balancer and
+//! autoscaling-group defaults, raw (as parsed) and validated.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use super::book::Checker;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawVm {
+    billing: Spanned<String>,
+    minimum_billed_s: Option<Spanned<u32>>,
+    reserved_discount: Spanned<f64>,
+    spot_discount: Spanned<f64>,
+    data_out_price_per_gb: Option<Spanned<f64>>,
+    load_balancer: Option<RawLoadBalancer>,
+    defaults: RawVmDefaults,
+    types: Spanned<BTreeMap<String, RawVmType>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLoadBalancer {
+    hourly_price: Spanned<f64>,
+    price_per_gb: Spanned<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVmDefaults {
+    instance_type: Spanned<String>,
+    instances: Spanned<u32>,
+    requests_per_vcpu: Spanned<u32>,
+    boot_s: Spanned<f64>,
+    cooldown_s: Spanned<f64>,
+    target_utilization: Spanned<f64>,
+    evaluation_periods: Spanned<u32>,
+    scale_in_periods: Spanned<u32>,
+    load_balancer: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVmType {
+    vcpus: Spanned<u32>,
+    memory_gb: Spanned<f64>,
+    hourly_price: Spanned<f64>,
+}
+
+/// How instance time is billed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VmBilling {
+    /// Every started instance-hour in full (EC2 before 2017-10-02).
+    Hourly,
+    /// Per second with a minimum per instance launch (EC2 Linux since).
+    PerSecond,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VmOffering {
+    pub billing: VmBilling,
+    pub minimum_billed_s: u32,
+    /// Reserved rate = on-demand × (1 − this).
+    pub reserved_discount: f64,
+    /// Spot rate = on-demand × (1 − this).
+    pub spot_discount: f64,
+    pub data_out_price_per_gb: Option<f64>,
+    pub load_balancer: Option<LoadBalancerRates>,
+    pub defaults: VmDefaults,
+    pub types: BTreeMap<String, VmType>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadBalancerRates {
+    pub hourly_price: f64,
+    pub price_per_gb: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VmDefaults {
+    pub instance_type: String,
+    pub instances: u32,
+    pub requests_per_vcpu: u32,
+    pub boot_s: f64,
+    pub cooldown_s: f64,
+    pub target_utilization: f64,
+    pub evaluation_periods: u32,
+    pub scale_in_periods: u32,
+    pub load_balancer: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VmType {
+    pub vcpus: u32,
+    pub memory_gb: f64,
+    pub hourly_price: f64,
+}
+
+pub(super) fn validate_vm(raw: RawVm, checker: &mut Checker) -> VmOffering {
+    let billing = match raw.billing.get_ref().as_str() {
+        "hourly" => VmBilling::Hourly,
+        "per_second" => VmBilling::PerSecond,
+        other => {
+            checker.problem(
+                &raw.billing,
+                "vm.billing",
+                format!("expected `hourly` or `per_second`, found `{other}`"),
+            );
+            VmBilling::PerSecond
+        }
+    };
+    let mut types = BTreeMap::new();
+    if raw.types.get_ref().is_empty() {
+        checker.problem(&raw.types, "vm.types", "expected at least one instance type");
+    }
+    for (name, kind) in raw.types.into_inner() {
+        let key = format!("vm.types.\"{name}\"");
+        types.insert(
+            name,
+            VmType {
+                vcpus: checker.positive(&kind.vcpus, &format!("{key}.vcpus")),
+                memory_gb: checker.positive(&kind.memory_gb, &format!("{key}.memory_gb")),
+                hourly_price: checker.price(&kind.hourly_price, &format!("{key}.hourly_price")),
+            },
+        );
+    }
+    let defaults = &raw.defaults;
+    if !types.contains_key(defaults.instance_type.get_ref()) {
+        checker.problem(
+            &defaults.instance_type,
+            "vm.defaults.instance_type",
+            format!("`{}` is not among the types", defaults.instance_type.get_ref()),
+        );
+    }
+    let defaults = VmDefaults {
+        instance_type: defaults.instance_type.get_ref().clone(),
+        instances: checker.positive(&defaults.instances, "vm.defaults.instances"),
+        requests_per_vcpu: checker.positive(&defaults.requests_per_vcpu, "vm.defaults.requests_per_vcpu"),
+        boot_s: checker.non_negative(&defaults.boot_s, "vm.defaults.boot_s"),
+        cooldown_s: checker.non_negative(&defaults.cooldown_s, "vm.defaults.cooldown_s"),
+        target_utilization: checker.fraction(&defaults.target_utilization, "vm.defaults.target_utilization"),
+        evaluation_periods: checker.positive(&defaults.evaluation_periods, "vm.defaults.evaluation_periods"),
+        scale_in_periods: checker.positive(&defaults.scale_in_periods, "vm.defaults.scale_in_periods"),
+        load_balancer: defaults.load_balancer,
+    };
+    VmOffering {
+        billing,
+        minimum_billed_s: raw.minimum_billed_s.as_ref().map_or(0, |value| *value.get_ref()),
+        reserved_discount: checker.fraction(&raw.reserved_discount, "vm.reserved_discount"),
+        spot_discount: checker.fraction(&raw.spot_discount, "vm.spot_discount"),
+        data_out_price_per_gb: raw
+            .data_out_price_per_gb
+            .as_ref()
+            .map(|value| checker.price(value, "vm.data_out_price_per_gb")),
+        load_balancer: raw.load_balancer.as_ref().map(|rates| LoadBalancerRates {
+            hourly_price: checker.price(&rates.hourly_price, "vm.load_balancer.hourly_price"),
+            price_per_gb: checker.price(&rates.price_per_gb, "vm.load_balancer.price_per_gb"),
+        }),
+        defaults,
+        types,
+    }
+}
