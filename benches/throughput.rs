@@ -26,10 +26,17 @@ fn requests(count: u64, mean_gap_us: u64, duration_us: u64) -> impl Iterator<Ite
     })
 }
 
-fn deployment() -> Deployment {
-    let book = resolve("aws-lambda-2016").expect("shipped book");
-    let settings = [Setting::parse("concurrency_limit=100000").expect("pair")];
+fn deployment_of(book: &str, settings: &[&str]) -> Deployment {
+    let book = resolve(book).expect("shipped book");
+    let settings: Vec<Setting> = settings
+        .iter()
+        .map(|text| Setting::parse(text).expect("pair"))
+        .collect();
     Deployment::resolve(book, &settings).expect("valid settings")
+}
+
+fn deployment() -> Deployment {
+    deployment_of("aws-lambda-2016", &["concurrency_limit=100000"])
 }
 
 fn origin() -> DateTime<Utc> {
@@ -102,6 +109,37 @@ fn main() {
         result.instances.peak,
         result.bill.total
     );
+
+    // Dyno pool and VM group on the same stream: ~1,000/s of 100-200 ms
+    // requests need ~150 busy slots.
+    for (label, book, settings) in [
+        (
+            "dyno pool (heroku-2016, 40 × 5 workers, random routing)",
+            "heroku-2016",
+            &["dynos=40", "workers=5"][..],
+        ),
+        (
+            "dyno pool (heroku-2016, 40 × 5 workers, shared queue)",
+            "heroku-2016",
+            &["dynos=40", "workers=5", "routing=shared"][..],
+        ),
+        (
+            "VM group (ec2-2016, 20 × capacity 10)",
+            "ec2-2016",
+            &["instances=20", "capacity=10"][..],
+        ),
+    ] {
+        let farm = deployment_of(book, settings);
+        let started = Instant::now();
+        let result = simulate(&farm, stream.iter().copied().map(Ok), options()).expect("runs");
+        let elapsed = started.elapsed().as_secs_f64();
+        println!(
+            "{label}: {count} requests in {elapsed:.3} s = {} (mean wait {:.2} ms, bill ${:.2})",
+            rate(count, elapsed),
+            result.queue_ms.mean,
+            result.bill.total
+        );
+    }
     drop(stream);
 
     // 3. From a CSV file, next to plain CSV parsing of the same file.

@@ -3,9 +3,12 @@
 //! hand (the arithmetic is in the comments), or drives the library directly
 //! for property tests.
 
+mod autoscaling;
 mod bad_input;
 mod micro_traces;
+mod pool_and_vm_billing;
 mod pricing_commands;
 mod properties;
+mod queueing;
 mod support;
 mod worked_examples;
