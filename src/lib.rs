@@ -11,6 +11,7 @@
 
 pub mod calendar;
 pub mod cli;
+pub mod distribution;
 pub mod engine;
 pub mod error;
 pub mod metrics;

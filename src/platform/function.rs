@@ -24,7 +24,7 @@ use chrono::{DateTime, Utc};
 use rand::SeedableRng;
 use rand_pcg::Pcg64;
 
-use super::delay::DelaySampler;
+use crate::distribution::DurationSampler;
 use super::function_settings::FunctionSettings;
 use super::keepalive::{KeepAliveQueue, Ticket};
 use crate::calendar::{BillingMonth, MonthCursor, split_by_month};
@@ -121,7 +121,7 @@ pub struct FunctionPlatform {
     rounding: Rounding,
     provisioned_granularity_us: u64,
     extra_storage_mb: u32,
-    cold_start: DelaySampler,
+    cold_start: DurationSampler,
     rng: Pcg64,
     origin: DateTime<Utc>,
     /// An explicit horizon end; none means "until the last request ends".

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::delay::DelaySpec;
+use crate::distribution::DurationSpec;
 use super::settings::{Setting, SettingKey, check_keys, parse_bool, parse_seconds, parse_whole, setting};
 use crate::error::{Error, Result};
 use crate::pricing::FunctionOffering;
@@ -66,7 +66,7 @@ pub struct FunctionSettings {
     #[serde(serialize_with = "seconds")]
     pub keep_alive: Micros,
     #[serde(serialize_with = "as_text")]
-    pub cold_start: DelaySpec,
+    pub cold_start: DurationSpec,
     pub concurrency_limit: u32,
     pub instance_concurrency: u32,
     #[serde(serialize_with = "seconds")]
@@ -89,7 +89,7 @@ fn optional_seconds<S: serde::Serializer>(value: &Option<Micros>, serializer: S)
     }
 }
 
-fn as_text<S: serde::Serializer>(value: &DelaySpec, serializer: S) -> Result<S::Ok, S::Error> {
+fn as_text<S: serde::Serializer>(value: &DurationSpec, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_str(value)
 }
 
@@ -127,7 +127,7 @@ impl FunctionSettings {
                 "cold_start_ms",
                 defaults.cold_start.clone(),
                 &mut problems,
-                |v| DelaySpec::parse(v).map_err(|error| format!("setting `cold_start_ms`: {error}")),
+                |v| DurationSpec::parse(v).map_err(|error| format!("setting `cold_start_ms`: {error}")),
             ),
             concurrency_limit: setting(
                 settings,

@@ -2,7 +2,6 @@
 //! engine, with the deployment settings that configure them.
 
 mod autoscale;
-mod delay;
 mod farm;
 mod function;
 mod function_settings;
@@ -11,7 +10,6 @@ mod pool_settings;
 mod settings;
 mod vm_settings;
 
-pub use delay::{DelaySampler, DelaySpec};
 pub use farm::{FarmConfig, FarmEvent, FarmRun, FarmUsage, IntervalEnd, Routing, ServerFarm, ServerInterval};
 pub use function::{FunctionEvent, FunctionPlatform, FunctionRun};
 pub use function_settings::{FUNCTION_SETTING_KEYS, FunctionSettings, check_memory};

@@ -15,7 +15,7 @@ use toml::Spanned;
 use super::pool_book::{PoolOffering, RawPool, validate_pool};
 use super::vm_book::{RawVm, VmOffering, validate_vm};
 use crate::error::{Error, Result};
-use crate::platform::DelaySpec;
+use crate::distribution::DurationSpec;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -177,7 +177,7 @@ pub struct FunctionDefaults {
     pub memory_mb: u32,
     pub keep_alive_s: f64,
     #[serde(serialize_with = "crate::pricing::book::display")]
-    pub cold_start: DelaySpec,
+    pub cold_start: DurationSpec,
     pub concurrency_limit: u32,
     pub instance_concurrency: u32,
     pub max_duration_s: f64,
@@ -553,13 +553,13 @@ fn validate_function(raw: Spanned<RawFunction>, checker: &mut Checker) -> Functi
     }
 
     let defaults = &raw.defaults;
-    let cold_start = DelaySpec::parse(defaults.cold_start_ms.get_ref()).unwrap_or_else(|message| {
+    let cold_start = DurationSpec::parse(defaults.cold_start_ms.get_ref()).unwrap_or_else(|message| {
         checker.problem(
             &defaults.cold_start_ms,
             "function.defaults.cold_start_ms",
             message,
         );
-        DelaySpec::Constant(0)
+        DurationSpec::Constant(0)
     });
     if !architectures.contains_key(defaults.architecture.get_ref()) && !architectures.is_empty() {
         checker.problem(
