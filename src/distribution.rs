@@ -22,13 +22,26 @@ const STANDARD_NORMAL_P99: f64 = 2.326_347_874_040_840_8;
 #[derive(Debug, Clone, PartialEq)]
 pub enum DurationSpec {
     Constant(Micros),
-    LogNormal { median: Micros, p99: Micros },
-    Uniform { min: Micros, max: Micros },
-    Exponential { mean: Micros },
+    LogNormal {
+        median: Micros,
+        p99: Micros,
+    },
+    Uniform {
+        min: Micros,
+        max: Micros,
+    },
+    Exponential {
+        mean: Micros,
+    },
     /// Pareto with minimum `scale` and tail index `shape`.
-    Pareto { scale: Micros, shape: f64 },
+    Pareto {
+        scale: Micros,
+        shape: f64,
+    },
     /// Percentile points (percentile 0-100, value), percentiles increasing.
-    Empirical { points: Vec<(f64, Micros)> },
+    Empirical {
+        points: Vec<(f64, Micros)>,
+    },
 }
 
 const EXPECTED: &str = "a duration such as 250ms, `lognormal:median=250ms,p99=1s`, `uniform:min=100ms,max=400ms`, `exponential:mean=200ms`, `pareto:scale=50ms,shape=2.5` or `empirical:p0=10ms,p50=100ms,p100=2s`";
@@ -112,12 +125,10 @@ impl DurationSpec {
             DurationSpec::Uniform { min, max } if min == max => DurationSampler::Constant(min),
             DurationSpec::Uniform { min, max } => Uniform::new(micros(min), micros(max))
                 .map_or(DurationSampler::Constant(min), DurationSampler::Uniform),
-            DurationSpec::Exponential { mean } => {
-                Exp::new(1.0 / micros(mean)).map_or(DurationSampler::Constant(mean), DurationSampler::Exponential)
-            }
-            DurationSpec::Pareto { scale, shape } => {
-                Pareto::new(micros(scale), shape).map_or(DurationSampler::Constant(scale), DurationSampler::Pareto)
-            }
+            DurationSpec::Exponential { mean } => Exp::new(1.0 / micros(mean))
+                .map_or(DurationSampler::Constant(mean), DurationSampler::Exponential),
+            DurationSpec::Pareto { scale, shape } => Pareto::new(micros(scale), shape)
+                .map_or(DurationSampler::Constant(scale), DurationSampler::Pareto),
             DurationSpec::Empirical { ref points } => DurationSampler::Empirical(points.clone()),
         }
     }
@@ -129,7 +140,9 @@ impl DurationSpec {
         let valid = points.len() >= 2
             && points.first().is_some_and(|(p, _)| *p == 0.0)
             && points.last().is_some_and(|(p, _)| *p == 100.0)
-            && points.windows(2).all(|pair| pair[0].0 < pair[1].0 && pair[0].1 <= pair[1].1);
+            && points
+                .windows(2)
+                .all(|pair| pair[0].0 < pair[1].0 && pair[0].1 <= pair[1].1);
         valid.then_some(DurationSpec::Empirical { points })
     }
 }
@@ -140,7 +153,8 @@ fn parse_pareto(text: &str, parameters: &str) -> Result<DurationSpec, String> {
     for pair in parameters.split(',') {
         match pair.split_once('=') {
             Some(("scale", value)) => {
-                scale = Some(parse_span(value, "ms").map_err(|error| format!("`scale` of `{text}`: {error}"))?);
+                scale =
+                    Some(parse_span(value, "ms").map_err(|error| format!("`scale` of `{text}`: {error}"))?);
             }
             Some(("shape", value)) => {
                 shape = Some(
@@ -148,10 +162,16 @@ fn parse_pareto(text: &str, parameters: &str) -> Result<DurationSpec, String> {
                         .parse::<f64>()
                         .ok()
                         .filter(|shape| shape.is_finite() && *shape > 0.0)
-                        .ok_or_else(|| format!("`shape` of `{text}`: expected a number above 0, found `{value}`"))?,
+                        .ok_or_else(|| {
+                            format!("`shape` of `{text}`: expected a number above 0, found `{value}`")
+                        })?,
                 );
             }
-            _ => return Err(format!("`{text}`: expected pareto:scale=…,shape=…, found `{pair}`")),
+            _ => {
+                return Err(format!(
+                    "`{text}`: expected pareto:scale=…,shape=…, found `{pair}`"
+                ));
+            }
         }
     }
     match (scale, shape) {
@@ -192,7 +212,10 @@ impl fmt::Display for DurationSpec {
             DurationSpec::Exponential { mean } => write!(f, "exponential:mean={}", ms(mean)),
             DurationSpec::Pareto { scale, shape } => write!(f, "pareto:scale={},shape={shape}", ms(scale)),
             DurationSpec::Empirical { ref points } => {
-                let points: Vec<String> = points.iter().map(|(p, value)| format!("p{p}={}", ms(*value))).collect();
+                let points: Vec<String> = points
+                    .iter()
+                    .map(|(p, value)| format!("p{p}={}", ms(*value)))
+                    .collect();
                 write!(f, "empirical:{}", points.join(","))
             }
         }
@@ -230,10 +253,16 @@ impl DurationSampler {
 
 /// The value at `percentile` on the piecewise-linear curve through `points`.
 fn interpolate(points: &[(f64, Micros)], percentile: f64) -> f64 {
-    let upper = points.partition_point(|(p, _)| *p < percentile).clamp(1, points.len() - 1);
+    let upper = points
+        .partition_point(|(p, _)| *p < percentile)
+        .clamp(1, points.len() - 1);
     let (p0, v0) = points[upper - 1];
     let (p1, v1) = points[upper];
-    let share = if p1 > p0 { ((percentile - p0) / (p1 - p0)).clamp(0.0, 1.0) } else { 0.0 };
+    let share = if p1 > p0 {
+        ((percentile - p0) / (p1 - p0)).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     v0 as f64 + share * (v1 as f64 - v0 as f64)
 }
 
@@ -262,10 +291,26 @@ mod tests {
 
     #[test]
     fn bad_forms_explain_themselves() {
-        assert!(DurationSpec::parse("fast").unwrap_err().contains("expected a duration"));
-        assert!(DurationSpec::parse("empirical:p50=1s,p100=2s").unwrap_err().contains("must include p0 and p100"));
-        assert!(DurationSpec::parse("empirical:p0=3s,p100=2s").unwrap_err().contains("not decreasing"));
-        assert!(DurationSpec::parse("pareto:scale=1s").unwrap_err().contains("needs both"));
+        assert!(
+            DurationSpec::parse("fast")
+                .unwrap_err()
+                .contains("expected a duration")
+        );
+        assert!(
+            DurationSpec::parse("empirical:p50=1s,p100=2s")
+                .unwrap_err()
+                .contains("must include p0 and p100")
+        );
+        assert!(
+            DurationSpec::parse("empirical:p0=3s,p100=2s")
+                .unwrap_err()
+                .contains("not decreasing")
+        );
+        assert!(
+            DurationSpec::parse("pareto:scale=1s")
+                .unwrap_err()
+                .contains("needs both")
+        );
         assert!(
             DurationSpec::parse("gamma:k=1")
                 .unwrap_err()
@@ -290,7 +335,9 @@ mod tests {
 
     #[test]
     fn empirical_draws_follow_the_percentile_points() {
-        let sampler = DurationSpec::parse("empirical:p0=0ms,p50=100ms,p100=1000ms").expect("valid").sampler();
+        let sampler = DurationSpec::parse("empirical:p0=0ms,p50=100ms,p100=1000ms")
+            .expect("valid")
+            .sampler();
         let mut rng = Pcg64::seed_from_u64(3);
         let mut draws: Vec<Micros> = (0..100_000).map(|_| sampler.sample(&mut rng)).collect();
         draws.sort_unstable();
@@ -304,12 +351,18 @@ mod tests {
     #[test]
     fn pareto_draws_start_at_the_scale() {
         // Pareto(scale 50 ms, shape 2): median = 50 × 2^(1/2) = 70.7 ms.
-        let sampler = DurationSpec::parse("pareto:scale=50ms,shape=2").expect("valid").sampler();
+        let sampler = DurationSpec::parse("pareto:scale=50ms,shape=2")
+            .expect("valid")
+            .sampler();
         let mut rng = Pcg64::seed_from_u64(4);
         let mut draws: Vec<Micros> = (0..100_000).map(|_| sampler.sample(&mut rng)).collect();
         draws.sort_unstable();
         assert!(draws[0] >= 50_000);
-        assert!((draws[50_000] as f64 / 70_710.7 - 1.0).abs() < 0.02, "{}", draws[50_000]);
+        assert!(
+            (draws[50_000] as f64 / 70_710.7 - 1.0).abs() < 0.02,
+            "{}",
+            draws[50_000]
+        );
     }
 
     #[test]

@@ -18,13 +18,27 @@ pub fn to_stdout(bytes: &[u8]) -> Result<()> {
     }
 }
 
-/// Replaces `path` with `bytes` atomically.
-pub fn to_file(path: &Path, bytes: &[u8]) -> Result<()> {
+/// A temporary file in the folder of `path`, to be renamed over it when
+/// complete. It is readable by all, as a file created in place would be
+/// (temporary files are otherwise private to their owner).
+pub fn temporary_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut temporary = tempfile::NamedTempFile::new_in(folder).map_err(|error| Error::io(folder, error))?;
+    let temporary = tempfile::NamedTempFile::new_in(folder).map_err(|error| Error::io(folder, error))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(temporary.path(), std::fs::Permissions::from_mode(0o644))
+            .map_err(|error| Error::io(temporary.path(), error))?;
+    }
+    Ok(temporary)
+}
+
+/// Replaces `path` with `bytes` atomically.
+pub fn to_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut temporary = temporary_beside(path)?;
     temporary
         .write_all(bytes)
         .and_then(|()| temporary.as_file().sync_all())
@@ -47,6 +61,12 @@ mod tests {
         to_file(&path, b"second").expect("rewritten");
         assert_eq!(std::fs::read(&path).expect("readable"), b"second");
         assert_eq!(std::fs::read_dir(folder.path()).expect("listable").count(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("exists").permissions().mode();
+            assert_eq!(mode & 0o777, 0o644);
+        }
     }
 
     #[test]

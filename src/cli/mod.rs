@@ -3,6 +3,10 @@
 
 mod pricing;
 mod simulate;
+mod trace;
+mod trace_gen;
+mod trace_import;
+mod trace_stats;
 
 use std::process::ExitCode;
 
@@ -31,6 +35,9 @@ enum Command {
     /// List and inspect price books.
     #[command(subcommand)]
     Pricing(pricing::PricingCommand),
+    /// Generate, import and describe request traces.
+    #[command(subcommand)]
+    Trace(Box<trace::TraceCommand>),
 }
 
 /// Output formats, as named on the command line.
@@ -68,6 +75,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Simulate(args) => simulate::run(args),
         Command::Pricing(command) => pricing::run(command),
+        Command::Trace(command) => trace::run(*command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

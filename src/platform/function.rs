@@ -24,10 +24,10 @@ use chrono::{DateTime, Utc};
 use rand::SeedableRng;
 use rand_pcg::Pcg64;
 
-use crate::distribution::DurationSampler;
 use super::function_settings::FunctionSettings;
 use super::keepalive::{KeepAliveQueue, Ticket};
 use crate::calendar::{BillingMonth, MonthCursor, split_by_month};
+use crate::distribution::DurationSampler;
 use crate::engine::{EventQueue, Model};
 use crate::metrics::{InstanceTally, LatencyRecorder, RequestCounts};
 use crate::pricing::book::FunctionBilling;

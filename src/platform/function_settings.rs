@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use crate::distribution::DurationSpec;
 use super::settings::{Setting, SettingKey, check_keys, parse_bool, parse_seconds, parse_whole, setting};
+use crate::distribution::DurationSpec;
 use crate::error::{Error, Result};
 use crate::pricing::FunctionOffering;
 use crate::units::{MICROS_PER_SECOND, Micros};

@@ -14,8 +14,8 @@ use toml::Spanned;
 
 use super::pool_book::{PoolOffering, RawPool, validate_pool};
 use super::vm_book::{RawVm, VmOffering, validate_vm};
-use crate::error::{Error, Result};
 use crate::distribution::DurationSpec;
+use crate::error::{Error, Result};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

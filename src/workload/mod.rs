@@ -1,11 +1,21 @@
-//! Workload sources. Every source yields the same thing: [`Request`]s in
-//! arrival order, streamed, so that nothing downstream knows or cares where
-//! they came from and memory does not grow with the length of a trace.
+//! Workload sources. Every source (the native trace reader, importers of
+//! public formats, synthetic generators) yields the same thing: [`Request`]s
+//! in arrival order, streamed, so that nothing downstream knows or cares
+//! where they came from and memory does not grow with the length of a trace.
 
+mod arrivals;
+mod generator;
+pub mod import;
 mod prefetch;
 mod request;
+mod stats;
 mod trace_reader;
+mod trace_writer;
 
+pub use arrivals::{ArrivalProcess, Arrivals, Spread};
+pub use generator::{FunctionMix, Generator, GeneratorSpec};
 pub use prefetch::{Prefetched, prefetch};
 pub use request::{DEFAULT_FUNCTION, FunctionId, FunctionNames, Request};
-pub use trace_reader::{DEFAULT_START, RowCheck, TraceReader, TraceTime, default_start};
+pub use stats::{FunctionShare, RatePerSecond, StatsCollector, TraceStats};
+pub use trace_reader::{DEFAULT_START, RowCheck, TraceReader, TraceTime, default_start, open_input};
+pub use trace_writer::TraceWriter;

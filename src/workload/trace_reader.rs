@@ -28,6 +28,22 @@ pub fn default_start() -> DateTime<Utc> {
     DateTime::from_timestamp_nanos(1_451_606_400_000_000_000)
 }
 
+/// Opens a file for reading, decompressing it when it is gzipped (detected
+/// by its first bytes, whatever its name).
+pub fn open_input(path: &Path) -> Result<Box<dyn Read + Send>> {
+    let file = File::open(path).map_err(|source| Error::io(path, source))?;
+    let mut buffered = BufReader::with_capacity(256 * 1024, file);
+    let magic = buffered.fill_buf().map_err(|source| Error::io(path, source))?;
+    Ok(if magic.starts_with(&[0x1f, 0x8b]) {
+        Box::new(BufReader::with_capacity(
+            256 * 1024,
+            MultiGzDecoder::new(buffered),
+        ))
+    } else {
+        Box::new(buffered)
+    })
+}
+
 /// How the `time` column of a trace is written; decided by its first row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TraceTime {

@@ -11,4 +11,5 @@ mod pricing_commands;
 mod properties;
 mod queueing;
 mod support;
+mod trace_commands;
 mod worked_examples;

@@ -1,0 +1,415 @@
+//! The Azure Functions 2019 dataset ("Serverless in the Wild"): invocation
+//! counts per function per minute, execution-time percentiles per function,
+//! and memory per application, as three files. Both the original layout
+//! (minute columns named `1`…`1440`, or a slice such as `480`…`959`) and the
+//! sampled layout (`minute_1`…) are read.
+//!
+//! Each minute's invocations are spread inside the minute (uniformly or
+//! equidistantly, seeded), each request's execution time is drawn from its
+//! function's percentile points (linear in between), or set to the
+//! function's average, and its memory is its application's average
+//! allocation. Functions without a duration row are
+//! skipped and counted. Time 0 of the output is the first minute column of
+//! the file; requests are produced a minute at a time, so memory holds one
+//! minute of requests, not the trace.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rand::{RngExt, SeedableRng};
+use rand_pcg::Pcg64;
+
+use super::{BadRows, ImportReport};
+use crate::distribution::{DurationSampler, DurationSpec};
+use crate::error::{Error, Result};
+use crate::units::{MICROS_PER_SECOND, Micros};
+use crate::workload::{FunctionId, Request, Spread, TraceWriter, open_input};
+
+const MINUTE: Micros = 60 * MICROS_PER_SECOND;
+/// The duration file's percentile columns and the percentiles they hold.
+const PERCENTILES: [(&str, f64); 7] = [
+    ("percentile_Average_0", 0.0),
+    ("percentile_Average_1", 1.0),
+    ("percentile_Average_25", 25.0),
+    ("percentile_Average_50", 50.0),
+    ("percentile_Average_75", 75.0),
+    ("percentile_Average_99", 99.0),
+    ("percentile_Average_100", 100.0),
+];
+
+pub struct Azure2019Files {
+    pub invocations: PathBuf,
+    pub durations: PathBuf,
+    pub memory: Option<PathBuf>,
+}
+
+/// Where each request's execution time comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DurationSource {
+    /// Drawn from the function's percentile points.
+    Percentiles,
+    /// The function's `Average`, for every invocation (reproduces the
+    /// dataset's invocation-weighted duration statistics exactly).
+    Average,
+}
+
+struct Function {
+    name: String,
+    sampler: DurationSampler,
+    memory_mb: Option<u32>,
+    counts: Vec<u32>,
+}
+
+/// A CSV file being read, its header and its name for messages.
+struct CsvFile {
+    csv: csv::Reader<Box<dyn std::io::Read + Send>>,
+    headers: csv::StringRecord,
+    label: String,
+}
+
+fn reader(path: &Path) -> Result<CsvFile> {
+    let label = path.display().to_string();
+    let mut csv = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(open_input(path)?);
+    let headers = csv
+        .headers()
+        .map_err(|error| Error::input(&label, 1, format!("header: {error}")))?
+        .clone();
+    Ok(CsvFile { csv, headers, label })
+}
+
+fn column(headers: &csv::StringRecord, label: &str, name: &str) -> Result<usize> {
+    headers
+        .iter()
+        .position(|header| header.trim() == name)
+        .ok_or_else(|| Error::input(label, 1, format!("header: missing column `{name}`")))
+}
+
+fn line_of(record: &csv::StringRecord) -> u64 {
+    record.position().map_or(0, |position| position.line())
+}
+
+/// Execution times by function hash: its percentile points, or its average.
+fn read_durations(
+    path: &Path,
+    source: DurationSource,
+    policy: BadRows,
+    report: &mut ImportReport,
+) -> Result<HashMap<String, DurationSpec>> {
+    let CsvFile {
+        mut csv,
+        headers,
+        label,
+    } = reader(path)?;
+    let function = column(&headers, &label, "HashFunction")?;
+    let average = column(&headers, &label, "Average")?;
+    let columns = PERCENTILES
+        .iter()
+        .map(|(name, percentile)| Ok((column(&headers, &label, name)?, *percentile)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut durations = HashMap::new();
+    for record in csv.records() {
+        let record = record.map_err(|error| {
+            Error::input(
+                &label,
+                error.position().map_or(0, |p| p.line()),
+                error.to_string(),
+            )
+        })?;
+        if source == DurationSource::Average {
+            let text = record.get(average).unwrap_or("").trim();
+            match text.parse::<f64>().ok().filter(|ms| ms.is_finite() && *ms >= 0.0) {
+                Some(ms) => {
+                    let spec = DurationSpec::Constant((ms * 1_000.0).round() as Micros);
+                    durations
+                        .entry(record.get(function).unwrap_or("").to_owned())
+                        .or_insert(spec);
+                }
+                None => {
+                    let error = Error::input(
+                        &label,
+                        line_of(&record),
+                        format!("field `Average`: expected milliseconds, found `{text}`"),
+                    );
+                    report.bad_row(policy, "duration row with a bad number", error)?;
+                }
+            }
+            continue;
+        }
+        let mut points = Vec::with_capacity(columns.len());
+        for &(index, percentile) in &columns {
+            let text = record.get(index).unwrap_or("").trim();
+            match text.parse::<f64>().ok().filter(|ms| ms.is_finite() && *ms >= 0.0) {
+                Some(ms) => points.push((percentile, (ms * 1_000.0).round() as Micros)),
+                None => {
+                    let error = Error::input(
+                        &label,
+                        line_of(&record),
+                        format!(
+                            "field `{}`: expected milliseconds, found `{text}`",
+                            PERCENTILES[points.len()].0
+                        ),
+                    );
+                    report.bad_row(policy, "duration row with a bad number", error)?;
+                    break;
+                }
+            }
+        }
+        if points.len() != columns.len() {
+            continue;
+        }
+        // Percentiles of 30-second averages can dip between points; keep
+        // them non-decreasing so they describe a distribution.
+        for index in 1..points.len() {
+            points[index].1 = points[index].1.max(points[index - 1].1);
+        }
+        if let Some(spec) = DurationSpec::from_percentiles(points) {
+            durations
+                .entry(record.get(function).unwrap_or("").to_owned())
+                .or_insert(spec);
+        }
+    }
+    Ok(durations)
+}
+
+/// Average allocated memory by application hash.
+fn read_memory(path: &Path) -> Result<HashMap<String, u32>> {
+    let CsvFile {
+        mut csv,
+        headers,
+        label,
+    } = reader(path)?;
+    let app = column(&headers, &label, "HashApp")?;
+    let average = column(&headers, &label, "AverageAllocatedMb")?;
+    let mut memory = HashMap::new();
+    for record in csv.records() {
+        let record = record.map_err(|error| {
+            Error::input(
+                &label,
+                error.position().map_or(0, |p| p.line()),
+                error.to_string(),
+            )
+        })?;
+        let text = record.get(average).unwrap_or("").trim();
+        let megabytes = text
+            .parse::<f64>()
+            .ok()
+            .filter(|mb| mb.is_finite() && *mb > 0.0)
+            .ok_or_else(|| {
+                Error::input(
+                    &label,
+                    line_of(&record),
+                    format!("field `AverageAllocatedMb`: expected megabytes, found `{text}`"),
+                )
+            })?;
+        memory
+            .entry(record.get(app).unwrap_or("").to_owned())
+            .or_insert(megabytes.ceil() as u32);
+    }
+    Ok(memory)
+}
+
+/// The minute number a header names (`480` or `minute_480`).
+fn minute_of(header: &str) -> Option<u32> {
+    header
+        .trim()
+        .strip_prefix("minute_")
+        .unwrap_or(header.trim())
+        .parse()
+        .ok()
+}
+
+pub fn import_azure_2019(
+    files: &Azure2019Files,
+    durations_from: DurationSource,
+    spread: Spread,
+    seed: u64,
+    policy: BadRows,
+    writer: &mut TraceWriter,
+) -> Result<ImportReport> {
+    let mut report = ImportReport::default();
+    let durations = read_durations(&files.durations, durations_from, policy, &mut report)?;
+    let memory = files
+        .memory
+        .as_deref()
+        .map(read_memory)
+        .transpose()?
+        .unwrap_or_default();
+
+    let CsvFile {
+        mut csv,
+        headers,
+        label,
+    } = reader(&files.invocations)?;
+    let function_column = column(&headers, &label, "HashFunction")?;
+    let app_column = column(&headers, &label, "HashApp")?;
+    let minutes: Vec<(usize, u32)> = headers
+        .iter()
+        .enumerate()
+        .filter_map(|(index, header)| minute_of(header).map(|minute| (index, minute)))
+        .collect();
+    if minutes.is_empty() {
+        return Err(Error::input(
+            &label,
+            1,
+            "header: no minute columns (`1`…`1440` or `minute_1`…)",
+        ));
+    }
+    if minutes.windows(2).any(|pair| pair[1].1 != pair[0].1 + 1) {
+        return Err(Error::input(
+            &label,
+            1,
+            "header: minute columns must be consecutive",
+        ));
+    }
+    let mut functions = Vec::new();
+    for record in csv.records() {
+        let record = record.map_err(|error| {
+            Error::input(
+                &label,
+                error.position().map_or(0, |p| p.line()),
+                error.to_string(),
+            )
+        })?;
+        let hash = record.get(function_column).unwrap_or("");
+        let mut counts = Vec::with_capacity(minutes.len());
+        for &(index, minute) in &minutes {
+            let text = record.get(index).unwrap_or("").trim();
+            match text.parse::<u32>() {
+                Ok(count) => counts.push(count),
+                Err(_) => {
+                    let error = Error::input(
+                        &label,
+                        line_of(&record),
+                        format!("field `{minute}`: expected a whole number of invocations, found `{text}`"),
+                    );
+                    report.bad_row(policy, "invocation row with a bad count", error)?;
+                    break;
+                }
+            }
+        }
+        if counts.len() != minutes.len() {
+            continue;
+        }
+        let Some(spec) = durations.get(hash) else {
+            *report
+                .skipped
+                .entry("functions without a duration row".into())
+                .or_default() += 1;
+            *report
+                .skipped
+                .entry("invocations of those functions".into())
+                .or_default() += counts.iter().map(|&count| u64::from(count)).sum::<u64>();
+            continue;
+        };
+        functions.push(Function {
+            name: hash.chars().take(16).collect(),
+            sampler: spec.sampler(),
+            memory_mb: memory.get(record.get(app_column).unwrap_or("")).copied(),
+            counts,
+        });
+    }
+
+    let mut rng = Pcg64::seed_from_u64(seed);
+    let mut batch: Vec<(Request, usize)> = Vec::new();
+    for minute in 0..minutes.len() {
+        batch.clear();
+        let start = minute as Micros * MINUTE;
+        for (index, function) in functions.iter().enumerate() {
+            let count = function.counts[minute];
+            for k in 0..count {
+                let offset = match spread {
+                    Spread::Equidistant => u64::from(k) * MINUTE / u64::from(count),
+                    Spread::Uniform | Spread::Poisson => (rng.random::<f64>() * MINUTE as f64) as Micros,
+                };
+                let request = Request {
+                    arrival: start + offset,
+                    duration: function.sampler.sample(&mut rng),
+                    function: FunctionId(index as u32),
+                    memory_mb: function.memory_mb,
+                    bytes_out: 0,
+                };
+                batch.push((request, index));
+            }
+        }
+        batch.sort_by_key(|(request, _)| request.arrival);
+        for (request, index) in &batch {
+            writer.write(request, &functions[*index].name)?;
+        }
+        report.rows += batch.len() as u64;
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workload::TraceReader;
+
+    #[test]
+    fn fixture_in_the_original_layout() {
+        let folder = tempfile::tempdir().expect("folder");
+        let write = |name: &str, text: &str| {
+            let path = folder.path().join(name);
+            std::fs::write(&path, text).expect("write");
+            path
+        };
+        let invocations = write(
+            "invocations.csv",
+            "HashOwner,HashApp,HashFunction,Trigger,480,481\no1,a1,f1,http,2,1\no1,a1,f2,timer,5,0\no2,a2,f3,http,0,3\n",
+        );
+        let durations = write(
+            "durations.csv",
+            "HashOwner,HashApp,HashFunction,Average,Count,Minimum,Maximum,percentile_Average_0,percentile_Average_1,percentile_Average_25,percentile_Average_50,percentile_Average_75,percentile_Average_99,percentile_Average_100\n\
+             o1,a1,f1,100,3,100.0,100.0,100,100,100,100,100,100,100\n\
+             o2,a2,f3,20,3,10.0,30.0,10,10,15,20,25,30,30\n",
+        );
+        let memory = write(
+            "memory.csv",
+            "HashFunction,HashOwner,HashApp,SampleCount,AverageAllocatedMb\nf1,o1,a1,5,150.5\n",
+        );
+        let output = folder.path().join("out.csv");
+        let mut writer = TraceWriter::create(Some(&output), true, false).expect("create");
+        let files = Azure2019Files {
+            invocations,
+            durations,
+            memory: Some(memory),
+        };
+        let report = import_azure_2019(
+            &files,
+            DurationSource::Percentiles,
+            Spread::Equidistant,
+            1,
+            BadRows::Fail,
+            &mut writer,
+        )
+        .expect("imports");
+        writer.finish().expect("finish");
+        // f2 has no duration row: skipped with its 5 invocations.
+        assert_eq!(report.rows, 6);
+        assert_eq!(report.skipped.get("functions without a duration row"), Some(&1));
+        assert_eq!(report.skipped.get("invocations of those functions"), Some(&5));
+        let rows: Vec<Request> = TraceReader::open(&output, None)
+            .expect("open")
+            .map(|r| r.expect("row"))
+            .collect();
+        // Minute 0: f1 at 0 and 30 s. Minute 1: f1 at 60 s; f3 at 60, 80, 100 s.
+        let arrivals: Vec<u64> = rows.iter().map(|r| r.arrival / MICROS_PER_SECOND).collect();
+        assert_eq!(arrivals, vec![0, 30, 60, 60, 80, 100]);
+        assert_eq!(rows[0].duration, 100_000);
+        assert_eq!(rows[0].memory_mb, Some(151));
+        assert!(
+            rows[3..]
+                .iter()
+                .all(|r| (10_000..=30_000).contains(&r.duration) && r.memory_mb.is_none())
+        );
+    }
+
+    #[test]
+    fn minute_headers_of_both_layouts() {
+        assert_eq!(minute_of("480"), Some(480));
+        assert_eq!(minute_of("minute_1"), Some(1));
+        assert_eq!(minute_of("HashApp"), None);
+    }
+}

@@ -1,0 +1,108 @@
+//! The Azure Functions 2021 invocation trace: `app,func,end_timestamp,duration`
+//! with seconds as floats from the trace start; arrival = end − duration.
+//! Rows are not in arrival order, so the import sorts them in memory.
+
+use std::path::Path;
+
+use super::{BadRows, ImportReport, Sink};
+use crate::error::{Error, Result};
+use crate::units::MICROS_PER_SECOND;
+use crate::workload::{FunctionId, Request, TraceWriter, open_input};
+
+pub fn import_azure_2021(path: &Path, policy: BadRows, writer: &mut TraceWriter) -> Result<ImportReport> {
+    let label = path.display().to_string();
+    let mut csv = csv::Reader::from_reader(open_input(path)?);
+    let headers = csv
+        .headers()
+        .map_err(|error| Error::input(&label, 1, error.to_string()))?
+        .clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|header| header.trim() == name)
+            .ok_or_else(|| {
+                Error::input(
+                    &label,
+                    1,
+                    format!("header: missing column `{name}`; expected app,func,end_timestamp,duration"),
+                )
+            })
+    };
+    let (app, func, end, duration) = (
+        column("app")?,
+        column("func")?,
+        column("end_timestamp")?,
+        column("duration")?,
+    );
+    let mut report = ImportReport::default();
+    let mut sink = Sink::new(writer, true);
+    let mut record = csv::StringRecord::new();
+    loop {
+        match csv.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(error) => {
+                let line = error.position().map_or(0, |position| position.line());
+                report.bad_row(
+                    policy,
+                    "malformed CSV",
+                    Error::input(&label, line, error.to_string()),
+                )?;
+                continue;
+            }
+        }
+        let line = record.position().map_or(0, |position| position.line());
+        let seconds = |index: usize, field: &str| {
+            record
+                .get(index)
+                .and_then(|text| text.trim().parse::<f64>().ok())
+                .filter(|value| value.is_finite() && *value >= 0.0)
+                .ok_or_else(|| {
+                    Error::input(
+                        &label,
+                        line,
+                        format!(
+                            "field `{field}`: expected seconds as a non-negative number, found `{}`",
+                            record.get(index).unwrap_or("")
+                        ),
+                    )
+                })
+        };
+        let parsed = seconds(end, "end_timestamp").and_then(|end| Ok((end, seconds(duration, "duration")?)));
+        let (end, length) = match parsed {
+            Ok(values) => values,
+            Err(error) => {
+                report.bad_row(policy, "bad number", error)?;
+                continue;
+            }
+        };
+        if length > end {
+            let error = Error::input(
+                &label,
+                line,
+                format!("field `duration`: {length} s is longer than end_timestamp {end} s"),
+            );
+            report.bad_row(policy, "starts before the trace", error)?;
+            continue;
+        }
+        let micros = |value: f64| (value * MICROS_PER_SECOND as f64).round() as u64;
+        let name = format!(
+            "{}/{}",
+            record.get(app).unwrap_or(""),
+            record.get(func).unwrap_or("")
+        );
+        sink.put(
+            Request {
+                arrival: micros(end) - micros(length),
+                duration: micros(length),
+                function: FunctionId(0),
+                memory_mb: None,
+                bytes_out: 0,
+            },
+            &name,
+        )?;
+        report.rows += 1;
+    }
+    sink.flush()?;
+    Ok(report)
+}
