@@ -8,9 +8,7 @@ use serde::Serialize;
 use crate::engine;
 use crate::error::{Error, Result};
 use crate::metrics::{InstanceSummary, LatencySummary, RequestCounts};
-use crate::platform::{
-    FunctionPlatform, FunctionSettings, PoolSettings, ServerFarm, Setting, VmSettings, check_memory,
-};
+use crate::platform::{FunctionPlatform, FunctionSettings, PoolSettings, ServerFarm, Setting, VmSettings};
 use crate::pricing::{Bill, Offering, PriceBook, bill_function, bill_pool, bill_vm};
 use crate::units::{Micros, to_seconds};
 use crate::workload::Request;
@@ -116,11 +114,21 @@ impl Deployment {
     }
 
     /// Checks a request's own fields against the platform's limits; the error
-    /// names the field and what was expected.
+    /// names the field and what was expected. A row's memory is rounded up
+    /// to the next configurable size by the model, so only sizes beyond the
+    /// largest are refused.
     pub fn check_request(&self, request: &Request) -> std::result::Result<(), (&'static str, String)> {
         match (&self.book.offering, request.memory_mb) {
             (Offering::Function(offering), Some(memory_mb)) => {
-                check_memory(offering, memory_mb).map_err(|problem| ("memory_mb", problem))
+                let max = offering.limits.max_memory_mb;
+                if memory_mb <= max {
+                    Ok(())
+                } else {
+                    Err((
+                        "memory_mb",
+                        format!("expected at most {max} MB on {}, found {memory_mb}", self.book.id),
+                    ))
+                }
             }
             _ => Ok(()),
         }
@@ -190,7 +198,7 @@ where
         (Offering::Function(offering), DeploymentSettings::Function(settings)) => {
             let mut model = FunctionPlatform::new(
                 settings.clone(),
-                &offering.billing,
+                offering,
                 options.origin,
                 options.horizon,
                 options.seed,

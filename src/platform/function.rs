@@ -30,7 +30,7 @@ use crate::calendar::{BillingMonth, MonthCursor, split_by_month};
 use crate::distribution::DurationSampler;
 use crate::engine::{EventQueue, Model};
 use crate::metrics::{InstanceTally, LatencyRecorder, RequestCounts};
-use crate::pricing::book::FunctionBilling;
+use crate::pricing::FunctionOffering;
 use crate::units::Micros;
 use crate::usage::FunctionUsage;
 use crate::workload::Request;
@@ -84,6 +84,9 @@ struct Rounding {
     minimum_us: u64,
     memory_rounding_mb: u32,
     minimum_memory_mb: u32,
+    /// Smallest configurable memory size and the step between sizes.
+    size_min: u32,
+    size_step: u32,
     init_billed: bool,
 }
 
@@ -95,8 +98,17 @@ impl Rounding {
             .max(self.minimum_us)
     }
 
+    /// The memory billed for a request that needs `megabytes`: first the
+    /// next size the platform can be configured with (a trace row asking for
+    /// 267 MB runs on a 320 MB Lambda in 2016), then the vendor's billing
+    /// rounding (Azure: 128 MB steps).
     fn memory(&self, megabytes: u32) -> u32 {
-        megabytes
+        let configurable = self.size_min
+            + megabytes
+                .saturating_sub(self.size_min)
+                .div_ceil(self.size_step)
+                .saturating_mul(self.size_step);
+        configurable
             .div_ceil(self.memory_rounding_mb)
             .saturating_mul(self.memory_rounding_mb)
             .max(self.minimum_memory_mb)
@@ -152,11 +164,12 @@ impl FunctionPlatform {
     /// time; `seed` drives the start-up delays.
     pub fn new(
         settings: FunctionSettings,
-        billing: &FunctionBilling,
+        offering: &FunctionOffering,
         origin: DateTime<Utc>,
         horizon_end: Option<Micros>,
         seed: u64,
     ) -> Self {
+        let billing = &offering.billing;
         let included_storage = billing
             .ephemeral_storage
             .as_ref()
@@ -167,6 +180,8 @@ impl FunctionPlatform {
                 minimum_us: billing.minimum_billed_us,
                 memory_rounding_mb: billing.memory_rounding_mb,
                 minimum_memory_mb: billing.minimum_billed_memory_mb,
+                size_min: offering.limits.min_memory_mb,
+                size_step: offering.limits.memory_step_mb.max(1),
                 init_billed: billing.init_billed,
             },
             provisioned_granularity_us: u64::from(billing.provisioned_granularity_s) * 1_000_000,

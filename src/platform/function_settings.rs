@@ -262,7 +262,7 @@ impl FunctionSettings {
 }
 
 /// Checks a memory size against the book's range and step.
-pub fn check_memory(offering: &FunctionOffering, memory_mb: u32) -> std::result::Result<(), String> {
+fn check_memory(offering: &FunctionOffering, memory_mb: u32) -> std::result::Result<(), String> {
     let limits = &offering.limits;
     let in_range = (limits.min_memory_mb..=limits.max_memory_mb).contains(&memory_mb);
     if in_range && (memory_mb - limits.min_memory_mb).is_multiple_of(limits.memory_step_mb) {

@@ -12,7 +12,7 @@ mod vm_settings;
 
 pub use farm::{FarmConfig, FarmEvent, FarmRun, FarmUsage, IntervalEnd, Routing, ServerFarm, ServerInterval};
 pub use function::{FunctionEvent, FunctionPlatform, FunctionRun};
-pub use function_settings::{FUNCTION_SETTING_KEYS, FunctionSettings, check_memory};
+pub use function_settings::{FUNCTION_SETTING_KEYS, FunctionSettings};
 pub use pool_settings::{POOL_SETTING_KEYS, PoolAutoscale, PoolSettings};
 pub use settings::{Setting, SettingKey};
 pub use vm_settings::{VM_SETTING_KEYS, VmAutoscale, VmSettings};

@@ -1,5 +1,6 @@
 //! Writes requests in the native trace format (the format the trace reader
-//! reads), streaming, gzipped when the file name ends in `.gz`, and
+//! reads), streaming, gzipped when the file name ends in `.gz` (at the
+//! fastest level: imports of millions of rows stay in seconds), and
 //! atomically: into a temporary file renamed over the target at the end, so
 //! a failed import or generation never leaves half a trace behind.
 
@@ -41,7 +42,7 @@ impl TraceWriter {
                 let temporary = crate::output::temporary_beside(path)?;
                 let buffered = BufWriter::with_capacity(1 << 16, temporary);
                 if path.extension().is_some_and(|extension| extension == "gz") {
-                    Sink::Gzip(GzEncoder::new(buffered, Compression::default()))
+                    Sink::Gzip(GzEncoder::new(buffered, Compression::fast()))
                 } else {
                     Sink::Plain(buffered)
                 }

@@ -47,8 +47,8 @@ fn malformed_rows_name_file_line_and_field() {
             "t.csv:1: header: missing column `duration_ms`",
         ),
         (
-            "time,duration_ms,memory_mb\n0,10,100\n",
-            "t.csv:2: field `memory_mb`: expected 128 to 1536 MB in steps of 64 MB, found 100",
+            "time,duration_ms,memory_mb\n0,10,2000\n",
+            "t.csv:2: field `memory_mb`: expected at most 1536 MB on aws-lambda-2016, found 2000",
         ),
         (
             "time,duration_ms,bytes_out\n0,10,lots\n",
