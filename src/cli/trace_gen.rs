@@ -1,15 +1,12 @@
 //! `costsim trace gen`: a synthetic workload written as a native trace.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Timelike, Utc};
 use clap::{Args, ValueEnum};
 
-use crate::distribution::DurationSpec;
 use crate::error::{Error, Result};
-use crate::units::{MICROS_PER_SECOND, parse_span};
-use crate::workload::import::read_rate_series;
-use crate::workload::{ArrivalProcess, FunctionMix, GeneratorSpec, Spread, TraceWriter};
+use crate::workload::{GeneratorOptions, TraceWriter};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ArrivalKind {
@@ -76,7 +73,7 @@ pub struct GenArgs {
     spread: String,
     /// Execution times: constant (120ms), exponential:mean=…, lognormal:median=…,p99=…,
     /// pareto:scale=…,shape=…, uniform:min=…,max=… or empirical:p0=…,p50=…,p100=…
-    #[arg(long, default_value = "lognormal:median=100ms,p99=1s")]
+    #[arg(long, default_value = crate::workload::DEFAULT_DURATION)]
     duration: String,
     /// A function of the mix as NAME:SHARE[:MEMORY_MB], repeatable, e.g. --function api:0.8:512
     #[arg(long = "function", value_name = "NAME:SHARE[:MB]")]
@@ -101,168 +98,43 @@ pub struct GenArgs {
     output: Option<PathBuf>,
 }
 
-fn list(flag: &str, text: &str) -> std::result::Result<Vec<f64>, String> {
-    text.split(',')
-        .map(|value| {
-            value
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|number| number.is_finite() && *number >= 0.0)
-                .ok_or_else(|| format!("{flag}: `{value}` is not a rate of zero or more"))
-        })
-        .collect()
-}
-
-fn need<T: Clone>(value: &Option<T>, flag: &str, kind: &str) -> std::result::Result<T, String> {
-    value
-        .clone()
-        .ok_or_else(|| format!("--arrivals {kind} needs {flag}"))
-}
-
-fn seconds(flag: &str, text: &str) -> std::result::Result<f64, String> {
-    parse_span(text, "s")
-        .map(|micros| micros as f64 / MICROS_PER_SECOND as f64)
-        .map_err(|problem| format!("{flag}: {problem}"))
-        .and_then(|value| {
-            if value > 0.0 {
-                Ok(value)
-            } else {
-                Err(format!("{flag}: expected a span above zero"))
-            }
-        })
-}
-
-fn arrival_process(args: &GenArgs) -> std::result::Result<ArrivalProcess, String> {
-    let positive = |flag: &str, value: f64| {
-        if value.is_finite() && value > 0.0 {
-            Ok(value)
-        } else {
-            Err(format!("{flag}: expected a rate above zero, found {value}"))
-        }
-    };
-    Ok(match args.arrivals {
-        ArrivalKind::Poisson => ArrivalProcess::Poisson {
-            rate: positive("--rate", need(&args.rate, "--rate", "poisson")?)?,
-        },
-        ArrivalKind::Diurnal => {
-            let rates = list("--hourly", &need(&args.hourly, "--hourly", "diurnal")?)?;
-            let rates: [f64; 24] = rates
-                .try_into()
-                .map_err(|rates: Vec<f64>| format!("--hourly: expected 24 rates, found {}", rates.len()))?;
-            ArrivalProcess::Hourly { rates }
-        }
-        ArrivalKind::Sinusoid => {
-            let trough = need(&args.trough, "--trough", "sinusoid")?;
-            let peak = positive("--peak", need(&args.peak, "--peak", "sinusoid")?)?;
-            if !(0.0..=peak).contains(&trough) {
-                return Err("--trough: expected between 0 and --peak".into());
-            }
-            ArrivalProcess::Sinusoid {
-                trough,
-                peak,
-                peak_hour: args.peak_hour,
-            }
-        }
-        ArrivalKind::Onoff => ArrivalProcess::Markov {
-            rates: vec![
-                positive("--on-rate", need(&args.on_rate, "--on-rate", "onoff")?)?,
-                0.0,
-            ],
-            mean_dwell_s: vec![
-                seconds("--mean-on", &need(&args.mean_on, "--mean-on", "onoff")?)?,
-                seconds("--mean-off", &need(&args.mean_off, "--mean-off", "onoff")?)?,
-            ],
-        },
-        ArrivalKind::Mmpp => {
-            let rates = list("--rates", &need(&args.rates, "--rates", "mmpp")?)?;
-            let dwell = need(&args.dwell, "--dwell", "mmpp")?
-                .split(',')
-                .map(|span| seconds("--dwell", span))
-                .collect::<std::result::Result<Vec<_>, _>>()?;
-            if rates.len() != dwell.len() || rates.len() < 2 {
-                return Err("--rates and --dwell: expected the same number (two or more) of states".into());
-            }
-            ArrivalProcess::Markov {
-                rates,
-                mean_dwell_s: dwell,
-            }
-        }
-        ArrivalKind::Series => {
-            let path = need(&args.series, "--series", "series")?;
-            let interval = args
-                .interval
-                .as_deref()
-                .map(|text| parse_span(text, "s").map_err(|problem| format!("--interval: {problem}")))
-                .transpose()?;
-            let series = read_rate_series(&path, interval).map_err(|error| error.to_string())?;
-            ArrivalProcess::Series {
-                counts: series.counts,
-                bucket: series.interval,
-                spread: Spread::parse(&args.spread).map_err(|problem| format!("--spread: {problem}"))?,
-            }
-        }
-    })
-}
-
-fn functions(args: &GenArgs) -> std::result::Result<Vec<FunctionMix>, String> {
-    let mut mix = Vec::new();
-    for text in &args.functions {
-        let mut parts = text.split(':');
-        let name = parts.next().unwrap_or("").trim();
-        let share = parts.next().and_then(|share| share.trim().parse::<f64>().ok());
-        let memory = parts
-            .next()
-            .map(|memory| memory.trim().parse::<u32>().ok().filter(|mb| *mb > 0));
-        match (name, share, memory, parts.next()) {
-            ("", ..) => return Err(format!("--function: expected NAME:SHARE[:MB], found `{text}`")),
-            (_, Some(share), None | Some(Some(_)), None) if share > 0.0 && share.is_finite() => {
-                mix.push(FunctionMix {
-                    name: name.to_owned(),
-                    share,
-                    memory_mb: memory.flatten(),
-                    duration: None,
-                });
-            }
-            _ => {
-                return Err(format!(
-                    "--function: expected NAME:SHARE[:MB] with a share above 0, found `{text}`"
-                ));
-            }
+impl ArrivalKind {
+    fn name(self) -> &'static str {
+        match self {
+            ArrivalKind::Poisson => "poisson",
+            ArrivalKind::Diurnal => "diurnal",
+            ArrivalKind::Sinusoid => "sinusoid",
+            ArrivalKind::Onoff => "onoff",
+            ArrivalKind::Mmpp => "mmpp",
+            ArrivalKind::Series => "series",
         }
     }
-    for text in &args.function_durations {
-        let (name, spec) = text
-            .split_once('=')
-            .ok_or_else(|| format!("--function-duration: expected NAME=SPEC, found `{text}`"))?;
-        let spec =
-            DurationSpec::parse(spec).map_err(|problem| format!("--function-duration {name}: {problem}"))?;
-        let function = mix
-            .iter_mut()
-            .find(|function| function.name == name)
-            .ok_or_else(|| format!("--function-duration: `{name}` is not among the --function names"))?;
-        function.duration = Some(spec);
-    }
-    Ok(mix)
 }
 
 pub fn run(args: GenArgs) -> Result<()> {
+    let options = GeneratorOptions {
+        arrivals: args.arrivals.name().into(),
+        rate: args.rate,
+        hourly: args.hourly,
+        trough: args.trough,
+        peak: args.peak,
+        peak_hour: Some(args.peak_hour),
+        on_rate: args.on_rate,
+        mean_on: args.mean_on,
+        mean_off: args.mean_off,
+        rates: args.rates,
+        dwell: args.dwell,
+        series: args.series,
+        interval: args.interval,
+        spread: Some(args.spread),
+        duration: Some(args.duration),
+        functions: args.functions,
+        function_durations: args.function_durations,
+        span: args.span,
+        count: args.count,
+        seed: Some(args.seed),
+    };
     let mut problems = Vec::new();
-    let arrivals = arrival_process(&args)
-        .map_err(|problem| problems.push(problem))
-        .ok();
-    let duration = DurationSpec::parse(&args.duration)
-        .map_err(|problem| problems.push(format!("--duration: {problem}")))
-        .ok();
-    let mix = functions(&args).map_err(|problem| problems.push(problem)).ok();
-    let span = args
-        .span
-        .as_deref()
-        .map(|text| parse_span(text, "s"))
-        .transpose()
-        .map_err(|problem| problems.push(format!("--span: {problem}")))
-        .ok()
-        .flatten();
     let start: Option<DateTime<Utc>> = DateTime::parse_from_rfc3339(&args.start)
         .map(|start| start.with_timezone(&Utc))
         .map_err(|_| {
@@ -272,21 +144,12 @@ pub fn run(args: GenArgs) -> Result<()> {
             ))
         })
         .ok();
-    if span.is_none() && args.count.is_none() && args.arrivals != ArrivalKind::Series {
-        problems.push("give --span, --count or both: the process would never end".into());
-    }
-    let (Some(arrivals), Some(duration), Some(functions), Some(start), true) =
-        (arrivals, duration, mix, start, problems.is_empty())
-    else {
+    let spec = options
+        .to_spec(Path::new("."))
+        .map_err(|found| problems.extend(found))
+        .ok();
+    let (Some(spec), Some(start), true) = (spec, start, problems.is_empty()) else {
         return Err(Error::usage(problems.join("\n")));
-    };
-    let spec = GeneratorSpec {
-        arrivals,
-        duration,
-        functions,
-        span,
-        count: args.count,
-        seed: args.seed,
     };
     let names = spec.function_names();
     let with_memory = spec.functions.iter().any(|function| function.memory_mb.is_some());

@@ -5,6 +5,7 @@
 
 mod arrivals;
 mod generator;
+mod generator_options;
 pub mod import;
 mod prefetch;
 mod request;
@@ -14,6 +15,7 @@ mod trace_writer;
 
 pub use arrivals::{ArrivalProcess, Arrivals, Spread};
 pub use generator::{FunctionMix, Generator, GeneratorSpec};
+pub use generator_options::{DEFAULT_DURATION, GeneratorOptions};
 pub use prefetch::{Prefetched, prefetch};
 pub use request::{DEFAULT_FUNCTION, FunctionId, FunctionNames, Request};
 pub use stats::{FunctionShare, RatePerSecond, StatsCollector, TraceStats};

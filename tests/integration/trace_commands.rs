@@ -141,11 +141,11 @@ fn bad_generator_options_are_usage_errors() {
     for (args, message) in [
         (
             vec!["trace", "gen", "--span", "1h"],
-            "--arrivals poisson needs --rate",
+            "poisson arrivals need `rate`",
         ),
         (
             vec!["trace", "gen", "--rate", "5"],
-            "give --span, --count or both",
+            "give `span`, `count` or both",
         ),
         (
             vec![
@@ -158,7 +158,7 @@ fn bad_generator_options_are_usage_errors() {
                 "--duration",
                 "gamma:k=2",
             ],
-            "--duration: unknown distribution `gamma`",
+            "duration: unknown distribution `gamma`",
         ),
         (
             vec![
@@ -171,11 +171,11 @@ fn bad_generator_options_are_usage_errors() {
                 "--span",
                 "1h",
             ],
-            "--hourly: expected 24 rates, found 2",
+            "hourly: expected 24 rates, found 2",
         ),
         (
             vec!["trace", "gen", "--rate", "5", "--span", "1h", "--function", "api"],
-            "--function: expected NAME:SHARE[:MB]",
+            "function: expected NAME:SHARE[:MB]",
         ),
     ] {
         let output = workspace.run(&args);
