@@ -19,6 +19,7 @@ pub mod output;
 pub mod platform;
 pub mod pricing;
 pub mod report;
+pub mod series;
 pub mod simulation;
 pub mod units;
 pub mod usage;

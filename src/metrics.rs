@@ -67,6 +67,21 @@ impl LatencyRecorder {
         self.max = self.max.max(latency);
     }
 
+    /// (latency in ms, share of requests at or below it) at `points`
+    /// evenly spaced quantiles, for a CDF chart.
+    pub fn cdf(&self, points: usize) -> Vec<(f64, f64)> {
+        if self.histogram.is_empty() {
+            return Vec::new();
+        }
+        (0..=points)
+            .map(|index| {
+                let quantile = index as f64 / points as f64;
+                let value = self.histogram.value_at_quantile(quantile).min(self.max);
+                (to_millis(value), quantile)
+            })
+            .collect()
+    }
+
     pub fn summary(&self) -> LatencySummary {
         let count = self.histogram.len();
         if count == 0 {

@@ -9,9 +9,13 @@ use crate::engine;
 use crate::error::{Error, Result};
 use crate::metrics::{InstanceSummary, LatencySummary, RequestCounts};
 use crate::platform::{FunctionPlatform, FunctionSettings, PoolSettings, ServerFarm, Setting, VmSettings};
-use crate::pricing::{Bill, Offering, PriceBook, bill_function, bill_pool, bill_vm};
+use crate::pricing::{Bill, Offering, PriceBook, bill_function, bill_pool, bill_service, bill_vm};
+use crate::series::{RunSeries, sample_times};
 use crate::units::{Micros, to_seconds};
-use crate::workload::Request;
+use crate::workload::{Request, WorkloadTally};
+
+/// Points of the latency CDF chart.
+const CDF_POINTS: usize = 200;
 
 const DAY_MICROS: i64 = 86_400_000_000;
 
@@ -21,6 +25,8 @@ const DAY_MICROS: i64 = 86_400_000_000;
 pub struct Deployment {
     pub book: PriceBook,
     pub settings: DeploymentSettings,
+    /// Per-request services priced alongside (API Gateway), service books.
+    pub services: Vec<PriceBook>,
 }
 
 /// Resolved settings of a deployment, by platform family.
@@ -44,8 +50,35 @@ impl Deployment {
             Offering::Vm(offering) => {
                 DeploymentSettings::Vm(VmSettings::resolve(&book.id, offering, settings)?)
             }
+            Offering::Service(_) => {
+                return Err(Error::usage(format!(
+                    "{} is a service priced in front of a platform, not a platform: list it under `services` in a scenario",
+                    book.id
+                )));
+            }
         };
-        Ok(Deployment { book, settings })
+        Ok(Deployment {
+            book,
+            settings,
+            services: Vec::new(),
+        })
+    }
+
+    /// Adds per-request services in front of the deployment; each must be
+    /// a service price book.
+    pub fn with_services(mut self, services: Vec<PriceBook>) -> Result<Self> {
+        if let Some(book) = services
+            .iter()
+            .find(|book| !matches!(book.offering, Offering::Service(_)))
+        {
+            return Err(Error::usage(format!(
+                "`{}` is a {} price book, not a service (services: per-request price books such as aws-api-gateway-2016)",
+                book.id,
+                book.offering.family()
+            )));
+        }
+        self.services = services;
+        Ok(self)
     }
 
     /// A one-line description of the deployment, e.g.
@@ -154,6 +187,17 @@ pub struct BookReference {
     pub sources: Vec<String>,
 }
 
+impl BookReference {
+    pub fn of(book: &PriceBook) -> Self {
+        BookReference {
+            id: book.id.clone(),
+            title: book.title.clone(),
+            effective_date: book.effective_date.to_string(),
+            sources: book.sources.clone(),
+        }
+    }
+}
+
 /// What one deployment did and cost. This is the JSON contract.
 #[derive(Debug, Clone, Serialize)]
 pub struct SimulationResult {
@@ -178,8 +222,14 @@ pub struct SimulationResult {
     pub mean_in_system: Option<f64>,
     pub bill: Bill,
     pub price_book: BookReference,
+    /// Service price books priced alongside, if any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<BookReference>,
     pub settings: DeploymentSettings,
     pub seed: u64,
+    /// Data for charts; not part of the JSON contract.
+    #[serde(skip)]
+    pub series: RunSeries,
 }
 
 /// Replays `requests` (in arrival order) through `deployment`.
@@ -189,7 +239,15 @@ where
 {
     let book = &deployment.book;
     let origin_into_day = options.origin.timestamp_micros().rem_euclid(DAY_MICROS) as Micros;
-    let farm_run = |config, requests: I| -> Result<(crate::platform::FarmRun, u64)> {
+    let mut tally = WorkloadTally::new(options.origin);
+    let requests = requests.into_iter().inspect(|request| {
+        if let Ok(request) = request
+            && options.horizon.is_none_or(|end| request.arrival < end)
+        {
+            tally.add(request);
+        }
+    });
+    let farm_run = |config, requests| -> Result<(crate::platform::FarmRun, u64)> {
         let mut farm = ServerFarm::new(config, options.horizon, options.seed);
         let outcome = engine::run(&mut farm, requests, options.horizon)?;
         Ok((farm.finish(), outcome.beyond_horizon))
@@ -205,8 +263,21 @@ where
             );
             let outcome = engine::run(&mut model, requests, options.horizon)?;
             let run = model.finish();
+            let cost_curve = sample_times(run.horizon_end)
+                .into_iter()
+                .map(|time| {
+                    let usage = run.usage_until(time);
+                    (
+                        time,
+                        bill_function(&book.currency, offering, settings, &usage).total,
+                    )
+                })
+                .collect();
             Observed {
                 bill: bill_function(&book.currency, offering, settings, &run.usage),
+                cost_curve,
+                instances_per_minute: run.instances_per_minute.clone(),
+                latency_cdf: run.latency.cdf(CDF_POINTS),
                 counts: run.counts,
                 latency: run.latency.summary(),
                 queue: run.queueing.summary(),
@@ -219,6 +290,20 @@ where
         }
         (Offering::Pool(offering), DeploymentSettings::Pool(settings)) => {
             let (run, beyond_horizon) = farm_run(settings.farm_config(offering, origin_into_day), requests)?;
+            let bill_until = |time| {
+                bill_pool(
+                    &book.currency,
+                    offering,
+                    settings,
+                    &run.usage.until(time),
+                    &run.instances,
+                    options.origin,
+                )
+            };
+            let cost_curve = sample_times(run.horizon_end)
+                .into_iter()
+                .map(|time| (time, bill_until(time).total))
+                .collect();
             let bill = bill_pool(
                 &book.currency,
                 offering,
@@ -227,10 +312,25 @@ where
                 &run.instances,
                 options.origin,
             );
-            Observed::from_farm(run, bill, beyond_horizon)
+            Observed::from_farm(run, bill, cost_curve, beyond_horizon)
         }
         (Offering::Vm(offering), DeploymentSettings::Vm(settings)) => {
             let (run, beyond_horizon) = farm_run(settings.farm_config(offering, origin_into_day), requests)?;
+            let cost_curve = sample_times(run.horizon_end)
+                .into_iter()
+                .map(|time| {
+                    let usage = run.usage.until(time);
+                    let bill = bill_vm(
+                        &book.currency,
+                        offering,
+                        settings,
+                        &usage,
+                        &run.instances,
+                        time.max(1),
+                    );
+                    (time, if time == 0 { 0.0 } else { bill.total })
+                })
+                .collect();
             let bill = bill_vm(
                 &book.currency,
                 offering,
@@ -239,7 +339,7 @@ where
                 &run.instances,
                 run.horizon_end,
             );
-            Observed::from_farm(run, bill, beyond_horizon)
+            Observed::from_farm(run, bill, cost_curve, beyond_horizon)
         }
         _ => {
             return Err(Error::usage(format!(
@@ -247,6 +347,23 @@ where
                 book.offering.family()
             )));
         }
+    };
+    let mut observed = observed;
+    observed.add_services(&deployment.services, &tally);
+    // The curve ends at the bill itself (App Engine's tail after the
+    // horizon and exact calendar months of services included).
+    if let Some(last) = observed.cost_curve.last_mut() {
+        last.1 = observed.bill.total;
+    }
+    let series = RunSeries {
+        cost_over_time: observed
+            .cost_curve
+            .iter()
+            .map(|&(time, cost)| (to_seconds(time), cost))
+            .collect(),
+        instances_per_minute: std::mem::take(&mut observed.instances_per_minute),
+        latency_cdf: std::mem::take(&mut observed.latency_cdf),
+        requests_per_minute: tally.requests_per_minute().to_vec(),
     };
     Ok(SimulationResult {
         platform: book.id.clone(),
@@ -265,14 +382,11 @@ where
             .collect(),
         mean_in_system: observed.mean_in_system,
         bill: observed.bill,
-        price_book: BookReference {
-            id: book.id.clone(),
-            title: book.title.clone(),
-            effective_date: book.effective_date.to_string(),
-            sources: book.sources.clone(),
-        },
+        price_book: BookReference::of(book),
+        services: deployment.services.iter().map(BookReference::of).collect(),
         settings: deployment.settings.clone(),
         seed: options.seed,
+        series,
     })
 }
 
@@ -285,13 +399,55 @@ struct Observed {
     timeline: Vec<(Micros, u32)>,
     mean_in_system: Option<f64>,
     bill: Bill,
+    /// (time, platform cost so far) at the sample times.
+    cost_curve: Vec<(Micros, f64)>,
+    instances_per_minute: Vec<u32>,
+    latency_cdf: Vec<(f64, f64)>,
     horizon_end: Micros,
     beyond_horizon: u64,
 }
 
 impl Observed {
-    fn from_farm(run: crate::platform::FarmRun, bill: Bill, beyond_horizon: u64) -> Self {
+    /// Prices the services in front of the deployment and adds them to the
+    /// bill and to the cost curve.
+    fn add_services(&mut self, services: &[PriceBook], tally: &WorkloadTally) {
+        let offerings: Vec<_> = services
+            .iter()
+            .filter_map(|book| match &book.offering {
+                Offering::Service(offering) => Some(offering),
+                _ => None,
+            })
+            .collect();
+        if offerings.is_empty() {
+            return;
+        }
+        let mut items = std::mem::take(&mut self.bill.line_items);
+        for offering in &offerings {
+            items.extend(bill_service(offering, tally.service_usage()));
+        }
+        let notes = std::mem::take(&mut self.bill.notes);
+        self.bill = Bill::new(&self.bill.currency, items, self.bill.idle);
+        self.bill.notes = notes;
+        for (time, cost) in &mut self.cost_curve {
+            let usage = tally.service_usage_until(*time);
+            *cost += offerings
+                .iter()
+                .flat_map(|offering| bill_service(offering, &usage))
+                .map(|item| item.amount)
+                .sum::<f64>();
+        }
+    }
+
+    fn from_farm(
+        run: crate::platform::FarmRun,
+        bill: Bill,
+        cost_curve: Vec<(Micros, f64)>,
+        beyond_horizon: u64,
+    ) -> Self {
         Observed {
+            cost_curve,
+            instances_per_minute: run.instances_per_minute,
+            latency_cdf: run.latency.cdf(CDF_POINTS),
             counts: run.counts,
             latency: run.latency.summary(),
             queue: run.queueing.summary(),

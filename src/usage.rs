@@ -86,3 +86,19 @@ impl FunctionUsage {
         }
     }
 }
+
+/// One month of requests reaching a per-request service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceMonthUsage {
+    pub month: BillingMonth,
+    pub requests: u64,
+    pub bytes_out: u128,
+}
+
+/// Requests and bytes of a workload per calendar month, as a service in
+/// front of a deployment (API Gateway) sees them: every request, whatever
+/// the platform did with it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ServiceUsage {
+    pub months: Vec<ServiceMonthUsage>,
+}

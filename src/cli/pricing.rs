@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::output;
 use crate::platform::{FUNCTION_SETTING_KEYS, POOL_SETTING_KEYS, SettingKey, VM_SETTING_KEYS};
 use crate::pricing::pool_book::{PoolBilling, PoolOffering};
+use crate::pricing::service_book::ServiceOffering;
 use crate::pricing::vm_book::{VmBilling, VmOffering};
 use crate::pricing::{self, FunctionOffering, Offering, PriceBook};
 use crate::report::{Align, Dialect, TextTable, unit_price};
@@ -96,6 +97,7 @@ fn show_text(book: &PriceBook) -> String {
         Offering::Function(offering) => show_function(offering, &mut out),
         Offering::Pool(offering) => show_pool(offering, &mut out),
         Offering::Vm(offering) => show_vm(offering, &mut out),
+        Offering::Service(offering) => show_service(offering, &mut out),
     }
     out.push_str("\nSources:\n");
     for source in &book.sources {
@@ -337,4 +339,26 @@ fn show_vm(offering: &VmOffering, out: &mut String) {
         defaults.load_balancer
     ));
     settings_help(VM_SETTING_KEYS, out);
+}
+
+fn show_service(offering: &ServiceOffering, out: &mut String) {
+    let mut tiers = TextTable::new(&[("Requests in a month", Align::Left), ("Price", Align::Right)]);
+    let mut from = 0.0;
+    for tier in &offering.request_tiers {
+        let range = match tier.up_to_millions {
+            Some(to) => format!("{from}M to {to}M"),
+            None if from == 0.0 => "all".to_owned(),
+            None => format!("over {from}M"),
+        };
+        tiers.row(vec![range, format!("{}/M", unit_price(tier.price_per_million))]);
+        from = tier.up_to_millions.unwrap_or(from);
+    }
+    out.push_str(&format!(
+        "{} in front of a deployment (scenario `services`):\n",
+        offering.name
+    ));
+    out.push_str(&tiers.render(Dialect::Terminal));
+    if let Some(price) = offering.data_out_price_per_gb {
+        out.push_str(&format!("Data out: {}/GB.\n", unit_price(price)));
+    }
 }

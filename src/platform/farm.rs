@@ -30,10 +30,12 @@ use rand_pcg::Pcg64;
 use super::autoscale::{Autoscaler, PeriodSummary, ScalingBounds, ScalingPolicy};
 use crate::engine::{EventQueue, Model};
 use crate::metrics::{InstanceTally, LatencyRecorder, RequestCounts};
+use crate::series::LevelRecorder;
 use crate::units::Micros;
 use crate::workload::Request;
 
 const HOUR: f64 = 3_600_000_000.0;
+const HOUR_MICROS: Micros = 3_600_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -97,6 +99,37 @@ pub struct FarmUsage {
     /// App Engine accrual spans (start → last request end + tail).
     pub accrual: Vec<ServerInterval>,
     pub bytes_out: u128,
+    /// Bytes sent per hour from the origin, for the cost-over-time chart.
+    pub bytes_by_hour: Vec<u128>,
+}
+
+impl FarmUsage {
+    /// The usage of the first `until` microseconds (bytes by whole hours).
+    pub fn until(&self, until: Micros) -> FarmUsage {
+        let clip = |intervals: &[ServerInterval]| {
+            intervals
+                .iter()
+                .filter(|interval| interval.start < until)
+                .map(|interval| ServerInterval {
+                    end: interval.end.min(until),
+                    ended: if interval.end <= until {
+                        interval.ended
+                    } else {
+                        IntervalEnd::Stopped
+                    },
+                    ..*interval
+                })
+                .collect()
+        };
+        let hours = until.div_ceil(HOUR_MICROS) as usize;
+        let bytes_by_hour: Vec<u128> = self.bytes_by_hour.iter().copied().take(hours).collect();
+        FarmUsage {
+            intervals: clip(&self.intervals),
+            accrual: clip(&self.accrual),
+            bytes_out: bytes_by_hour.iter().sum(),
+            bytes_by_hour,
+        }
+    }
 }
 
 /// What a farm run produced.
@@ -109,6 +142,8 @@ pub struct FarmRun {
     pub usage: FarmUsage,
     /// (time, live servers) at every change of the count.
     pub timeline: Vec<(Micros, u32)>,
+    /// Most servers alive in each minute.
+    pub instances_per_minute: Vec<u32>,
     /// Time-averaged number of requests queued or in service.
     pub mean_in_system: f64,
     pub horizon_end: Micros,
@@ -533,7 +568,12 @@ impl ServerFarm {
         self.usage
             .accrual
             .sort_by_key(|interval| (interval.start, interval.server));
+        let mut levels = LevelRecorder::default();
+        for &(time, live) in &self.timeline {
+            levels.set(time, live);
+        }
         FarmRun {
+            instances_per_minute: levels.finish(horizon_end),
             counts: self.counts,
             latency: self.latency,
             queueing: self.queueing,
@@ -570,6 +610,11 @@ impl Model for ServerFarm {
         self.counts.total += 1;
         self.in_system += 1;
         self.usage.bytes_out += u128::from(request.bytes_out);
+        let hour = (now / HOUR_MICROS) as usize;
+        if self.usage.bytes_by_hour.len() <= hour {
+            self.usage.bytes_by_hour.resize(hour + 1, 0);
+        }
+        self.usage.bytes_by_hour[hour] += u128::from(request.bytes_out);
         let work = (request.duration as f64 / self.config.speed).round() as Micros;
         self.dispatch(Pending { arrival: now, work }, now, queue);
     }

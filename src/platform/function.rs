@@ -31,6 +31,7 @@ use crate::distribution::DurationSampler;
 use crate::engine::{EventQueue, Model};
 use crate::metrics::{InstanceTally, LatencyRecorder, RequestCounts};
 use crate::pricing::FunctionOffering;
+use crate::series::{HOUR, LevelRecorder};
 use crate::units::Micros;
 use crate::usage::FunctionUsage;
 use crate::workload::Request;
@@ -115,6 +116,16 @@ impl Rounding {
     }
 }
 
+/// One hour's billable quantities, for the cost-over-time chart.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FunctionHourUsage {
+    pub requests: u64,
+    pub on_demand_mb_us: u128,
+    pub provisioned_duration_mb_us: u128,
+    pub extra_storage_mb_us: u128,
+    pub bytes_out: u128,
+}
+
 /// What a function run produced.
 #[derive(Debug, Clone)]
 pub struct FunctionRun {
@@ -124,8 +135,66 @@ pub struct FunctionRun {
     pub queueing: LatencyRecorder,
     pub instances: InstanceTally,
     pub usage: FunctionUsage,
+    /// Billable quantities per hour from the origin.
+    pub hourly: Vec<FunctionHourUsage>,
+    /// Most instances alive in each minute.
+    pub instances_per_minute: Vec<u32>,
     /// End of the horizon, as an offset from the origin.
     pub horizon_end: Micros,
+    origin: DateTime<Utc>,
+    /// Provisioned memory (MB·µs per µs) configured for the whole run, the
+    /// end of the provisioning window and its billing granularity.
+    provisioned_mb: u128,
+    provisioned_until: Option<Micros>,
+    provisioned_granularity_us: u64,
+}
+
+impl FunctionRun {
+    /// The usage of the run's first `until` microseconds (whole hours of
+    /// requests), priced for the cost-over-time chart.
+    pub fn usage_until(&self, until: Micros) -> FunctionUsage {
+        let mut usage = FunctionUsage::new(self.usage.first_month, self.usage.provisioned_memory_mb);
+        let mut cursor = MonthCursor::new(self.origin);
+        for (hour, delta) in self.hourly.iter().enumerate() {
+            let start = hour as Micros * HOUR;
+            if start >= until {
+                break;
+            }
+            let month = usage.month_mut(cursor.advance_to(start));
+            month.requests += delta.requests;
+            month.on_demand_mb_us += delta.on_demand_mb_us;
+            month.provisioned_duration_mb_us += delta.provisioned_duration_mb_us;
+            month.extra_storage_mb_us += delta.extra_storage_mb_us;
+            month.bytes_out += delta.bytes_out;
+        }
+        add_provisioned(
+            &mut usage,
+            self.origin,
+            self.provisioned_mb,
+            self.provisioned_until.map_or(until, |end| end.min(until)),
+            self.provisioned_granularity_us,
+        );
+        usage
+    }
+}
+
+/// Adds provisioned capacity configured from the origin to `window_end`:
+/// `provisioned_mb` MB for each calendar month's part of the window, rounded
+/// up to the billing granularity.
+fn add_provisioned(
+    usage: &mut FunctionUsage,
+    origin: DateTime<Utc>,
+    provisioned_mb: u128,
+    window_end: Micros,
+    granularity_us: u64,
+) {
+    if provisioned_mb == 0 {
+        return;
+    }
+    for piece in split_by_month(origin, 0, window_end) {
+        let configured = (piece.until - piece.from).div_ceil(granularity_us) * granularity_us;
+        usage.month_mut(piece.index).provisioned_configured_mb_us += provisioned_mb * u128::from(configured);
+    }
 }
 
 pub struct FunctionPlatform {
@@ -157,6 +226,8 @@ pub struct FunctionPlatform {
     provisioned_busy_us: u128,
     usage: FunctionUsage,
     months: MonthCursor,
+    hourly: Vec<FunctionHourUsage>,
+    levels: LevelRecorder,
 }
 
 impl FunctionPlatform {
@@ -207,6 +278,8 @@ impl FunctionPlatform {
             provisioned_busy_us: 0,
             usage: FunctionUsage::new(BillingMonth::containing(origin), settings.memory_mb),
             months: MonthCursor::new(origin),
+            hourly: Vec::new(),
+            levels: LevelRecorder::default(),
             settings,
         }
     }
@@ -230,6 +303,7 @@ impl FunctionPlatform {
         };
         self.live += 1;
         self.tally.peak = self.tally.peak.max(self.live);
+        self.levels.set(now, self.live as u32);
         match self.vacant.pop() {
             Some(id) => {
                 let generation = self.instances[id as usize].generation.wrapping_add(1);
@@ -258,6 +332,7 @@ impl FunctionPlatform {
             self.provisioned_instance_us += lifetime;
         }
         self.live -= 1;
+        self.levels.set(at, self.live as u32);
         self.vacant.push(id);
     }
 
@@ -384,20 +459,18 @@ impl FunctionPlatform {
                 self.retire(id, horizon_end);
             }
         }
-        if self.settings.provisioned > 0 {
-            let window_end = self
-                .settings
+        let provisioned_mb = u128::from(self.settings.provisioned)
+            * self.pools.len() as u128
+            * u128::from(self.settings.memory_mb);
+        add_provisioned(
+            &mut self.usage,
+            self.origin,
+            provisioned_mb,
+            self.settings
                 .provisioned_until
-                .map_or(horizon_end, |until| until.min(horizon_end));
-            let per_month_instances = u128::from(self.settings.provisioned) * self.pools.len() as u128;
-            let memory = u128::from(self.settings.memory_mb);
-            for piece in split_by_month(self.origin, 0, window_end) {
-                let configured = (piece.until - piece.from).div_ceil(self.provisioned_granularity_us)
-                    * self.provisioned_granularity_us;
-                self.usage.month_mut(piece.index).provisioned_configured_mb_us +=
-                    per_month_instances * memory * u128::from(configured);
-            }
-        }
+                .map_or(horizon_end, |until| until.min(horizon_end)),
+            self.provisioned_granularity_us,
+        );
         self.usage.provisioned_idle_us = self
             .provisioned_instance_us
             .saturating_sub(self.provisioned_busy_us);
@@ -407,7 +480,13 @@ impl FunctionPlatform {
             queueing: self.queueing,
             instances: self.tally,
             usage: self.usage,
+            hourly: self.hourly,
+            instances_per_minute: self.levels.finish(horizon_end),
             horizon_end,
+            origin: self.origin,
+            provisioned_mb,
+            provisioned_until: self.settings.provisioned_until,
+            provisioned_granularity_us: self.provisioned_granularity_us,
         }
     }
 }
@@ -472,6 +551,19 @@ impl Model for FunctionPlatform {
         }
         usage.extra_storage_mb_us += extra_storage;
         usage.bytes_out += u128::from(request.bytes_out);
+        let hour = (now / HOUR) as usize;
+        if self.hourly.len() <= hour {
+            self.hourly.resize(hour + 1, FunctionHourUsage::default());
+        }
+        let delta = &mut self.hourly[hour];
+        delta.requests += 1;
+        if provisioned {
+            delta.provisioned_duration_mb_us += megabyte_micros;
+        } else {
+            delta.on_demand_mb_us += megabyte_micros;
+        }
+        delta.extra_storage_mb_us += extra_storage;
+        delta.bytes_out += u128::from(request.bytes_out);
 
         self.latency.record(completion - now);
         self.queueing.record(start - now);

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::pool_book::{PoolOffering, RawPool, validate_pool};
+use super::service_book::{RawService, ServiceOffering, validate_service};
 use super::vm_book::{RawVm, VmOffering, validate_vm};
 use crate::distribution::DurationSpec;
 use crate::error::{Error, Result};
@@ -34,6 +35,7 @@ struct RawBook {
     function: Option<Spanned<RawFunction>>,
     pool: Option<RawPool>,
     vm: Option<RawVm>,
+    service: Option<RawService>,
 }
 
 #[derive(Deserialize)]
@@ -138,6 +140,8 @@ pub enum Offering {
     Function(FunctionOffering),
     Pool(PoolOffering),
     Vm(VmOffering),
+    /// A per-request service priced alongside a deployment.
+    Service(ServiceOffering),
 }
 
 impl Offering {
@@ -146,6 +150,7 @@ impl Offering {
             Offering::Function(_) => "function",
             Offering::Pool(_) => "pool",
             Offering::Vm(_) => "vm",
+            Offering::Service(_) => "service",
         }
     }
 }
@@ -392,13 +397,16 @@ fn validate(raw: RawBook, checker: &mut Checker) -> Option<PriceBook> {
         );
     }
     let family = raw.family.get_ref().as_str();
-    let offering = match (family, raw.function, raw.pool, raw.vm) {
-        ("function", Some(function), None, None) => {
+    let offering = match (family, raw.function, raw.pool, raw.vm, raw.service) {
+        ("function", Some(function), None, None, None) => {
             Some(Offering::Function(validate_function(function, checker)))
         }
-        ("pool", None, Some(pool), None) => Some(Offering::Pool(validate_pool(pool, checker))),
-        ("vm", None, None, Some(vm)) => Some(Offering::Vm(validate_vm(vm, checker))),
-        ("function" | "pool" | "vm", ..) => {
+        ("pool", None, Some(pool), None, None) => Some(Offering::Pool(validate_pool(pool, checker))),
+        ("vm", None, None, Some(vm), None) => Some(Offering::Vm(validate_vm(vm, checker))),
+        ("service", None, None, None, Some(service)) => {
+            Some(Offering::Service(validate_service(service, checker)))
+        }
+        ("function" | "pool" | "vm" | "service", ..) => {
             checker.problem(
                 &raw.family,
                 "family",
@@ -410,7 +418,7 @@ fn validate(raw: RawBook, checker: &mut Checker) -> Option<PriceBook> {
             checker.problem(
                 &raw.family,
                 "family",
-                format!("expected `function`, `pool` or `vm`, found `{other}`"),
+                format!("expected `function`, `pool`, `vm` or `service`, found `{other}`"),
             );
             None
         }

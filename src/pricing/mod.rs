@@ -8,6 +8,8 @@ mod catalog;
 mod function_billing;
 mod pool_billing;
 pub mod pool_book;
+mod service_billing;
+pub mod service_book;
 mod vm_billing;
 pub mod vm_book;
 
@@ -16,4 +18,5 @@ pub use book::{FunctionOffering, Offering, PriceBook};
 pub use catalog::{built_in, resolve};
 pub use function_billing::bill_function;
 pub use pool_billing::bill_pool;
+pub use service_billing::bill_service;
 pub use vm_billing::bill_vm;

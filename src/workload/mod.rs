@@ -10,6 +10,7 @@ pub mod import;
 mod prefetch;
 mod request;
 mod stats;
+mod tally;
 mod trace_reader;
 mod trace_writer;
 
@@ -19,5 +20,6 @@ pub use generator_options::{DEFAULT_DURATION, GeneratorOptions};
 pub use prefetch::{Prefetched, prefetch};
 pub use request::{DEFAULT_FUNCTION, FunctionId, FunctionNames, Request};
 pub use stats::{FunctionShare, RatePerSecond, StatsCollector, TraceStats};
+pub use tally::WorkloadTally;
 pub use trace_reader::{DEFAULT_START, RowCheck, TraceReader, TraceTime, default_start, open_input};
 pub use trace_writer::TraceWriter;
