@@ -11,6 +11,7 @@
 
 pub mod calendar;
 pub mod cli;
+pub mod compare;
 pub mod distribution;
 pub mod engine;
 pub mod error;
@@ -19,6 +20,7 @@ pub mod output;
 pub mod platform;
 pub mod pricing;
 pub mod report;
+pub mod scenario;
 pub mod series;
 pub mod simulation;
 pub mod units;

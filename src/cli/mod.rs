@@ -1,6 +1,7 @@
 //! The command line: argument types (clap stays inside this folder) and the
 //! dispatch to one file per subcommand.
 
+mod compare;
 mod pricing;
 mod simulate;
 mod trace;
@@ -30,6 +31,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Compare deployments of one workload side by side, with a report.
+    Compare(compare::CompareArgs),
     /// Replay a trace on one platform and print its bill and behaviour.
     Simulate(simulate::SimulateArgs),
     /// List and inspect price books.
@@ -73,6 +76,7 @@ pub fn run() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Compare(args) => compare::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Pricing(command) => pricing::run(command),
         Command::Trace(command) => trace::run(*command),

@@ -7,35 +7,17 @@ use super::PriceBook;
 use crate::error::{Error, Result};
 
 /// (file name, contents) of every shipped price book.
+#[rustfmt::skip]
 const BUILT_IN: &[(&str, &str)] = &[
-    (
-        "pricing/aws-lambda-2016.toml",
-        include_str!("../../pricing/aws-lambda-2016.toml"),
-    ),
-    (
-        "pricing/aws-lambda-2025.toml",
-        include_str!("../../pricing/aws-lambda-2025.toml"),
-    ),
-    (
-        "pricing/ec2-2016.toml",
-        include_str!("../../pricing/ec2-2016.toml"),
-    ),
-    (
-        "pricing/ec2-2025.toml",
-        include_str!("../../pricing/ec2-2025.toml"),
-    ),
-    (
-        "pricing/gae-2016.toml",
-        include_str!("../../pricing/gae-2016.toml"),
-    ),
-    (
-        "pricing/heroku-2016.toml",
-        include_str!("../../pricing/heroku-2016.toml"),
-    ),
-    (
-        "pricing/heroku-2025.toml",
-        include_str!("../../pricing/heroku-2025.toml"),
-    ),
+    ("pricing/aws-api-gateway-2016.toml", include_str!("../../pricing/aws-api-gateway-2016.toml")),
+    ("pricing/aws-api-gateway-2025.toml", include_str!("../../pricing/aws-api-gateway-2025.toml")),
+    ("pricing/aws-lambda-2016.toml", include_str!("../../pricing/aws-lambda-2016.toml")),
+    ("pricing/aws-lambda-2025.toml", include_str!("../../pricing/aws-lambda-2025.toml")),
+    ("pricing/ec2-2016.toml", include_str!("../../pricing/ec2-2016.toml")),
+    ("pricing/ec2-2025.toml", include_str!("../../pricing/ec2-2025.toml")),
+    ("pricing/gae-2016.toml", include_str!("../../pricing/gae-2016.toml")),
+    ("pricing/heroku-2016.toml", include_str!("../../pricing/heroku-2016.toml")),
+    ("pricing/heroku-2025.toml", include_str!("../../pricing/heroku-2025.toml")),
 ];
 
 /// Parses every shipped price book, in id order.

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::simulation::SimulationResult;
 
 /// `Duration, tier 1` → `duration_tier_1`.
-fn slug(item: &str) -> String {
+pub(super) fn slug(item: &str) -> String {
     let mut slug = String::new();
     for c in item.chars() {
         if c.is_ascii_alphanumeric() {

@@ -2,13 +2,16 @@
 //! Each exporter returns the whole output, so nothing is written until it is
 //! complete and a failure never leaves half a report behind.
 
+pub mod charts;
+pub mod comparison;
 mod csv_summary;
 mod format;
+pub mod html;
 mod json;
 mod text;
 mod text_table;
 
-pub use format::{dollars, quantity, unit_price};
+pub use format::{dollars, fixed, quantity, unit_price};
 pub use text_table::{Align, Dialect, TextTable};
 
 use crate::error::Result;

@@ -1,0 +1,218 @@
+//! Exporters of a comparison (several deployments over one workload): the
+//! summary table (terminal or Markdown) with the cheapest marked and the
+//! others as ratios to it, the line items of each bill, a tidy CSV with one
+//! row per deployment, and the JSON array of results.
+
+use super::csv_summary::slug;
+use super::format::{dollars, fixed, quantity, unit_price};
+use super::text_table::{Align, Dialect, TextTable};
+use crate::compare::NamedResult;
+use crate::error::{Error, Result};
+use crate::simulation::SimulationResult;
+
+/// Dollars per million requests.
+pub fn cost_per_million(result: &SimulationResult) -> f64 {
+    if result.requests.total == 0 {
+        0.0
+    } else {
+        result.bill.total / result.requests.total as f64 * 1_000_000.0
+    }
+}
+
+/// Requests that did not get a good answer.
+pub fn failed(result: &SimulationResult) -> u64 {
+    result.requests.throttled + result.requests.timed_out + result.requests.interrupted
+}
+
+/// The index of the cheapest result (the first on a tie).
+pub fn cheapest(results: &[NamedResult]) -> Option<usize> {
+    results
+        .iter()
+        .enumerate()
+        .min_by(|(_, a), (_, b)| a.result.bill.total.total_cmp(&b.result.bill.total))
+        .map(|(index, _)| index)
+}
+
+fn ratio(results: &[NamedResult], index: usize) -> String {
+    match cheapest(results) {
+        Some(best) if best == index => "cheapest".into(),
+        Some(best) if results[best].result.bill.total > 0.0 => {
+            format!(
+                "{:.2}x",
+                results[index].result.bill.total / results[best].result.bill.total
+            )
+        }
+        _ => "-".into(),
+    }
+}
+
+/// The summary and line-item tables.
+pub fn render_tables(scenario: &str, results: &[NamedResult], dialect: Dialect) -> String {
+    let mut summary = TextTable::new(&[
+        ("Deployment", Align::Left),
+        ("Total", Align::Right),
+        ("vs cheapest", Align::Right),
+        ("$/M requests", Align::Right),
+        ("Idle s", Align::Right),
+        ("Idle $", Align::Right),
+        ("Cold starts", Align::Right),
+        ("Failed", Align::Right),
+        ("p50 ms", Align::Right),
+        ("p95 ms", Align::Right),
+        ("p99 ms", Align::Right),
+    ]);
+    for (index, named) in results.iter().enumerate() {
+        let result = &named.result;
+        summary.row(vec![
+            named.name.clone(),
+            dollars(result.bill.total),
+            ratio(results, index),
+            dollars(cost_per_million(result)),
+            quantity(result.bill.idle.seconds.round()),
+            dollars(result.bill.idle.amount),
+            quantity(result.requests.cold_starts as f64),
+            quantity(failed(result) as f64),
+            fixed(result.latency_ms.p50, 1),
+            fixed(result.latency_ms.p95, 1),
+            fixed(result.latency_ms.p99, 1),
+        ]);
+    }
+    let mut items = TextTable::new(&[
+        ("Deployment", Align::Left),
+        ("Line item", Align::Left),
+        ("Quantity", Align::Right),
+        ("Unit", Align::Left),
+        ("Unit price", Align::Right),
+        ("Amount", Align::Right),
+    ]);
+    for named in results {
+        for item in &named.result.bill.line_items {
+            items.row(vec![
+                named.name.clone(),
+                item.item.clone(),
+                quantity(item.quantity),
+                item.unit.clone(),
+                unit_price(item.unit_price),
+                dollars(item.amount),
+            ]);
+        }
+    }
+    let first = results.first().map(|named| &named.result);
+    let context = first.map_or(String::new(), |result| {
+        format!(
+            "{} requests from {} over {} days.",
+            quantity(result.requests.total as f64 + result.requests_beyond_horizon as f64),
+            result.start,
+            fixed(result.horizon_s / 86_400.0, 2)
+        )
+    });
+    match dialect {
+        Dialect::Terminal => format!(
+            "{scenario}: {context}\n\n{}\nLine items\n{}",
+            summary.render(dialect),
+            items.render(dialect)
+        ),
+        Dialect::Markdown => format!(
+            "# {scenario}\n\n{context}\n\n## Summary\n\n{}\n## Line items\n\n{}",
+            summary.render(dialect),
+            items.render(dialect)
+        ),
+    }
+}
+
+/// One row per deployment; `cost_<item>` columns for every line item any
+/// bill has, in order of first appearance (empty where a bill lacks it).
+pub fn render_csv(results: &[NamedResult]) -> Result<Vec<u8>> {
+    let mut item_columns: Vec<String> = Vec::new();
+    for named in results {
+        for item in &named.result.bill.line_items {
+            let column = format!("cost_{}", slug(&item.item));
+            if !item_columns.contains(&column) {
+                item_columns.push(column);
+            }
+        }
+    }
+    let fixed_columns = [
+        "name",
+        "platform",
+        "deployment",
+        "total",
+        "ratio_to_cheapest",
+        "cost_per_million_requests",
+        "requests_total",
+        "requests_served",
+        "cold_starts",
+        "throttled",
+        "timed_out",
+        "interrupted",
+        "latency_ms_mean",
+        "latency_ms_p50",
+        "latency_ms_p95",
+        "latency_ms_p99",
+        "queue_ms_mean",
+        "instances_peak",
+        "instances_mean",
+        "instance_seconds",
+        "idle_seconds",
+        "idle_amount",
+    ];
+    let encode = |error: csv::Error| Error::usage(format!("cannot encode the comparison as CSV: {error}"));
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header: Vec<&str> = fixed_columns
+        .iter()
+        .copied()
+        .chain(item_columns.iter().map(String::as_str))
+        .collect();
+    writer.write_record(&header).map_err(encode)?;
+    let best = cheapest(results).map(|index| results[index].result.bill.total);
+    for named in results {
+        let result = &named.result;
+        let mut row = vec![
+            named.name.clone(),
+            result.platform.clone(),
+            result.deployment.clone(),
+            result.bill.total.to_string(),
+            best.filter(|best| *best > 0.0)
+                .map_or(String::new(), |best| (result.bill.total / best).to_string()),
+            cost_per_million(result).to_string(),
+            result.requests.total.to_string(),
+            result.requests.served.to_string(),
+            result.requests.cold_starts.to_string(),
+            result.requests.throttled.to_string(),
+            result.requests.timed_out.to_string(),
+            result.requests.interrupted.to_string(),
+            result.latency_ms.mean.to_string(),
+            result.latency_ms.p50.to_string(),
+            result.latency_ms.p95.to_string(),
+            result.latency_ms.p99.to_string(),
+            result.queue_ms.mean.to_string(),
+            result.instances.peak.to_string(),
+            result.instances.mean.to_string(),
+            result.instances.instance_seconds.to_string(),
+            result.instances.idle_seconds.to_string(),
+            result.bill.idle.amount.to_string(),
+        ];
+        for column in &item_columns {
+            let amount = result
+                .bill
+                .line_items
+                .iter()
+                .find(|item| &format!("cost_{}", slug(&item.item)) == column)
+                .map_or(String::new(), |item| item.amount.to_string());
+            row.push(amount);
+        }
+        writer.write_record(&row).map_err(encode)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|error| Error::usage(format!("cannot encode the comparison as CSV: {error}")))
+}
+
+/// The JSON array of per-deployment results (the keys of `simulate` plus
+/// `name`).
+pub fn render_json(results: &[NamedResult]) -> Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(results)
+        .map_err(|error| Error::usage(format!("cannot encode the comparison as JSON: {error}")))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}

@@ -1,0 +1,205 @@
+//! The HTML report of a comparison: one self-contained page (charts inline
+//! as SVG, no scripts, no network access) with the summary table, the line
+//! items, the charts and the assumptions behind the numbers: price books
+//! with their effective dates and sources, and every deployment's settings.
+
+use super::charts::Chart;
+use super::comparison::{cheapest, cost_per_million, failed};
+use super::format::{dollars, fixed, quantity, unit_price};
+use crate::compare::NamedResult;
+
+/// Escapes text for HTML.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn row(cells: &[String], header: bool) -> String {
+    let tag = if header { "th" } else { "td" };
+    let cells: String = cells
+        .iter()
+        .map(|cell| format!("<{tag}>{}</{tag}>", escape(cell)))
+        .collect();
+    format!("<tr>{cells}</tr>\n")
+}
+
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;margin:2rem auto;max-width:1000px;color:#222;line-height:1.45}\
+table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}\
+th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}tr.cheapest td{background:#eef8ee;font-weight:600}\
+figure{margin:1.5rem 0}figcaption{font-weight:600;margin-bottom:.3rem}svg{max-width:100%;height:auto}\
+code{background:#f5f5f5;padding:0 .2rem}.note{color:#555;font-size:.9rem}";
+
+/// The page.
+pub fn render(scenario: &str, results: &[NamedResult], charts: &[Chart]) -> String {
+    let mut page = String::new();
+    page.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    page.push_str(&format!(
+        "<title>costsim: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        escape(scenario)
+    ));
+    page.push_str(&format!("<h1>{}</h1>\n", escape(scenario)));
+    if let Some(first) = results.first() {
+        let result = &first.result;
+        page.push_str(&format!(
+            "<p>{} requests from {} over {} days, replayed on {} deployments. Amounts are what each vendor would bill, in {}.</p>\n",
+            quantity(result.requests.total as f64 + result.requests_beyond_horizon as f64),
+            escape(&result.start),
+            fixed(result.horizon_s / 86_400.0, 2),
+            results.len(),
+            escape(&result.bill.currency)
+        ));
+    }
+
+    page.push_str("<h2>Summary</h2>\n<table id=\"summary\">\n");
+    page.push_str(&row(
+        &[
+            "Deployment",
+            "Total",
+            "vs cheapest",
+            "$/M requests",
+            "Idle s",
+            "Idle $",
+            "Cold starts",
+            "Failed",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms",
+        ]
+        .map(String::from),
+        true,
+    ));
+    let best = cheapest(results);
+    for (index, named) in results.iter().enumerate() {
+        let result = &named.result;
+        let versus = match best {
+            Some(best) if best == index => "cheapest".to_owned(),
+            Some(best) if results[best].result.bill.total > 0.0 => {
+                format!("{:.2}x", result.bill.total / results[best].result.bill.total)
+            }
+            _ => "-".to_owned(),
+        };
+        let cells = [
+            named.name.clone(),
+            dollars(result.bill.total),
+            versus,
+            dollars(cost_per_million(result)),
+            quantity(result.bill.idle.seconds.round()),
+            dollars(result.bill.idle.amount),
+            quantity(result.requests.cold_starts as f64),
+            quantity(failed(result) as f64),
+            fixed(result.latency_ms.p50, 1),
+            fixed(result.latency_ms.p95, 1),
+            fixed(result.latency_ms.p99, 1),
+        ];
+        let line = row(&cells, false);
+        if Some(index) == best {
+            page.push_str(&line.replacen("<tr>", "<tr class=\"cheapest\">", 1));
+        } else {
+            page.push_str(&line);
+        }
+    }
+    page.push_str("</table>\n");
+
+    page.push_str("<h2>Line items</h2>\n<table id=\"line-items\">\n");
+    page.push_str(&row(
+        &[
+            "Deployment",
+            "Line item",
+            "Free",
+            "Quantity",
+            "Unit",
+            "Unit price",
+            "Amount",
+        ]
+        .map(String::from),
+        true,
+    ));
+    for named in results {
+        for item in &named.result.bill.line_items {
+            page.push_str(&row(
+                &[
+                    named.name.clone(),
+                    item.item.clone(),
+                    quantity(item.free_quantity),
+                    quantity(item.quantity),
+                    item.unit.clone(),
+                    unit_price(item.unit_price),
+                    dollars(item.amount),
+                ],
+                false,
+            ));
+        }
+    }
+    page.push_str("</table>\n");
+
+    page.push_str("<h2>Charts</h2>\n");
+    for chart in charts {
+        page.push_str(&format!(
+            "<figure id=\"chart-{}\">\n<figcaption>{}</figcaption>\n{}\n</figure>\n",
+            chart.name,
+            escape(chart.title),
+            chart.svg.trim()
+        ));
+    }
+
+    page.push_str("<h2>Assumptions</h2>\n");
+    for named in results {
+        let result = &named.result;
+        page.push_str(&format!("<h3>{}</h3>\n<ul>\n", escape(&named.name)));
+        let books = std::iter::once(&result.price_book).chain(result.services.iter());
+        for book in books {
+            page.push_str(&format!(
+                "<li>Price book <code>{}</code>: {} (effective {}). Sources:<ul>{}</ul></li>\n",
+                escape(&book.id),
+                escape(&book.title),
+                escape(&book.effective_date),
+                book.sources
+                    .iter()
+                    .map(|source| format!("<li>{}</li>", escape(source)))
+                    .collect::<String>()
+            ));
+        }
+        let settings = serde_json::to_value(&result.settings).unwrap_or_default();
+        let listed: String = settings
+            .as_object()
+            .map(|map| {
+                map.iter()
+                    .map(|(key, value)| {
+                        format!("<code>{}</code> = {}", escape(key), escape(&value.to_string()))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default();
+        page.push_str(&format!(
+            "<li>Settings: {listed}.</li>\n<li>Seed {}.</li>\n",
+            result.seed
+        ));
+        for note in &result.bill.notes {
+            page.push_str(&format!("<li class=\"note\">{}</li>\n", escape(note)));
+        }
+        page.push_str("</ul>\n");
+    }
+    page.push_str("<p class=\"note\">Made by costsim. Figures tagged [R] in a price book's sources are assumptions; see each book with <code>costsim pricing show ID</code>.</p>\n</body>\n</html>\n");
+    page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(escape("<b>\"A&B\"</b>"), "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;");
+    }
+}

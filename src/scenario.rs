@@ -1,0 +1,424 @@
+//! Scenario files: one workload, several deployments, compared.
+//!
+//! ```toml
+//! name = "api-2016"
+//! [workload]
+//! trace = "traces/api-sample.csv"   # or a [workload.generator] section
+//! horizon = "30d"
+//! [[deployment]]
+//! name = "Lambda 512 MB + API Gateway"
+//! platform = "aws-lambda-2016"
+//! memory_mb = 512
+//! services = ["aws-api-gateway-2016"]
+//! ```
+//!
+//! Any settable key of the deployment's platform may appear in a
+//! deployment. The file is read in two steps: serde parses it (unknown keys
+//! rejected with their line), then every deployment is resolved against its
+//! price book and every problem is reported at once with its line and key.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{Error, Result};
+use crate::platform::Setting;
+use crate::pricing;
+use crate::simulation::Deployment;
+use crate::units::{Micros, parse_span};
+use crate::workload::{GeneratorOptions, GeneratorSpec, default_start};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    name: Spanned<String>,
+    seed: Option<u64>,
+    workload: RawWorkload,
+    #[serde(default)]
+    deployment: Vec<Spanned<BTreeMap<Spanned<String>, Spanned<toml::Value>>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWorkload {
+    trace: Option<Spanned<String>>,
+    generator: Option<Spanned<GeneratorOptions>>,
+    start: Option<Spanned<String>>,
+    horizon: Option<Spanned<String>>,
+    #[serde(default)]
+    sort: bool,
+}
+
+/// Where a scenario's requests come from.
+#[derive(Debug, Clone)]
+pub enum WorkloadSource {
+    Trace { path: PathBuf, sort: bool },
+    Generator(Box<GeneratorSpec>),
+}
+
+/// One deployment of a scenario.
+#[derive(Debug, Clone)]
+pub struct NamedDeployment {
+    pub name: String,
+    pub deployment: Deployment,
+}
+
+/// A validated scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub seed: u64,
+    pub workload: WorkloadSource,
+    /// Time 0 of the workload (for traces with relative times and for
+    /// generators); none takes the trace's own.
+    pub start: Option<DateTime<Utc>>,
+    pub horizon: Option<Micros>,
+    pub deployments: Vec<NamedDeployment>,
+}
+
+struct Problems<'a> {
+    source: &'a str,
+    found: Vec<(usize, String)>,
+}
+
+impl Problems<'_> {
+    fn line(&self, offset: usize) -> usize {
+        self.source[..offset.min(self.source.len())].matches('\n').count() + 1
+    }
+
+    fn add(&mut self, offset: usize, message: impl Into<String>) {
+        let line = self.line(offset);
+        self.found
+            .push((line, format!("line {line}: {}", message.into())));
+    }
+}
+
+/// A TOML value as the text of a `KEY=VALUE` setting.
+fn setting_text(value: &toml::Value) -> Option<String> {
+    match value {
+        toml::Value::String(text) => Some(text.clone()),
+        toml::Value::Integer(number) => Some(number.to_string()),
+        toml::Value::Float(number) => Some(number.to_string()),
+        toml::Value::Boolean(flag) => Some(flag.to_string()),
+        _ => None,
+    }
+}
+
+impl Scenario {
+    /// Reads a scenario; `label` names it in messages and `base` is the
+    /// folder relative paths in it start from.
+    pub fn from_toml(label: &str, source: &str, base: &Path) -> Result<Self> {
+        let raw: RawScenario = toml::from_str(source)
+            .map_err(|error| Error::file(label, vec![error.to_string().trim_end().to_owned()]))?;
+        let mut problems = Problems {
+            source,
+            found: Vec::new(),
+        };
+        let name = raw.name.get_ref().trim().to_owned();
+        if name.is_empty() {
+            problems.add(raw.name.span().start, "`name`: expected a scenario name");
+        }
+        let workload = &raw.workload;
+        let source_of_requests = match (&workload.trace, &workload.generator) {
+            (Some(trace), None) => Some(WorkloadSource::Trace {
+                path: base.join(trace.get_ref()),
+                sort: workload.sort,
+            }),
+            (None, Some(generator)) => match generator.get_ref().to_spec(base) {
+                Ok(spec) => Some(WorkloadSource::Generator(Box::new(spec))),
+                Err(found) => {
+                    for problem in found {
+                        problems.add(generator.span().start, format!("[workload.generator] {problem}"));
+                    }
+                    None
+                }
+            },
+            _ => {
+                problems.add(
+                    raw.name.span().end,
+                    "[workload]: give either `trace = \"file.csv\"` or a [workload.generator] section",
+                );
+                None
+            }
+        };
+        let start = workload.start.as_ref().and_then(|text| {
+            DateTime::parse_from_rfc3339(text.get_ref())
+                .map(|time| time.with_timezone(&Utc))
+                .map_err(|_| {
+                    problems.add(
+                        text.span().start,
+                        format!(
+                            "`workload.start`: expected an RFC 3339 timestamp, found `{}`",
+                            text.get_ref()
+                        ),
+                    )
+                })
+                .ok()
+        });
+        let horizon = workload.horizon.as_ref().and_then(|text| {
+            parse_span(text.get_ref(), "s")
+                .map_err(|problem| problems.add(text.span().start, format!("`workload.horizon`: {problem}")))
+                .ok()
+                .filter(|span| *span > 0)
+        });
+        if raw.deployment.is_empty() {
+            problems.add(source.len(), "expected at least one [[deployment]]");
+        }
+        let mut deployments = Vec::new();
+        let mut names = Vec::new();
+        for table in &raw.deployment {
+            if let Some(deployment) = resolve_deployment(table, &mut problems, &mut names) {
+                deployments.push(deployment);
+            }
+        }
+        if !problems.found.is_empty() {
+            problems.found.sort_by_key(|(line, _)| *line);
+            return Err(Error::file(
+                label,
+                problems.found.into_iter().map(|(_, message)| message).collect(),
+            ));
+        }
+        let Some(workload) = source_of_requests else {
+            return Err(Error::file(label, vec!["no workload".into()]));
+        };
+        Ok(Scenario {
+            name,
+            seed: raw.seed.unwrap_or(1),
+            workload,
+            start: start.or(match workload_needs_start(&raw.workload) {
+                true => Some(default_start()),
+                false => None,
+            }),
+            horizon,
+            deployments,
+        })
+    }
+
+    /// Reads a scenario file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let source = std::fs::read_to_string(path).map_err(|error| Error::io(path, error))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Self::from_toml(&path.display().to_string(), &source, base)
+    }
+
+    /// A folder name for the scenario's reports.
+    pub fn folder_name(&self) -> String {
+        let cleaned: String = self
+            .name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let cleaned = cleaned.trim_matches(['-', '.']).to_owned();
+        if cleaned.is_empty() {
+            "scenario".into()
+        } else {
+            cleaned
+        }
+    }
+}
+
+fn workload_needs_start(workload: &RawWorkload) -> bool {
+    workload.generator.is_some()
+}
+
+fn resolve_deployment(
+    table: &Spanned<BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
+    problems: &mut Problems,
+    names: &mut Vec<String>,
+) -> Option<NamedDeployment> {
+    let at = table.span().start;
+    let entries = table.get_ref();
+    let text_of = |key: &str| {
+        entries
+            .iter()
+            .find(|(name, _)| name.get_ref() == key)
+            .map(|(name, value)| (name.span().start, value.get_ref().as_str().map(str::to_owned)))
+    };
+    let name = match text_of("name") {
+        Some((_, Some(name))) if !name.trim().is_empty() => name,
+        Some((offset, _)) => {
+            problems.add(offset, "[[deployment]] `name`: expected a non-empty string");
+            return None;
+        }
+        None => {
+            problems.add(at, "[[deployment]]: missing `name`");
+            return None;
+        }
+    };
+    if names.contains(&name) {
+        problems.add(at, format!("[[deployment]] `{name}`: the name is used twice"));
+    }
+    names.push(name.clone());
+    let platform = match text_of("platform") {
+        Some((_, Some(platform))) => platform,
+        Some((offset, None)) => {
+            problems.add(
+                offset,
+                format!("deployment `{name}`: `platform`: expected a price book id or path"),
+            );
+            return None;
+        }
+        None => {
+            problems.add(at, format!("deployment `{name}`: missing `platform`"));
+            return None;
+        }
+    };
+    let mut settings = Vec::new();
+    let mut services = Vec::new();
+    let mut key_lines: Vec<(String, usize)> = Vec::new();
+    for (key, value) in entries {
+        let key_name = key.get_ref().as_str();
+        key_lines.push((key_name.to_owned(), key.span().start));
+        match key_name {
+            "name" | "platform" => {}
+            "services" => match value.get_ref().as_array() {
+                Some(list) if list.iter().all(toml::Value::is_str) => {
+                    services.extend(list.iter().filter_map(|item| item.as_str().map(str::to_owned)));
+                }
+                _ => problems.add(
+                    key.span().start,
+                    format!("deployment `{name}`: `services`: expected a list of price book ids"),
+                ),
+            },
+            _ => match setting_text(value.get_ref()) {
+                Some(text) => settings.push(Setting {
+                    key: key_name.to_owned(),
+                    value: text,
+                }),
+                None => problems.add(
+                    key.span().start,
+                    format!("deployment `{name}`: `{key_name}`: expected a string, number or true/false"),
+                ),
+            },
+        }
+    }
+    let line_of_key = |message: &str| {
+        key_lines
+            .iter()
+            .find(|(key, _)| message.contains(&format!("`{key}`")))
+            .map_or(at, |(_, offset)| *offset)
+    };
+    let platform_offset = text_of("platform").map_or(at, |(offset, _)| offset);
+    let book = match pricing::resolve(&platform) {
+        Ok(book) => book,
+        Err(error) => {
+            problems.add(
+                platform_offset,
+                format!("deployment `{name}`: `platform`: {error}"),
+            );
+            return None;
+        }
+    };
+    let mut service_books = Vec::new();
+    for service in &services {
+        match pricing::resolve(service) {
+            Ok(book) => service_books.push(book),
+            Err(error) => problems.add(
+                line_of_key("`services`"),
+                format!("deployment `{name}`: `services`: {error}"),
+            ),
+        }
+    }
+    let deployment = match Deployment::resolve(book, &settings) {
+        Ok(deployment) => deployment,
+        Err(error) => {
+            for message in error.to_string().lines() {
+                problems.add(line_of_key(message), format!("deployment `{name}`: {message}"));
+            }
+            return None;
+        }
+    };
+    match deployment.with_services(service_books) {
+        Ok(deployment) => Some(NamedDeployment { name, deployment }),
+        Err(error) => {
+            problems.add(
+                line_of_key("`services`"),
+                format!("deployment `{name}`: `services`: {error}"),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"name = "demo"
+[workload]
+trace = "t.csv"
+horizon = "1d"
+
+[[deployment]]
+name = "Lambda"
+platform = "aws-lambda-2016"
+memory_mb = 512
+services = ["aws-api-gateway-2016"]
+
+[[deployment]]
+name = "Heroku"
+platform = "heroku-2016"
+dynos = 2
+"#;
+
+    #[test]
+    fn a_good_scenario_resolves_every_deployment() {
+        let scenario = Scenario::from_toml("s.toml", GOOD, Path::new("base")).expect("valid");
+        assert_eq!(scenario.name, "demo");
+        assert_eq!(scenario.deployments.len(), 2);
+        assert_eq!(scenario.deployments[0].deployment.services.len(), 1);
+        assert_eq!(scenario.horizon, Some(86_400_000_000));
+        assert!(
+            matches!(&scenario.workload, WorkloadSource::Trace { path, .. } if path == Path::new("base/t.csv"))
+        );
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_line() {
+        let bad = GOOD
+            .replace("memory_mb = 512", "memory_mb = 500")
+            .replace("dynos = 2", "dynos = 2\nwarmth = 3")
+            .replace("\"aws-api-gateway-2016\"", "\"aws-api-gateway-1999\"")
+            .replace("horizon = \"1d\"", "horizon = \"soon\"");
+        let error = Scenario::from_toml("s.toml", &bad, Path::new(".")).expect_err("four problems");
+        let text = error.to_string();
+        assert!(text.contains("s.toml: line 4: `workload.horizon`"), "{text}");
+        assert!(
+            text.contains("s.toml: line 9: deployment `Lambda`: setting `memory_mb`"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "s.toml: line 10: deployment `Lambda`: `services`: unknown platform `aws-api-gateway-1999`"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("s.toml: line 16: deployment `Heroku`: unknown setting `warmth`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn unknown_top_level_keys_are_rejected() {
+        let error = Scenario::from_toml("s.toml", &format!("colour = 1\n{GOOD}"), Path::new("."))
+            .expect_err("bad key");
+        assert!(error.to_string().contains("unknown field `colour`"), "{error}");
+    }
+
+    #[test]
+    fn folder_names_are_safe() {
+        let mut scenario = Scenario::from_toml("s.toml", GOOD, Path::new(".")).expect("valid");
+        scenario.name = "API 2016 / cheap?".into();
+        assert_eq!(scenario.folder_name(), "API-2016---cheap");
+    }
+}
