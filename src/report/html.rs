@@ -37,7 +37,8 @@ const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,
 table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}\
 th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}tr.cheapest td{background:#eef8ee;font-weight:600}\
 figure{margin:1.5rem 0}figcaption{font-weight:600;margin-bottom:.3rem}svg{max-width:100%;height:auto}\
-code{background:#f5f5f5;padding:0 .2rem}.note{color:#555;font-size:.9rem}";
+code{background:#f5f5f5;padding:0 .2rem}.note{color:#555;font-size:.9rem}\
+#line-items td:nth-child(2),#line-items th:nth-child(2),#line-items td:nth-child(5),#line-items th:nth-child(5){text-align:left}";
 
 /// The page.
 pub fn render(scenario: &str, results: &[NamedResult], charts: &[Chart]) -> String {

@@ -1,0 +1,318 @@
+//! `costsim compare`: scenarios with hand-checked totals, the report files,
+//! determinism whatever the thread count, bad scenarios, and the HTML report
+//! in a real browser (headless Chromium) where one is installed.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::{Workspace, assert_close, cents, line_item, number};
+
+/// Two requests a day apart (10 ms each, 3 KB out) and three deployments
+/// whose bills are computed by hand below.
+const SCENARIO: &str = r#"name = "hand checked"
+[workload]
+trace = "two.csv"
+horizon = "1d"
+
+[[deployment]]
+name = "Lambda + API Gateway"
+platform = "aws-lambda-2016"
+memory_mb = 128
+cold_start_ms = "50ms"
+free_tier = false
+services = ["aws-api-gateway-2016"]
+
+[[deployment]]
+name = "Heroku"
+platform = "heroku-2016"
+dynos = 2
+
+[[deployment]]
+name = "EC2"
+platform = "ec2-2016"
+instance_type = "t2.small"
+instances = 1
+load_balancer = false
+"#;
+
+fn write_scenario(workspace: &Workspace) {
+    workspace.write("two.csv", "time,duration_ms,bytes_out\n0,10,3072\n3600,10,3072\n");
+    workspace.write("scenario.toml", SCENARIO);
+}
+
+fn compare_json(workspace: &Workspace, extra: &[&str]) -> Vec<Value> {
+    let mut args = vec!["compare", "scenario.toml", "--format", "json", "--out", "out"];
+    args.extend_from_slice(extra);
+    let output = workspace.run(&args);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice::<Vec<Value>>(&output.stdout).expect("a JSON array")
+}
+
+#[test]
+fn totals_match_hand_computed_bills() {
+    let workspace = Workspace::new();
+    write_scenario(&workspace);
+    let results = compare_json(&workspace, &[]);
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0]["name"], "Lambda + API Gateway");
+    // Lambda 2016, no free tier: 2 requests × $0.0000002 = $0.0000004;
+    // 2 × 100 ms × 0.125 GB = 0.025 GB-s × $0.00001667 = $0.00000041675;
+    // data out 6,144 B / 2^30 × $0.09 = $0.000000515. API Gateway: 2 ×
+    // $0.0000035 = $0.000007 and the same $0.000000515 of data out.
+    let lambda = &results[0];
+    assert_close(number(line_item(lambda, "API Gateway requests"), "amount"), 0.000_007, 1e-15);
+    let data = 6_144.0 / 1_073_741_824.0 * 0.09;
+    assert_close(number(line_item(lambda, "API Gateway data transfer out"), "amount"), data, 1e-15);
+    assert_close(
+        number(lambda, "bill.total"),
+        0.000_000_4 + 0.000_000_416_75 + data + 0.000_007 + data,
+        1e-15,
+    );
+    // Heroku: 2 standard-1x dynos for the 1-day horizon: 2 × 86,400 s ×
+    // $25 / 2,592,000 s = $1.666…
+    assert_close(number(&results[1], "bill.total"), 2.0 * 86_400.0 * 25.0 / 2_592_000.0, 1e-9);
+    // EC2 2016: one t2.small, 24 started hours × $0.026 = $0.624; data out
+    // 6,144 B at $0.09/GB as above.
+    assert_close(number(&results[2], "bill.total"), 0.624 + data, 1e-12);
+    assert_eq!(cents(number(&results[2], "bill.total")), 0.62);
+}
+
+#[test]
+fn the_table_marks_the_cheapest_and_the_rest_as_ratios() {
+    let workspace = Workspace::new();
+    write_scenario(&workspace);
+    let output = workspace.run(&["compare", "scenario.toml", "--no-report"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8_lossy(&output.stdout);
+    let row = |name: &str| {
+        text.lines()
+            .find(|line| line.starts_with(name))
+            .map(|line| line.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    // Columns: name (several words), then Total, vs cheapest, $/M, …; the
+    // name is the first 1 to 4 words, so read the cells from the right.
+    let totals: Vec<f64> = compare_json(&Workspace::clone_of(&workspace), &[])
+        .iter()
+        .map(|result| number(result, "bill.total"))
+        .collect();
+    let heroku = row("Heroku");
+    let ec2 = row("EC2");
+    let lambda = row("Lambda");
+    // Right to left: p99, p95, p50, Failed, Cold, Idle $, Idle s, $/M, ratio, Total.
+    let cell = |cells: &[String], from_right: usize| cells[cells.len() - from_right].clone();
+    assert_eq!(cell(&lambda, 9), "cheapest", "{text}");
+    assert_eq!(cell(&heroku, 10), "$1.67", "{text}");
+    assert_eq!(cell(&heroku, 9), format!("{:.2}x", totals[1] / totals[0]), "{text}");
+    assert_eq!(cell(&ec2, 10), "$0.62", "{text}");
+    assert_eq!(cell(&ec2, 9), format!("{:.2}x", totals[2] / totals[0]), "{text}");
+    assert!(!Path::new(&workspace.path("out")).exists(), "--no-report writes nothing");
+}
+
+#[test]
+fn every_report_file_is_written_and_runs_are_deterministic() {
+    let workspace = Workspace::new();
+    write_scenario(&workspace);
+    compare_json(&workspace, &[]);
+    let folder = workspace.path("out");
+    let mut names: Vec<String> = std::fs::read_dir(&folder)
+        .expect("report folder")
+        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let charts = ["cost-by-line-item", "cost-over-time", "instances-over-time", "latency-cdf", "requests-per-minute"];
+    let mut expected: Vec<String> = charts
+        .iter()
+        .flat_map(|chart| [format!("{chart}.png"), format!("{chart}.svg")])
+        .chain(["report.html", "summary.csv", "summary.json", "summary.md"].map(String::from))
+        .collect();
+    expected.sort();
+    assert_eq!(names, expected);
+    for chart in charts {
+        let png = std::fs::read(folder.join(format!("{chart}.png"))).expect("png");
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{chart}.png is a PNG");
+        let svg = std::fs::read_to_string(folder.join(format!("{chart}.svg"))).expect("svg");
+        assert!(svg.trim_start().starts_with("<svg"), "{chart}.svg is an SVG");
+    }
+    let csv = std::fs::read_to_string(folder.join("summary.csv")).expect("csv");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().expect("header").clone();
+    assert_eq!(&headers[0], "name");
+    assert!(headers.iter().any(|header| header == "cost_api_gateway_requests"));
+    assert_eq!(reader.records().count(), 3);
+    // The same inputs give byte-identical reports, with one thread or many.
+    let first_json = std::fs::read(folder.join("summary.json")).expect("json");
+    let first_html = std::fs::read(folder.join("report.html")).expect("html");
+    let output = Command::new(env!("CARGO_BIN_EXE_costsim"))
+        .args(["compare", "scenario.toml", "--out", "again", "--format", "json"])
+        .current_dir(workspace.path(""))
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    assert_eq!(std::fs::read(workspace.path("again/summary.json")).ok(), Some(first_json));
+    assert_eq!(std::fs::read(workspace.path("again/report.html")).ok(), Some(first_html));
+}
+
+#[test]
+fn a_failed_run_leaves_the_earlier_report_intact() {
+    let workspace = Workspace::new();
+    write_scenario(&workspace);
+    compare_json(&workspace, &[]);
+    let before = std::fs::read(workspace.path("out/report.html")).expect("report");
+    let output = workspace.run(&["compare", "scenario.toml", "--out", "out", "--trace", "missing.csv"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("missing.csv"));
+    assert_eq!(std::fs::read(workspace.path("out/report.html")).ok(), Some(before));
+}
+
+#[test]
+fn bad_scenarios_report_every_problem_with_its_line() {
+    let workspace = Workspace::new();
+    workspace.write(
+        "bad.toml",
+        &SCENARIO
+            .replace("memory_mb = 128", "memory_mb = 100")
+            .replace("dynos = 2", "dynos = 0")
+            .replace("instance_type = \"t2.small\"", "instance_type = \"t9.huge\""),
+    );
+    let output = workspace.run(&["compare", "bad.toml"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("bad.toml: line 9: deployment `Lambda + API Gateway`: setting `memory_mb`"), "{stderr}");
+    assert!(stderr.contains("bad.toml: line 17: deployment `Heroku`: setting `dynos`"), "{stderr}");
+    assert!(stderr.contains("bad.toml: line 22: deployment `EC2`: setting `instance_type`"), "{stderr}");
+}
+
+#[test]
+fn the_bundled_scenario_runs_without_arguments() {
+    let workspace = Workspace::new();
+    let output = workspace.run(&["compare", "--no-report", "--format", "csv"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let names: Vec<String> = reader.records().map(|row| row.expect("row")[0].to_owned()).collect();
+    assert_eq!(names, ["Lambda 512 MB + API Gateway", "Heroku 2 x Standard-1X", "EC2 2 x t2.small + ELB"]);
+}
+
+fn chromium() -> Option<&'static str> {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .into_iter()
+        .find(|path| Path::new(path).exists())
+}
+
+#[test]
+fn the_html_report_renders_in_a_real_browser() {
+    let Some(browser) = chromium() else {
+        println!("notice: no Chromium installed; skipping the browser check of the HTML report");
+        return;
+    };
+    let workspace = Workspace::new();
+    write_scenario(&workspace);
+    compare_json(&workspace, &[]);
+    let page = format!("file://{}", workspace.path("out/report.html").display());
+    let profile = workspace.path("profile");
+    let headless = |extra: &[&str]| {
+        let mut command = Command::new(browser);
+        command.args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--hide-scrollbars",
+            "--window-size=1100,2400",
+        ]);
+        command.arg(format!("--user-data-dir={}", profile.display()));
+        command.args(extra).arg(&page);
+        command.output().expect("Chromium starts")
+    };
+    // The DOM as rendered: the summary table and every chart, as SVG.
+    let dom = headless(&["--dump-dom"]);
+    assert!(dom.status.success(), "{}", String::from_utf8_lossy(&dom.stderr));
+    let html = String::from_utf8_lossy(&dom.stdout);
+    assert!(html.contains("<table id=\"summary\">"), "no summary table");
+    for chart in ["cost-over-time", "instances-over-time", "requests-per-minute", "latency-cdf", "cost-by-line-item"] {
+        let figure = html
+            .split(&format!("<figure id=\"chart-{chart}\">"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no figure for {chart}"));
+        assert!(figure.split("</figure>").next().is_some_and(|inside| inside.contains("<svg")), "{chart} has no SVG");
+    }
+    // A screenshot that is not blank, and no console messages (the page has
+    // no scripts, so any would be an error).
+    let shot = workspace.path("shot.png");
+    let output = headless(&[&format!("--screenshot={}", shot.display())]);
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(!log.contains("CONSOLE"), "console messages: {log}");
+    let image = image::open(&shot).expect("a screenshot").to_rgb8();
+    let inked = image.pixels().filter(|pixel| pixel.0.iter().any(|&channel| channel < 200)).count();
+    let share = inked as f64 / (image.width() * image.height()) as f64;
+    assert!(share > 0.02, "the screenshot is nearly blank ({share:.4} inked)");
+}
+
+#[test]
+fn the_markdown_summary_is_exactly_as_computed_by_hand() {
+    // Heroku: 7,200 s × $25 / 2,592,000 s = $0.069444 → $0.07, $34,722.22 per
+    // million of the 2 requests; EC2 2016: 2 started hours × $0.013 = $0.026
+    // → $0.03, $13,000.00 per million; 0.069444 / 0.026 = 2.67x. Both idle
+    // 7,200 − 0.15 s (0.3 s of work over 2 workers, or over capacity 2).
+    let workspace = Workspace::new();
+    workspace.write("t.csv", "time,duration_ms\n0,100\n60,200\n");
+    workspace.write(
+        "s.toml",
+        "name = \"literal\"\n[workload]\ntrace = \"t.csv\"\nhorizon = \"2h\"\n\n[[deployment]]\nname = \"Heroku\"\nplatform = \"heroku-2016\"\ndynos = 1\n\n[[deployment]]\nname = \"EC2\"\nplatform = \"ec2-2016\"\ninstance_type = \"t2.micro\"\ninstances = 1\nload_balancer = false\n",
+    );
+    let output = workspace.run(&["compare", "s.toml", "--no-report", "--format", "markdown"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "# literal
+
+2 requests from 2016-01-01T00:00:00Z over 0.08 days.
+
+## Summary
+
+| Deployment | Total | vs cheapest | $/M requests | Idle s | Idle $ | Cold starts | Failed | p50 ms | p95 ms | p99 ms |
+| :--------- | ----: | ----------: | -----------: | -----: | -----: | ----------: | -----: | -----: | -----: | -----: |
+| Heroku     | $0.07 |       2.67x |   $34,722.22 |  7,200 |  $0.07 |           0 |      0 |  100.0 |  200.0 |  200.0 |
+| EC2        | $0.03 |    cheapest |   $13,000.00 |  7,200 |  $0.03 |           0 |      0 |  100.0 |  200.0 |  200.0 |
+
+## Line items
+
+| Deployment | Line item                       | Quantity | Unit           |      Unit price | Amount |
+| :--------- | :------------------------------ | -------: | :------------- | --------------: | -----: |
+| Heroku     | Dynos (standard-1x)             |    7,200 | dyno-s         | $0.000009645062 |  $0.07 |
+| EC2        | Instances (t2.micro, on-demand) |        2 | instance-hours |          $0.013 |  $0.03 |
+"
+    );
+}
+
+#[test]
+fn api_gateway_worked_example_16() {
+    // FACTS.md §11 #16: 5M API calls a month of 3 KB responses on the 2016
+    // REST price: 5M × $3.50/M = $17.50; 5M × 3,072 B = 14.305 GB × $0.09 =
+    // $1.287 → $1.29; $18.79 in all.
+    let workspace = Workspace::new();
+    let rows = (0..5_000_000u64).map(|index| format!("{:.6},1,3072", index as f64 * 0.5));
+    workspace.write_rows("calls.csv", "time,duration_ms,bytes_out", rows);
+    workspace.write(
+        "gateway.toml",
+        "name = \"gateway\"\n[workload]\ntrace = \"calls.csv\"\n\n[[deployment]]\nname = \"Lambda\"\nplatform = \"aws-lambda-2016\"\nservices = [\"aws-api-gateway-2016\"]\n",
+    );
+    let output = workspace.run(&["compare", "gateway.toml", "--no-report", "--format", "json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let results: Vec<Value> = serde_json::from_slice(&output.stdout).expect("JSON");
+    let requests = number(line_item(&results[0], "API Gateway requests"), "amount");
+    let data = number(line_item(&results[0], "API Gateway data transfer out"), "amount");
+    assert_eq!(cents(requests), 17.50);
+    assert_eq!(cents(data), 1.29);
+    assert_eq!(cents(requests + data), 18.79);
+}
