@@ -46,7 +46,11 @@ fn compare_json(workspace: &Workspace, extra: &[&str]) -> Vec<Value> {
     let mut args = vec!["compare", "scenario.toml", "--format", "json", "--out", "out"];
     args.extend_from_slice(extra);
     let output = workspace.run(&args);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     serde_json::from_slice::<Vec<Value>>(&output.stdout).expect("a JSON array")
 }
 
@@ -62,9 +66,17 @@ fn totals_match_hand_computed_bills() {
     // data out 6,144 B / 2^30 × $0.09 = $0.000000515. API Gateway: 2 ×
     // $0.0000035 = $0.000007 and the same $0.000000515 of data out.
     let lambda = &results[0];
-    assert_close(number(line_item(lambda, "API Gateway requests"), "amount"), 0.000_007, 1e-15);
+    assert_close(
+        number(line_item(lambda, "API Gateway requests"), "amount"),
+        0.000_007,
+        1e-15,
+    );
     let data = 6_144.0 / 1_073_741_824.0 * 0.09;
-    assert_close(number(line_item(lambda, "API Gateway data transfer out"), "amount"), data, 1e-15);
+    assert_close(
+        number(line_item(lambda, "API Gateway data transfer out"), "amount"),
+        data,
+        1e-15,
+    );
     assert_close(
         number(lambda, "bill.total"),
         0.000_000_4 + 0.000_000_416_75 + data + 0.000_007 + data,
@@ -72,7 +84,11 @@ fn totals_match_hand_computed_bills() {
     );
     // Heroku: 2 standard-1x dynos for the 1-day horizon: 2 × 86,400 s ×
     // $25 / 2,592,000 s = $1.666…
-    assert_close(number(&results[1], "bill.total"), 2.0 * 86_400.0 * 25.0 / 2_592_000.0, 1e-9);
+    assert_close(
+        number(&results[1], "bill.total"),
+        2.0 * 86_400.0 * 25.0 / 2_592_000.0,
+        1e-9,
+    );
     // EC2 2016: one t2.small, 24 started hours × $0.026 = $0.624; data out
     // 6,144 B at $0.09/GB as above.
     assert_close(number(&results[2], "bill.total"), 0.624 + data, 1e-12);
@@ -84,7 +100,11 @@ fn the_table_marks_the_cheapest_and_the_rest_as_ratios() {
     let workspace = Workspace::new();
     write_scenario(&workspace);
     let output = workspace.run(&["compare", "scenario.toml", "--no-report"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let text = String::from_utf8_lossy(&output.stdout);
     let row = |name: &str| {
         text.lines()
@@ -105,10 +125,17 @@ fn the_table_marks_the_cheapest_and_the_rest_as_ratios() {
     let cell = |cells: &[String], from_right: usize| cells[cells.len() - from_right].clone();
     assert_eq!(cell(&lambda, 9), "cheapest", "{text}");
     assert_eq!(cell(&heroku, 10), "$1.67", "{text}");
-    assert_eq!(cell(&heroku, 9), format!("{:.2}x", totals[1] / totals[0]), "{text}");
+    assert_eq!(
+        cell(&heroku, 9),
+        format!("{:.2}x", totals[1] / totals[0]),
+        "{text}"
+    );
     assert_eq!(cell(&ec2, 10), "$0.62", "{text}");
     assert_eq!(cell(&ec2, 9), format!("{:.2}x", totals[2] / totals[0]), "{text}");
-    assert!(!Path::new(&workspace.path("out")).exists(), "--no-report writes nothing");
+    assert!(
+        !Path::new(&workspace.path("out")).exists(),
+        "--no-report writes nothing"
+    );
 }
 
 #[test]
@@ -122,7 +149,13 @@ fn every_report_file_is_written_and_runs_are_deterministic() {
         .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    let charts = ["cost-by-line-item", "cost-over-time", "instances-over-time", "latency-cdf", "requests-per-minute"];
+    let charts = [
+        "cost-by-line-item",
+        "cost-over-time",
+        "instances-over-time",
+        "latency-cdf",
+        "requests-per-minute",
+    ];
     let mut expected: Vec<String> = charts
         .iter()
         .flat_map(|chart| [format!("{chart}.png"), format!("{chart}.svg")])
@@ -152,8 +185,14 @@ fn every_report_file_is_written_and_runs_are_deterministic() {
         .output()
         .expect("runs");
     assert!(output.status.success());
-    assert_eq!(std::fs::read(workspace.path("again/summary.json")).ok(), Some(first_json));
-    assert_eq!(std::fs::read(workspace.path("again/report.html")).ok(), Some(first_html));
+    assert_eq!(
+        std::fs::read(workspace.path("again/summary.json")).ok(),
+        Some(first_json)
+    );
+    assert_eq!(
+        std::fs::read(workspace.path("again/report.html")).ok(),
+        Some(first_html)
+    );
 }
 
 #[test]
@@ -162,10 +201,20 @@ fn a_failed_run_leaves_the_earlier_report_intact() {
     write_scenario(&workspace);
     compare_json(&workspace, &[]);
     let before = std::fs::read(workspace.path("out/report.html")).expect("report");
-    let output = workspace.run(&["compare", "scenario.toml", "--out", "out", "--trace", "missing.csv"]);
+    let output = workspace.run(&[
+        "compare",
+        "scenario.toml",
+        "--out",
+        "out",
+        "--trace",
+        "missing.csv",
+    ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("missing.csv"));
-    assert_eq!(std::fs::read(workspace.path("out/report.html")).ok(), Some(before));
+    assert_eq!(
+        std::fs::read(workspace.path("out/report.html")).ok(),
+        Some(before)
+    );
 }
 
 #[test]
@@ -181,26 +230,53 @@ fn bad_scenarios_report_every_problem_with_its_line() {
     let output = workspace.run(&["compare", "bad.toml"]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("bad.toml: line 9: deployment `Lambda + API Gateway`: setting `memory_mb`"), "{stderr}");
-    assert!(stderr.contains("bad.toml: line 17: deployment `Heroku`: setting `dynos`"), "{stderr}");
-    assert!(stderr.contains("bad.toml: line 22: deployment `EC2`: setting `instance_type`"), "{stderr}");
+    assert!(
+        stderr.contains("bad.toml: line 9: deployment `Lambda + API Gateway`: setting `memory_mb`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("bad.toml: line 17: deployment `Heroku`: setting `dynos`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("bad.toml: line 22: deployment `EC2`: setting `instance_type`"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn the_bundled_scenario_runs_without_arguments() {
     let workspace = Workspace::new();
     let output = workspace.run(&["compare", "--no-report", "--format", "csv"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let text = String::from_utf8_lossy(&output.stdout);
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let names: Vec<String> = reader.records().map(|row| row.expect("row")[0].to_owned()).collect();
-    assert_eq!(names, ["Lambda 512 MB + API Gateway", "Heroku 2 x Standard-1X", "EC2 2 x t2.small + ELB"]);
+    let names: Vec<String> = reader
+        .records()
+        .map(|row| row.expect("row")[0].to_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Lambda 512 MB + API Gateway",
+            "Heroku 2 x Standard-1X",
+            "EC2 2 x t2.small + ELB"
+        ]
+    );
 }
 
 fn chromium() -> Option<&'static str> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .into_iter()
-        .find(|path| Path::new(path).exists())
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .into_iter()
+    .find(|path| Path::new(path).exists())
 }
 
 #[test]
@@ -239,12 +315,24 @@ fn the_html_report_renders_in_a_real_browser() {
     assert!(dom.status.success(), "{}", String::from_utf8_lossy(&dom.stderr));
     let html = String::from_utf8_lossy(&dom.stdout);
     assert!(html.contains("<table id=\"summary\">"), "no summary table");
-    for chart in ["cost-over-time", "instances-over-time", "requests-per-minute", "latency-cdf", "cost-by-line-item"] {
+    for chart in [
+        "cost-over-time",
+        "instances-over-time",
+        "requests-per-minute",
+        "latency-cdf",
+        "cost-by-line-item",
+    ] {
         let figure = html
             .split(&format!("<figure id=\"chart-{chart}\">"))
             .nth(1)
             .unwrap_or_else(|| panic!("no figure for {chart}"));
-        assert!(figure.split("</figure>").next().is_some_and(|inside| inside.contains("<svg")), "{chart} has no SVG");
+        assert!(
+            figure
+                .split("</figure>")
+                .next()
+                .is_some_and(|inside| inside.contains("<svg")),
+            "{chart} has no SVG"
+        );
     }
     // A screenshot that is not blank, and no console messages (the page has
     // no scripts, so any would be an error).
@@ -253,7 +341,10 @@ fn the_html_report_renders_in_a_real_browser() {
     let log = String::from_utf8_lossy(&output.stderr);
     assert!(!log.contains("CONSOLE"), "console messages: {log}");
     let image = image::open(&shot).expect("a screenshot").to_rgb8();
-    let inked = image.pixels().filter(|pixel| pixel.0.iter().any(|&channel| channel < 200)).count();
+    let inked = image
+        .pixels()
+        .filter(|pixel| pixel.0.iter().any(|&channel| channel < 200))
+        .count();
     let share = inked as f64 / (image.width() * image.height()) as f64;
     assert!(share > 0.02, "the screenshot is nearly blank ({share:.4} inked)");
 }
@@ -271,7 +362,11 @@ fn the_markdown_summary_is_exactly_as_computed_by_hand() {
         "name = \"literal\"\n[workload]\ntrace = \"t.csv\"\nhorizon = \"2h\"\n\n[[deployment]]\nname = \"Heroku\"\nplatform = \"heroku-2016\"\ndynos = 1\n\n[[deployment]]\nname = \"EC2\"\nplatform = \"ec2-2016\"\ninstance_type = \"t2.micro\"\ninstances = 1\nload_balancer = false\n",
     );
     let output = workspace.run(&["compare", "s.toml", "--no-report", "--format", "markdown"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
         "# literal
@@ -308,7 +403,11 @@ fn api_gateway_worked_example_16() {
         "name = \"gateway\"\n[workload]\ntrace = \"calls.csv\"\n\n[[deployment]]\nname = \"Lambda\"\nplatform = \"aws-lambda-2016\"\nservices = [\"aws-api-gateway-2016\"]\n",
     );
     let output = workspace.run(&["compare", "gateway.toml", "--no-report", "--format", "json"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let results: Vec<Value> = serde_json::from_slice(&output.stdout).expect("JSON");
     let requests = number(line_item(&results[0], "API Gateway requests"), "amount");
     let data = number(line_item(&results[0], "API Gateway data transfer out"), "amount");

@@ -20,7 +20,10 @@ impl Workspace {
     /// A fresh workspace holding copies of `other`'s files.
     pub fn clone_of(other: &Workspace) -> Self {
         let copy = Workspace::new();
-        for entry in std::fs::read_dir(other.folder.path()).expect("listable").flatten() {
+        for entry in std::fs::read_dir(other.folder.path())
+            .expect("listable")
+            .flatten()
+        {
             if entry.path().is_file() {
                 std::fs::copy(entry.path(), copy.path(&entry.file_name().to_string_lossy())).expect("copy");
             }
