@@ -421,9 +421,10 @@ impl Observed {
         if offerings.is_empty() {
             return;
         }
+        let all_months = tally.service_usage_until(Micros::MAX);
         let mut items = std::mem::take(&mut self.bill.line_items);
         for offering in &offerings {
-            items.extend(bill_service(offering, tally.service_usage()));
+            items.extend(bill_service(offering, &all_months));
         }
         let notes = std::mem::take(&mut self.bill.notes);
         self.bill = Bill::new(&self.bill.currency, items, self.bill.idle);

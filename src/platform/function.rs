@@ -16,7 +16,8 @@
 //!   and counted as timed out.
 //!
 //! The model records billable quantities (rounded durations × memory, per
-//! calendar month), never dollars: pricing is done on the totals afterwards.
+//! UTC clock hour, from which calendar months are summed exactly), never
+//! dollars: pricing is done on the totals afterwards.
 
 use std::collections::VecDeque;
 
@@ -135,8 +136,12 @@ pub struct FunctionRun {
     pub queueing: LatencyRecorder,
     pub instances: InstanceTally,
     pub usage: FunctionUsage,
-    /// Billable quantities per hour from the origin.
-    pub hourly: Vec<FunctionHourUsage>,
+    /// Billable quantities per UTC clock hour, the first being the one
+    /// the origin falls in.
+    hourly: Vec<FunctionHourUsage>,
+    /// How far into its UTC hour the origin lies.
+    hour_offset: Micros,
+    memory_mb: u32,
     /// Most instances alive in each minute.
     pub instances_per_minute: Vec<u32>,
     /// End of the horizon, as an offset from the origin.
@@ -153,11 +158,19 @@ impl FunctionRun {
     /// The usage of the run's first `until` microseconds (whole hours of
     /// requests), priced for the cost-over-time chart.
     pub fn usage_until(&self, until: Micros) -> FunctionUsage {
-        let mut usage = FunctionUsage::new(self.usage.first_month, self.usage.provisioned_memory_mb);
+        self.usage_of(until, self.provisioned_until.map_or(until, |end| end.min(until)))
+    }
+
+    /// Usage of the requests of the hours starting before `requests_before`
+    /// and of provisioned capacity configured until `provisioned_to`. Hours
+    /// are UTC clock hours, so none straddles a month: the monthly totals
+    /// derived here are exact.
+    fn usage_of(&self, requests_before: Micros, provisioned_to: Micros) -> FunctionUsage {
+        let mut usage = FunctionUsage::new(BillingMonth::containing(self.origin), self.memory_mb);
         let mut cursor = MonthCursor::new(self.origin);
         for (hour, delta) in self.hourly.iter().enumerate() {
-            let start = hour as Micros * HOUR;
-            if start >= until {
+            let start = (hour as Micros * HOUR).saturating_sub(self.hour_offset);
+            if start >= requests_before {
                 break;
             }
             let month = usage.month_mut(cursor.advance_to(start));
@@ -171,7 +184,7 @@ impl FunctionRun {
             &mut usage,
             self.origin,
             self.provisioned_mb,
-            self.provisioned_until.map_or(until, |end| end.min(until)),
+            provisioned_to,
             self.provisioned_granularity_us,
         );
         usage
@@ -224,8 +237,7 @@ pub struct FunctionPlatform {
     tally: InstanceTally,
     provisioned_instance_us: u128,
     provisioned_busy_us: u128,
-    usage: FunctionUsage,
-    months: MonthCursor,
+    hour_offset: Micros,
     hourly: Vec<FunctionHourUsage>,
     levels: LevelRecorder,
 }
@@ -276,8 +288,8 @@ impl FunctionPlatform {
             tally: InstanceTally::default(),
             provisioned_instance_us: 0,
             provisioned_busy_us: 0,
-            usage: FunctionUsage::new(BillingMonth::containing(origin), settings.memory_mb),
-            months: MonthCursor::new(origin),
+
+            hour_offset: origin.timestamp_micros().rem_euclid(HOUR as i64) as Micros,
             hourly: Vec::new(),
             levels: LevelRecorder::default(),
             settings,
@@ -462,32 +474,30 @@ impl FunctionPlatform {
         let provisioned_mb = u128::from(self.settings.provisioned)
             * self.pools.len() as u128
             * u128::from(self.settings.memory_mb);
-        add_provisioned(
-            &mut self.usage,
-            self.origin,
-            provisioned_mb,
-            self.settings
-                .provisioned_until
-                .map_or(horizon_end, |until| until.min(horizon_end)),
-            self.provisioned_granularity_us,
-        );
-        self.usage.provisioned_idle_us = self
-            .provisioned_instance_us
-            .saturating_sub(self.provisioned_busy_us);
-        FunctionRun {
+        let mut run = FunctionRun {
             counts: self.counts,
             latency: self.latency,
             queueing: self.queueing,
             instances: self.tally,
-            usage: self.usage,
+            usage: FunctionUsage::new(BillingMonth::containing(self.origin), self.settings.memory_mb),
             hourly: self.hourly,
+            hour_offset: self.hour_offset,
+            memory_mb: self.settings.memory_mb,
             instances_per_minute: self.levels.finish(horizon_end),
             horizon_end,
             origin: self.origin,
             provisioned_mb,
             provisioned_until: self.settings.provisioned_until,
             provisioned_granularity_us: self.provisioned_granularity_us,
-        }
+        };
+        let provisioned_to = run
+            .provisioned_until
+            .map_or(horizon_end, |until| until.min(horizon_end));
+        run.usage = run.usage_of(Micros::MAX, provisioned_to);
+        run.usage.provisioned_idle_us = self
+            .provisioned_instance_us
+            .saturating_sub(self.provisioned_busy_us);
+        run
     }
 }
 
@@ -540,18 +550,8 @@ impl Model for FunctionPlatform {
             .rounding
             .memory(request.memory_mb.unwrap_or(self.settings.memory_mb));
         let megabyte_micros = u128::from(billed_us) * u128::from(memory);
-        let index = self.months.advance_to(now);
         let extra_storage = u128::from(billed_us) * u128::from(self.extra_storage_mb);
-        let usage = self.usage.month_mut(index);
-        usage.requests += 1;
-        if provisioned {
-            usage.provisioned_duration_mb_us += megabyte_micros;
-        } else {
-            usage.on_demand_mb_us += megabyte_micros;
-        }
-        usage.extra_storage_mb_us += extra_storage;
-        usage.bytes_out += u128::from(request.bytes_out);
-        let hour = (now / HOUR) as usize;
+        let hour = ((now + self.hour_offset) / HOUR) as usize;
         if self.hourly.len() <= hour {
             self.hourly.resize(hour + 1, FunctionHourUsage::default());
         }

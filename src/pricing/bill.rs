@@ -3,6 +3,9 @@
 
 use serde::Serialize;
 
+use crate::metrics::InstanceTally;
+use crate::units::MICROS_PER_SECOND;
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItem {
     pub item: String,
@@ -21,6 +24,22 @@ pub struct LineItem {
 pub struct Idle {
     pub seconds: f64,
     pub amount: f64,
+}
+
+impl Idle {
+    /// The idle share of paid capacity: instance time not busy, and that
+    /// share of `capacity_amount` (what the capacity cost).
+    pub fn share_of(capacity_amount: f64, tally: &InstanceTally) -> Self {
+        let idle_us = tally.instance_us.saturating_sub(tally.busy_us);
+        Idle {
+            seconds: idle_us as f64 / MICROS_PER_SECOND as f64,
+            amount: if tally.instance_us == 0 {
+                0.0
+            } else {
+                capacity_amount * idle_us as f64 / tally.instance_us as f64
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

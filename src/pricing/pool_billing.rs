@@ -156,15 +156,7 @@ pub fn bill_pool(
         }
     }
     let compute: f64 = items.iter().map(|item| item.amount).sum();
-    let idle_us = tally.instance_us.saturating_sub(tally.busy_us);
-    let idle = Idle {
-        seconds: idle_us as f64 / MICROS_PER_SECOND as f64,
-        amount: if tally.instance_us == 0 {
-            0.0
-        } else {
-            compute * idle_us as f64 / tally.instance_us as f64
-        },
-    };
+    let idle = Idle::share_of(compute, tally);
     let mut bill = Bill::new(currency, items, idle);
     bill.notes = notes;
     bill

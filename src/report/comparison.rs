@@ -47,35 +47,51 @@ fn ratio(results: &[NamedResult], index: usize) -> String {
 }
 
 /// The summary and line-item tables.
+/// The columns of the summary table.
+pub const SUMMARY_COLUMNS: [(&str, Align); 11] = [
+    ("Deployment", Align::Left),
+    ("Total", Align::Right),
+    ("vs cheapest", Align::Right),
+    ("$/M requests", Align::Right),
+    ("Idle s", Align::Right),
+    ("Idle $", Align::Right),
+    ("Cold starts", Align::Right),
+    ("Failed", Align::Right),
+    ("p50 ms", Align::Right),
+    ("p95 ms", Align::Right),
+    ("p99 ms", Align::Right),
+];
+
+/// The summary table's cells, one row per deployment, for every dialect
+/// and the HTML report.
+pub fn summary_rows(results: &[NamedResult]) -> Vec<Vec<String>> {
+    results
+        .iter()
+        .enumerate()
+        .map(|(index, named)| {
+            let result = &named.result;
+            vec![
+                named.name.clone(),
+                dollars(result.bill.total),
+                ratio(results, index),
+                dollars(cost_per_million(result)),
+                quantity(result.bill.idle.seconds.round()),
+                dollars(result.bill.idle.amount),
+                quantity(result.requests.cold_starts as f64),
+                quantity(failed(result) as f64),
+                fixed(result.latency_ms.p50, 1),
+                fixed(result.latency_ms.p95, 1),
+                fixed(result.latency_ms.p99, 1),
+            ]
+        })
+        .collect()
+}
+
+/// The summary and line-item tables.
 pub fn render_tables(scenario: &str, results: &[NamedResult], dialect: Dialect) -> String {
-    let mut summary = TextTable::new(&[
-        ("Deployment", Align::Left),
-        ("Total", Align::Right),
-        ("vs cheapest", Align::Right),
-        ("$/M requests", Align::Right),
-        ("Idle s", Align::Right),
-        ("Idle $", Align::Right),
-        ("Cold starts", Align::Right),
-        ("Failed", Align::Right),
-        ("p50 ms", Align::Right),
-        ("p95 ms", Align::Right),
-        ("p99 ms", Align::Right),
-    ]);
-    for (index, named) in results.iter().enumerate() {
-        let result = &named.result;
-        summary.row(vec![
-            named.name.clone(),
-            dollars(result.bill.total),
-            ratio(results, index),
-            dollars(cost_per_million(result)),
-            quantity(result.bill.idle.seconds.round()),
-            dollars(result.bill.idle.amount),
-            quantity(result.requests.cold_starts as f64),
-            quantity(failed(result) as f64),
-            fixed(result.latency_ms.p50, 1),
-            fixed(result.latency_ms.p95, 1),
-            fixed(result.latency_ms.p99, 1),
-        ]);
+    let mut summary = TextTable::new(&SUMMARY_COLUMNS);
+    for row in summary_rows(results) {
+        summary.row(row);
     }
     let mut items = TextTable::new(&[
         ("Deployment", Align::Left),

@@ -4,7 +4,7 @@
 //! with their effective dates and sources, and every deployment's settings.
 
 use super::charts::Chart;
-use super::comparison::{cheapest, cost_per_million, failed};
+use super::comparison::{SUMMARY_COLUMNS, cheapest, summary_rows};
 use super::format::{dollars, fixed, quantity, unit_price};
 use crate::compare::NamedResult;
 
@@ -62,47 +62,10 @@ pub fn render(scenario: &str, results: &[NamedResult], charts: &[Chart]) -> Stri
     }
 
     page.push_str("<h2>Summary</h2>\n<table id=\"summary\">\n");
-    page.push_str(&row(
-        &[
-            "Deployment",
-            "Total",
-            "vs cheapest",
-            "$/M requests",
-            "Idle s",
-            "Idle $",
-            "Cold starts",
-            "Failed",
-            "p50 ms",
-            "p95 ms",
-            "p99 ms",
-        ]
-        .map(String::from),
-        true,
-    ));
+    page.push_str(&row(&SUMMARY_COLUMNS.map(|(name, _)| name.to_owned()), true));
     let best = cheapest(results);
-    for (index, named) in results.iter().enumerate() {
-        let result = &named.result;
-        let versus = match best {
-            Some(best) if best == index => "cheapest".to_owned(),
-            Some(best) if results[best].result.bill.total > 0.0 => {
-                format!("{:.2}x", result.bill.total / results[best].result.bill.total)
-            }
-            _ => "-".to_owned(),
-        };
-        let cells = [
-            named.name.clone(),
-            dollars(result.bill.total),
-            versus,
-            dollars(cost_per_million(result)),
-            quantity(result.bill.idle.seconds.round()),
-            dollars(result.bill.idle.amount),
-            quantity(result.requests.cold_starts as f64),
-            quantity(failed(result) as f64),
-            fixed(result.latency_ms.p50, 1),
-            fixed(result.latency_ms.p95, 1),
-            fixed(result.latency_ms.p99, 1),
-        ];
-        let line = row(&cells, false);
+    for (index, cells) in summary_rows(results).iter().enumerate() {
+        let line = row(cells, false);
         if Some(index) == best {
             page.push_str(&line.replacen("<tr>", "<tr class=\"cheapest\">", 1));
         } else {

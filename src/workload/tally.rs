@@ -1,6 +1,7 @@
 //! Counts of a workload as it streams past: requests per minute (for
-//! charts) and requests and bytes per hour (for services priced in front of
-//! a deployment, month by month and over time).
+//! charts) and requests and bytes per UTC clock hour, from which a service
+//! priced in front of a deployment (API Gateway) is billed by calendar month
+//! (exactly: no clock hour straddles a month) and over time.
 
 use chrono::{DateTime, Utc};
 
@@ -13,11 +14,10 @@ use crate::usage::{ServiceMonthUsage, ServiceUsage};
 #[derive(Debug, Clone)]
 pub struct WorkloadTally {
     origin: DateTime<Utc>,
-    cursor: MonthCursor,
-    /// Exact requests and bytes per calendar month.
-    months: ServiceUsage,
+    /// How far into its UTC hour the origin lies.
+    hour_offset: Micros,
     per_minute: Vec<u32>,
-    /// (requests, bytes) per hour.
+    /// (requests, bytes) per UTC clock hour, the first holding the origin.
     per_hour: Vec<(u64, u128)>,
 }
 
@@ -25,35 +25,19 @@ impl WorkloadTally {
     pub fn new(origin: DateTime<Utc>) -> Self {
         WorkloadTally {
             origin,
-            cursor: MonthCursor::new(origin),
-            months: ServiceUsage::default(),
+            hour_offset: origin.timestamp_micros().rem_euclid(HOUR as i64) as Micros,
             per_minute: Vec::new(),
             per_hour: Vec::new(),
         }
     }
 
     pub fn add(&mut self, request: &Request) {
-        let index = self.cursor.advance_to(request.arrival);
-        while self.months.months.len() <= index {
-            let month = self
-                .months
-                .months
-                .last()
-                .map_or(BillingMonth::containing(self.origin), |last| last.month.next());
-            self.months.months.push(ServiceMonthUsage {
-                month,
-                requests: 0,
-                bytes_out: 0,
-            });
-        }
-        self.months.months[index].requests += 1;
-        self.months.months[index].bytes_out += u128::from(request.bytes_out);
         let minute = (request.arrival / MINUTE) as usize;
         if self.per_minute.len() <= minute {
             self.per_minute.resize(minute + 1, 0);
         }
         self.per_minute[minute] += 1;
-        let hour = (request.arrival / HOUR) as usize;
+        let hour = ((request.arrival + self.hour_offset) / HOUR) as usize;
         if self.per_hour.len() <= hour {
             self.per_hour.resize(hour + 1, (0, 0));
         }
@@ -65,19 +49,14 @@ impl WorkloadTally {
         &self.per_minute
     }
 
-    /// Requests and bytes by calendar month.
-    pub fn service_usage(&self) -> &ServiceUsage {
-        &self.months
-    }
-
-    /// Requests and bytes by calendar month, counting the hours (from the
-    /// origin) that start before `until`: the approximation charts use.
+    /// Requests and bytes by calendar month, of the clock hours that start
+    /// before `until` (`Micros::MAX` for all).
     pub fn service_usage_until(&self, until: Micros) -> ServiceUsage {
         let mut cursor = MonthCursor::new(self.origin);
         let mut months: Vec<ServiceMonthUsage> = Vec::new();
         let first = BillingMonth::containing(self.origin);
         for (hour, (requests, bytes)) in self.per_hour.iter().enumerate() {
-            let start = hour as Micros * HOUR;
+            let start = (hour as Micros * HOUR).saturating_sub(self.hour_offset);
             if start >= until {
                 break;
             }

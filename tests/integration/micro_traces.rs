@@ -306,3 +306,33 @@ fn an_explicit_horizon_counts_later_requests_without_simulating_them() {
     assert_close(number(&result, "instances.instance_seconds"), 10.0, EXACT);
     assert_close(number(&result, "instances.mean"), 1.0, EXACT);
 }
+
+#[test]
+fn monthly_allowances_reset_at_midnight_utc_whatever_the_start() {
+    // A price book whose free tier is one request a month. Starting at
+    // 2016-01-31T23:30:00Z, a request at 0 s falls in January and one at
+    // 3,600 s (00:30 on 1 February) in February: each month's free request
+    // covers it, so none is billed. Both at 0 s and 60 s fall in January:
+    // one is billed.
+    let workspace = Workspace::new();
+    let book = include_str!("../../pricing/aws-lambda-2016.toml")
+        .replace("id = \"aws-lambda-2016\"", "id = \"one-free\"")
+        .replace("requests = 1_000_000", "requests = 1");
+    workspace.write("one-free.toml", &book);
+    for (second, billed) in [(3_600, 0.0), (60, 1.0)] {
+        let trace = workspace.write("t.csv", &format!("time,duration_ms\n0,10\n{second},10\n"));
+        let result = workspace.simulate_json(&[
+            "--trace",
+            trace.to_str().expect("utf-8 path"),
+            "--platform",
+            "one-free.toml",
+            "--start",
+            "2016-01-31T23:30:00Z",
+        ]);
+        assert_eq!(
+            number(line_item(&result, "Requests"), "quantity"),
+            billed,
+            "second {second}"
+        );
+    }
+}
