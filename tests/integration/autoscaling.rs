@@ -2,12 +2,10 @@
 //! after the evaluation periods and boot, and back in after the cooldown.
 //! The instance-count time series is asserted point by point.
 
-use chrono::{DateTime, Utc};
-
-use costsim::platform::Setting;
-use costsim::pricing::resolve;
-use costsim::simulation::{Deployment, RunOptions, SimulationResult, simulate};
+use costsim::simulation::SimulationResult;
 use costsim::workload::{FunctionId, Request};
+
+use crate::support::{deployment, replay};
 
 /// Evenly spaced requests of `duration_s`, at `rate` per second in
 /// each `(from_s, to_s, rate)` phase.
@@ -29,22 +27,7 @@ fn phases(phases: &[(f64, f64, f64)], duration_s: f64) -> Vec<Request> {
 }
 
 fn run(book: &str, settings: &[&str], requests: &[Request]) -> SimulationResult {
-    let settings: Vec<Setting> = settings
-        .iter()
-        .map(|text| Setting::parse(text).expect("pair"))
-        .collect();
-    let deployment = Deployment::resolve(resolve(book).expect("book"), &settings).expect("settings");
-    let origin: DateTime<Utc> = "2016-01-01T00:00:00Z".parse().expect("literal");
-    simulate(
-        &deployment,
-        requests.iter().copied().map(Ok),
-        RunOptions {
-            origin,
-            horizon: None,
-            seed: 1,
-        },
-    )
-    .expect("runs")
+    replay(&deployment(book, settings), requests, 1)
 }
 
 #[test]

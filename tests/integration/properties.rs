@@ -1,34 +1,15 @@
 //! Properties of the function model and its billing, over random traces,
 //! through the library.
 
-use chrono::{DateTime, Utc};
 use proptest::prelude::*;
 
-use costsim::platform::Setting;
-use costsim::pricing::resolve;
-use costsim::simulation::{Deployment, RunOptions, SimulationResult, simulate};
+use costsim::simulation::{Deployment, SimulationResult};
 use costsim::workload::{FunctionId, Request};
 
-fn deployment(book: &str, settings: &[&str]) -> Deployment {
-    let settings: Vec<Setting> = settings
-        .iter()
-        .map(|text| Setting::parse(text).expect("pair"))
-        .collect();
-    Deployment::resolve(resolve(book).expect("shipped book"), &settings).expect("valid settings")
-}
+use crate::support::{deployment, replay};
 
 fn run(deployment: &Deployment, requests: &[Request], seed: u64) -> SimulationResult {
-    let origin: DateTime<Utc> = "2016-01-01T00:00:00Z".parse().expect("literal");
-    simulate(
-        deployment,
-        requests.iter().copied().map(Ok),
-        RunOptions {
-            origin,
-            horizon: None,
-            seed,
-        },
-    )
-    .expect("in-memory runs succeed")
+    replay(deployment, requests, seed)
 }
 
 /// Sorted requests: gaps up to 2 s, durations up to 3 s, two functions.

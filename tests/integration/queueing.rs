@@ -3,15 +3,14 @@
 //! random routing makes c independent M/M/1 queues, and Little's law holds
 //! on every run.
 
-use chrono::{DateTime, Utc};
 use proptest::prelude::*;
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64;
 
-use costsim::platform::Setting;
-use costsim::pricing::resolve;
-use costsim::simulation::{Deployment, RunOptions, SimulationResult, simulate};
+use costsim::simulation::SimulationResult;
 use costsim::workload::{FunctionId, Request};
+
+use crate::support::{deployment, replay};
 
 /// `count` requests with Poisson arrivals at `rate` per second and
 /// exponential service with mean `mean_service_s`.
@@ -37,22 +36,7 @@ fn poisson_trace(count: usize, rate: f64, mean_service_s: f64, seed: u64) -> Vec
 }
 
 fn run(book: &str, settings: &[&str], requests: &[Request]) -> SimulationResult {
-    let settings: Vec<Setting> = settings
-        .iter()
-        .map(|text| Setting::parse(text).expect("pair"))
-        .collect();
-    let deployment = Deployment::resolve(resolve(book).expect("book"), &settings).expect("settings");
-    let origin: DateTime<Utc> = "2016-01-01T00:00:00Z".parse().expect("literal");
-    simulate(
-        &deployment,
-        requests.iter().copied().map(Ok),
-        RunOptions {
-            origin,
-            horizon: None,
-            seed: 9,
-        },
-    )
-    .expect("runs")
+    replay(&deployment(book, settings), requests, 9)
 }
 
 /// Erlang C: the mean wait in queue of an M/M/c queue, in seconds.

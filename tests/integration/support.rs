@@ -111,3 +111,33 @@ pub fn assert_close(actual: f64, expected: f64, tolerance: f64) {
 pub fn cents(amount: f64) -> f64 {
     (amount * 100.0).round() / 100.0
 }
+
+/// A deployment of a shipped price book with `KEY=VALUE` settings.
+pub fn deployment(book: &str, settings: &[&str]) -> costsim::simulation::Deployment {
+    let settings: Vec<costsim::platform::Setting> = settings
+        .iter()
+        .map(|text| costsim::platform::Setting::parse(text).expect("a KEY=VALUE pair"))
+        .collect();
+    let book = costsim::pricing::resolve(book).expect("a shipped price book");
+    costsim::simulation::Deployment::resolve(book, &settings).expect("valid settings")
+}
+
+/// Replays in-memory `requests` through `deployment` from 2016-01-01, with
+/// the library rather than the binary.
+pub fn replay(
+    deployment: &costsim::simulation::Deployment,
+    requests: &[costsim::workload::Request],
+    seed: u64,
+) -> costsim::simulation::SimulationResult {
+    let origin = costsim::workload::default_start();
+    costsim::simulation::simulate(
+        deployment,
+        requests.iter().copied().map(Ok),
+        costsim::simulation::RunOptions {
+            origin,
+            horizon: None,
+            seed,
+        },
+    )
+    .expect("in-memory runs succeed")
+}

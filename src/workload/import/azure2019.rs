@@ -86,6 +86,15 @@ fn column(headers: &csv::StringRecord, label: &str, name: &str) -> Result<usize>
         .ok_or_else(|| Error::input(label, 1, format!("header: missing column `{name}`")))
 }
 
+/// A row the CSV reader could not read, with its line.
+fn malformed(label: &str, error: &csv::Error) -> Error {
+    Error::input(
+        label,
+        error.position().map_or(0, |position| position.line()),
+        error.to_string(),
+    )
+}
+
 fn line_of(record: &csv::StringRecord) -> u64 {
     record.position().map_or(0, |position| position.line())
 }
@@ -110,13 +119,7 @@ fn read_durations(
         .collect::<Result<Vec<_>>>()?;
     let mut durations = HashMap::new();
     for record in csv.records() {
-        let record = record.map_err(|error| {
-            Error::input(
-                &label,
-                error.position().map_or(0, |p| p.line()),
-                error.to_string(),
-            )
-        })?;
+        let record = record.map_err(|error| malformed(&label, &error))?;
         if source == DurationSource::Average {
             let text = record.get(average).unwrap_or("").trim();
             match text.parse::<f64>().ok().filter(|ms| ms.is_finite() && *ms >= 0.0) {
@@ -184,13 +187,7 @@ fn read_memory(path: &Path) -> Result<HashMap<String, u32>> {
     let average = column(&headers, &label, "AverageAllocatedMb")?;
     let mut memory = HashMap::new();
     for record in csv.records() {
-        let record = record.map_err(|error| {
-            Error::input(
-                &label,
-                error.position().map_or(0, |p| p.line()),
-                error.to_string(),
-            )
-        })?;
+        let record = record.map_err(|error| malformed(&label, &error))?;
         let text = record.get(average).unwrap_or("").trim();
         let megabytes = text
             .parse::<f64>()
@@ -265,13 +262,7 @@ pub fn import_azure_2019(
     }
     let mut functions = Vec::new();
     for record in csv.records() {
-        let record = record.map_err(|error| {
-            Error::input(
-                &label,
-                error.position().map_or(0, |p| p.line()),
-                error.to_string(),
-            )
-        })?;
+        let record = record.map_err(|error| malformed(&label, &error))?;
         let hash = record.get(function_column).unwrap_or("");
         let mut counts = Vec::with_capacity(minutes.len());
         for &(index, minute) in &minutes {
