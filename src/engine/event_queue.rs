@@ -80,14 +80,6 @@ impl<E> EventQueue<E> {
             .pop()
             .map(|scheduled| (scheduled.time(), scheduled.event))
     }
-
-    pub fn len(&self) -> usize {
-        self.heap.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
-    }
 }
 
 #[cfg(test)]

@@ -56,12 +56,4 @@ impl FunctionNames {
     pub fn name(&self, id: FunctionId) -> &str {
         &self.names[id.index()]
     }
-
-    pub fn len(&self) -> usize {
-        self.names.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
-    }
 }

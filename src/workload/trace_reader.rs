@@ -80,7 +80,6 @@ pub struct TraceReader {
     last_arrival: Micros,
     /// The first row, read ahead to learn the time format and origin.
     first: Option<Request>,
-    rows: u64,
     finished: bool,
 }
 
@@ -131,7 +130,6 @@ impl TraceReader {
             last_function: None,
             last_arrival: 0,
             first: None,
-            rows: 0,
             finished: false,
         };
         reader.read_first_row(start)?;
@@ -194,15 +192,6 @@ impl TraceReader {
         &self.functions
     }
 
-    /// Rows read so far.
-    pub fn rows(&self) -> u64 {
-        self.rows
-    }
-
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
     /// Reads every remaining row and sorts them by arrival (stable, so rows with
     /// equal arrivals keep their file order). Memory grows with the trace: this
     /// is what `--sort` asks for.
@@ -226,9 +215,6 @@ impl TraceReader {
             .csv
             .read_byte_record(&mut self.record)
             .map_err(|error| csv_error(&self.path, &error))?;
-        if more {
-            self.rows += 1;
-        }
         Ok(more)
     }
 
