@@ -63,6 +63,10 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "TIME")]
     start: Option<String>,
 
+    /// A per-request service priced alongside, e.g. --service aws-api-gateway-2016 (repeatable)
+    #[arg(long = "service", value_name = "ID|FILE")]
+    services: Vec<String>,
+
     /// Seed for random draws (cold-start delays); the same seed gives the same output
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -95,7 +99,12 @@ pub fn run(args: SimulateArgs) -> Result<()> {
     if !problems.is_empty() {
         return Err(Error::usage(problems.join("\n")));
     }
-    let deployment = Arc::new(Deployment::resolve(book, &settings)?);
+    let services = args
+        .services
+        .iter()
+        .map(|id| pricing::resolve(id))
+        .collect::<Result<Vec<_>>>()?;
+    let deployment = Arc::new(Deployment::resolve(book, &settings)?.with_services(services)?);
     let horizon: Option<Micros> = args
         .horizon
         .as_deref()
