@@ -108,6 +108,11 @@ fn bad_settings_are_usage_errors_listing_what_is_valid() {
         2,
         "invalid value 'yaml'",
     );
+    assert_fails(
+        &workspace.run(&["simulate", "--service", "heroku-2016"]),
+        2,
+        "`heroku-2016` is a pool price book, not a service",
+    );
     // Every problem at once.
     let output = workspace.run(&[
         "simulate",
