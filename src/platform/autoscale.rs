@@ -4,7 +4,9 @@
 //! - `P95`: Heroku's autoscaling. Every period it looks at the 95th
 //!   percentile of response times over a trailing window and adds one dyno
 //!   when it is above the target, or removes one when it is below half the
-//!   target (Heroku "scales down less aggressively than up").
+//!   target (Heroku "scales down less aggressively than up"). A service whose
+//!   own p95 execution time exceeds half the target therefore never scales
+//!   in: choose the target with that in mind.
 //! - `StepUtilization`: ±1 server per period towards a utilisation target.
 //! - `TargetTracking`: AWS target tracking on average utilisation: scale out
 //!   to `ceil(n × utilisation / target)` after `evaluation_periods` periods
