@@ -3,11 +3,13 @@
 //! each would bill, line item by line item, with the latency, scaling and idle
 //! capacity behind the numbers.
 //!
-//! The flow runs left to right: a workload ([`workload`]) yields requests in
-//! arrival order; the engine ([`engine`]) drives a platform model
-//! ([`platform`]) that records billable [`usage`] and [`metrics`]; a price book
-//! ([`pricing`]) turns usage into a bill; exporters ([`report`]) turn results
-//! into bytes. [`simulation`] ties one deployment's run together.
+//! The flow runs left to right: a workload ([`workload`]: trace files,
+//! importers, generators) yields requests in arrival order; the engine
+//! ([`engine`]) drives a platform model ([`platform`]) that records billable
+//! [`usage`], [`metrics`] and chart [`series`]; a price book ([`pricing`])
+//! turns usage into a bill; exporters ([`report`]) turn results into bytes.
+//! [`simulation`] ties one deployment's run together, and [`compare`] runs a
+//! [`scenario`]'s deployments side by side.
 
 pub mod calendar;
 pub mod cli;
