@@ -36,7 +36,7 @@ pub struct GeneratorOptions {
     pub interval: Option<String>,
     pub spread: Option<String>,
     pub duration: Option<String>,
-    /// NAME:SHARE[:MB] each.
+    /// `NAME:SHARE[:MB]` each.
     #[serde(default)]
     pub functions: Vec<String>,
     /// NAME=SPEC each.
