@@ -13,6 +13,8 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("pricing/aws-api-gateway-2025.toml", include_str!("../../pricing/aws-api-gateway-2025.toml")),
     ("pricing/aws-lambda-2016.toml", include_str!("../../pricing/aws-lambda-2016.toml")),
     ("pricing/aws-lambda-2025.toml", include_str!("../../pricing/aws-lambda-2025.toml")),
+    ("pricing/azure-functions-2016.toml", include_str!("../../pricing/azure-functions-2016.toml")),
+    ("pricing/azure-functions-2025.toml", include_str!("../../pricing/azure-functions-2025.toml")),
     ("pricing/ec2-2016.toml", include_str!("../../pricing/ec2-2016.toml")),
     ("pricing/ec2-2025.toml", include_str!("../../pricing/ec2-2025.toml")),
     ("pricing/gae-2016.toml", include_str!("../../pricing/gae-2016.toml")),

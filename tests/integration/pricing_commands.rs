@@ -28,7 +28,7 @@ fn list_shows_every_shipped_book() {
         Some("aws-api-gateway-2016 service Amazon".into()),
         "{text}"
     );
-    assert_eq!(text.lines().count(), 2 + 9, "{text}");
+    assert_eq!(text.lines().count(), 2 + 11, "{text}");
 }
 
 #[test]

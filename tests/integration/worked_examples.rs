@@ -1,6 +1,7 @@
 //! Every AWS Lambda worked example that ../shared/pricing/FACTS.md §11 marks
-//! as reproducing and that lies within the function model, replayed to the
-//! cent through the real path: a trace file → `costsim simulate` → JSON.
+//! as reproducing and that lies within the function model, and the Azure
+//! Functions unit examples (#18, #19), replayed to the cent through the real
+//! path: a trace file → `costsim simulate` → JSON.
 //!
 //! Each trace spreads the example's requests evenly over its period, so the
 //! concurrency stays far below the limits. The 2025 examples set the cold
@@ -304,4 +305,52 @@ fn example_40_trek10_2016_hourly_job() {
     );
     assert_eq!(number(line_item(&result, "Duration"), "quantity"), 86_400.0);
     assert_cents(&result, "total", 1.44);
+}
+
+#[test]
+fn example_18_azure_functions_mb_ms_to_gb_s() {
+    // FACTS.md §11 #18: 1,110,000,000 MB-ms of execution units ÷ 1,024,000
+    // = 1,083.98 GB-s. Here 185 executions of 46,875 ms at 128 MB:
+    // 185 × 46,875 × 128 = 1,110,000,000 MB-ms = 1,083.984375 GB-s.
+    let workspace = Workspace::new();
+    let trace = workspace.write_rows("ex18.csv", "time,duration_ms", even_rows(185, 0.0, DAY, "46875"));
+    let result = simulate(
+        &workspace,
+        &trace,
+        &[
+            "--platform",
+            "azure-functions-2025",
+            "--set",
+            "free_tier=false",
+            "--set",
+            "cold_start_ms=0",
+        ],
+    );
+    assert_eq!(number(line_item(&result, "Duration"), "quantity"), 1_083.984_375);
+}
+
+#[test]
+fn example_19_azure_functions_memory_rounds_up_to_128_mb() {
+    // FACTS.md §11 #19: a constant 0.5 GB for 3 s is 1.5 GB-s; a process
+    // using 160 MB is billed as 256 MB (3 s × 0.25 GB = 0.75 GB-s). Together
+    // 2.25 GB-s × $0.000016 = $0.000036, plus 2 × $0.0000002.
+    let workspace = Workspace::new();
+    let trace = workspace.write(
+        "ex19.csv",
+        "time,duration_ms,memory_mb\n0,3000,512\n10,3000,160\n",
+    );
+    let result = simulate(
+        &workspace,
+        &trace,
+        &[
+            "--platform",
+            "azure-functions-2025",
+            "--set",
+            "free_tier=false",
+            "--set",
+            "cold_start_ms=0",
+        ],
+    );
+    assert_eq!(number(line_item(&result, "Duration"), "quantity"), 2.25);
+    assert!((number(&result, "bill.total") - (0.000_036 + 0.000_000_4)).abs() < 1e-15);
 }
