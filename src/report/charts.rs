@@ -153,6 +153,24 @@ fn time_unit(horizon_s: f64) -> (f64, &'static str) {
 
 type Lines = Vec<(String, Vec<(f64, f64)>)>;
 
+/// The legend box, at `position`.
+fn draw_legend<'a, DB, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> std::result::Result<(), String>
+where
+    DB: DrawingBackend + 'a,
+    CT: plotters::coord::CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|error| format!("{error:?}"))
+}
+
 fn draw_lines<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     x_label: &str,
@@ -191,13 +209,7 @@ fn draw_lines<DB: DrawingBackend>(
             .label(name.clone())
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|error| format!("{error:?}"))
+    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
 }
 
 fn draw_cdf<DB: DrawingBackend>(
@@ -236,13 +248,7 @@ fn draw_cdf<DB: DrawingBackend>(
             .label(name.clone())
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|error| format!("{error:?}"))
+    draw_legend(&mut chart, SeriesLabelPosition::LowerRight)
 }
 
 /// (deployment names, line item names, amount[deployment][item]).
@@ -305,13 +311,7 @@ fn draw_stacked<DB: DrawingBackend>(
             .label(item.clone())
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|error| format!("{error:?}"))
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
 }
 
 /// Every chart of a comparison.

@@ -37,20 +37,7 @@ pub fn import_azure_2021(path: &Path, policy: BadRows, writer: &mut TraceWriter)
     let mut report = ImportReport::default();
     let mut sink = Sink::new(writer, true);
     let mut record = csv::StringRecord::new();
-    loop {
-        match csv.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(error) => {
-                let line = error.position().map_or(0, |position| position.line());
-                report.bad_row(
-                    policy,
-                    "malformed CSV",
-                    Error::input(&label, line, error.to_string()),
-                )?;
-                continue;
-            }
-        }
+    while report.next_record(&mut csv, &mut record, &label, policy)? {
         let line = record.position().map_or(0, |position| position.line());
         let seconds = |index: usize, field: &str| {
             record

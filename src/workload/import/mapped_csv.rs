@@ -134,20 +134,7 @@ pub fn import_mapped_csv(
     let mut report = ImportReport::default();
     let mut sink = TimedSink::new(writer, mapping.start, mapping.sort);
     let mut record = csv::StringRecord::new();
-    loop {
-        match csv.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(error) => {
-                let line = error.position().map_or(0, |position| position.line());
-                report.bad_row(
-                    mapping.bad_rows,
-                    "malformed CSV",
-                    Error::input(&label, line, error.to_string()),
-                )?;
-                continue;
-            }
-        }
+    while report.next_record(&mut csv, &mut record, &label, mapping.bad_rows)? {
         let line = record.position().map_or(0, |position| position.line());
         if !filters
             .iter()

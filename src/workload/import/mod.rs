@@ -54,6 +54,32 @@ impl ImportReport {
     }
 }
 
+impl ImportReport {
+    /// Reads the next row of `csv` into `record`, failing on (or counting
+    /// and skipping) rows the CSV reader cannot read; false at the end.
+    pub fn next_record<R: std::io::Read>(
+        &mut self,
+        csv: &mut csv::Reader<R>,
+        record: &mut csv::StringRecord,
+        label: &str,
+        policy: BadRows,
+    ) -> Result<bool> {
+        loop {
+            match csv.read_record(record) {
+                Ok(more) => return Ok(more),
+                Err(error) => {
+                    let line = error.position().map_or(0, |position| position.line());
+                    self.bad_row(
+                        policy,
+                        "malformed CSV",
+                        Error::input(label, line, error.to_string()),
+                    )?;
+                }
+            }
+        }
+    }
+}
+
 /// Where imported requests go: straight to the trace writer when the source
 /// is in time order, or through memory to be sorted first.
 pub enum Sink<'a> {
