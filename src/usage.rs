@@ -17,6 +17,9 @@ pub struct FunctionMonthUsage {
     pub requests: u64,
     /// Billed duration × billed memory of on-demand instances, in MB·µs.
     pub on_demand_mb_us: u128,
+    /// Billed duration × the CPU clock of the size, in MHz·µs (Google's
+    /// GHz-seconds); zero where the book bills no CPU.
+    pub cpu_mhz_us: u128,
     /// Billed duration × billed memory of requests served by provisioned
     /// instances, in MB·µs.
     pub provisioned_duration_mb_us: u128,
@@ -34,6 +37,7 @@ impl FunctionMonthUsage {
             month,
             requests: 0,
             on_demand_mb_us: 0,
+            cpu_mhz_us: 0,
             provisioned_duration_mb_us: 0,
             provisioned_configured_mb_us: 0,
             extra_storage_mb_us: 0,

@@ -5,11 +5,11 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use crate::error::{Error, Result};
 use crate::output;
-use crate::platform::{FUNCTION_SETTING_KEYS, POOL_SETTING_KEYS, SettingKey, VM_SETTING_KEYS};
+use crate::platform::{SettingKey, model_for};
 use crate::pricing::pool_book::{PoolBilling, PoolOffering};
 use crate::pricing::service_book::ServiceOffering;
 use crate::pricing::vm_book::{VmBilling, VmOffering};
-use crate::pricing::{self, FunctionOffering, Offering, PriceBook};
+use crate::pricing::{self, Decimal, FunctionOffering, Offering, PriceBook};
 use crate::report::{Align, Dialect, TextTable, unit_price};
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +99,9 @@ fn show_text(book: &PriceBook) -> String {
         Offering::Vm(offering) => show_vm(offering, &mut out),
         Offering::Service(offering) => show_service(offering, &mut out),
     }
+    if let Some(model) = model_for(book) {
+        settings_help(model.settings(), &mut out);
+    }
     out.push_str("\nSources:\n");
     for source in &book.sources {
         out.push_str(&format!("  - {source}\n"));
@@ -128,13 +131,24 @@ fn show_function(offering: &FunctionOffering, out: &mut String) {
     ]);
     for (architecture, architecture_rates) in &offering.architectures {
         for tier in &architecture_rates.duration_tiers {
-            let scope = match tier.up_to_gb_s {
+            let scope = match tier.up_to {
                 Some(bound) => format!("GB-s, monthly usage up to {bound} GB-s"),
                 None => "GB-s".into(),
             };
             rates.row(vec![
                 format!("Duration ({architecture})"),
-                unit_price(tier.price_per_gb_s),
+                unit_price(tier.price),
+                scope,
+            ]);
+        }
+        for tier in &architecture_rates.cpu_tiers {
+            let scope = match tier.up_to {
+                Some(bound) => format!("GHz-s, monthly usage up to {bound} GHz-s"),
+                None => "GHz-s".into(),
+            };
+            rates.row(vec![
+                format!("CPU ({architecture})"),
+                unit_price(tier.price),
                 scope,
             ]);
         }
@@ -158,10 +172,10 @@ fn show_function(offering: &FunctionOffering, out: &mut String) {
             "GB-s".into(),
         ]);
     }
-    if let Some(price) = billing.data_out_price_per_gb {
-        rates.row(vec!["Data transfer out".into(), unit_price(price), "GB".into()]);
-    }
     out.push_str(&rates.render(Dialect::Terminal));
+    if let Some(data_out) = &billing.data_out {
+        out.push_str(&format!("\nData out: {}.", data_out.describe()));
+    }
     out.push_str(&format!(
         "\nBilling: duration rounded up to {} ms (minimum {} ms); GB = {} MB; cold-start time {}.\n",
         billing.granularity_us as f64 / 1_000.0,
@@ -180,14 +194,20 @@ fn show_function(offering: &FunctionOffering, out: &mut String) {
         ));
     }
     if let Some(free) = &billing.free_tier {
+        let cpu = if free.ghz_seconds.is_zero() {
+            String::new()
+        } else {
+            format!(", {} GHz-s", free.ghz_seconds)
+        };
         out.push_str(&format!(
-            "Free each month: {} requests and {} GB-s.\n",
+            "Free each month: {} requests and {} GB-s{cpu}.\n",
             free.requests, free.gb_seconds
         ));
     }
     out.push_str(&format!(
-        "Limits: memory {}-{} MB in steps of {} MB; at most {} s per request.\n",
-        limits.min_memory_mb, limits.max_memory_mb, limits.memory_step_mb, limits.max_duration_s
+        "Limits: memory {}; at most {} s per request.\n",
+        limits.memory.describe(),
+        limits.max_duration_s
     ));
     out.push_str(&format!(
         "Defaults: architecture {}, memory {} MB, keep-alive {} s, cold start {}, concurrency limit {}, \
@@ -200,7 +220,6 @@ fn show_function(offering: &FunctionOffering, out: &mut String) {
         defaults.instance_concurrency,
         defaults.max_duration_s
     ));
-    settings_help(FUNCTION_SETTING_KEYS, out);
 }
 
 fn settings_help(keys: &[SettingKey], out: &mut String) {
@@ -231,7 +250,7 @@ fn show_pool(offering: &PoolOffering, out: &mut String) {
         if kind.autoscaling {
             notes.push("autoscales".to_owned());
         }
-        if kind.plan_fee_per_month > 0.0 {
+        if kind.plan_fee_per_month > Decimal::ZERO {
             notes.push(format!("plan {}/month", unit_price(kind.plan_fee_per_month)));
         }
         types.row(vec![
@@ -279,7 +298,6 @@ fn show_pool(offering: &PoolOffering, out: &mut String) {
         defaults.target_utilization,
         defaults.autoscale_window_s
     ));
-    settings_help(POOL_SETTING_KEYS, out);
 }
 
 fn show_vm(offering: &VmOffering, out: &mut String) {
@@ -299,11 +317,11 @@ fn show_vm(offering: &VmOffering, out: &mut String) {
             format!("{}/h", unit_price(kind.hourly_price)),
             format!(
                 "{}/h",
-                unit_price(kind.hourly_price * (1.0 - offering.reserved_discount))
+                unit_price(kind.hourly_price * (Decimal::ONE - offering.reserved_discount))
             ),
             format!(
                 "{}/h",
-                unit_price(kind.hourly_price * (1.0 - offering.spot_discount))
+                unit_price(kind.hourly_price * (Decimal::ONE - offering.spot_discount))
             ),
         ]);
     }
@@ -322,8 +340,8 @@ fn show_vm(offering: &VmOffering, out: &mut String) {
             unit_price(balancer.price_per_gb)
         ));
     }
-    if let Some(price) = offering.data_out_price_per_gb {
-        out.push_str(&format!("Data out: {}/GB.\n", unit_price(price)));
+    if let Some(data_out) = &offering.data_out {
+        out.push_str(&format!("Data out: {}.\n", data_out.describe()));
     }
     let defaults = &offering.defaults;
     out.push_str(&format!(
@@ -338,27 +356,26 @@ fn show_vm(offering: &VmOffering, out: &mut String) {
         defaults.scale_in_periods,
         defaults.load_balancer
     ));
-    settings_help(VM_SETTING_KEYS, out);
 }
 
 fn show_service(offering: &ServiceOffering, out: &mut String) {
     let mut tiers = TextTable::new(&[("Requests in a month", Align::Left), ("Price", Align::Right)]);
-    let mut from = 0.0;
+    let mut from = Decimal::ZERO;
     for tier in &offering.request_tiers {
-        let range = match tier.up_to_millions {
+        let range = match tier.up_to {
             Some(to) => format!("{from}M to {to}M"),
-            None if from == 0.0 => "all".to_owned(),
+            None if from.is_zero() => "all".to_owned(),
             None => format!("over {from}M"),
         };
-        tiers.row(vec![range, format!("{}/M", unit_price(tier.price_per_million))]);
-        from = tier.up_to_millions.unwrap_or(from);
+        tiers.row(vec![range, format!("{}/M", unit_price(tier.price))]);
+        from = tier.up_to.unwrap_or(from);
     }
     out.push_str(&format!(
         "{} in front of a deployment (scenario `services`):\n",
         offering.name
     ));
     out.push_str(&tiers.render(Dialect::Terminal));
-    if let Some(price) = offering.data_out_price_per_gb {
-        out.push_str(&format!("Data out: {}/GB.\n", unit_price(price)));
+    if let Some(data_out) = &offering.data_out {
+        out.push_str(&format!("Data out: {}.\n", data_out.describe()));
     }
 }

@@ -32,6 +32,7 @@ use crate::distribution::DurationSampler;
 use crate::engine::{EventQueue, Model};
 use crate::metrics::{InstanceTally, LatencyRecorder, RequestCounts};
 use crate::pricing::FunctionOffering;
+use crate::pricing::function_book::MemorySizes;
 use crate::series::{HOUR, LevelRecorder};
 use crate::units::Micros;
 use crate::usage::FunctionUsage;
@@ -80,15 +81,14 @@ struct FunctionPool {
 
 /// The billing rules a model must apply per request, because a request's
 /// billed duration is rounded before it is summed.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Rounding {
     granularity_us: u64,
     minimum_us: u64,
     memory_rounding_mb: u32,
     minimum_memory_mb: u32,
-    /// Smallest configurable memory size and the step between sizes.
-    size_min: u32,
-    size_step: u32,
+    /// The configurable sizes (and, for Google, their CPU clocks).
+    sizes: MemorySizes,
     init_billed: bool,
 }
 
@@ -103,17 +103,16 @@ impl Rounding {
     /// The memory billed for a request that needs `megabytes`: first the
     /// next size the platform can be configured with (a trace row asking for
     /// 267 MB runs on a 320 MB Lambda in 2016), then the vendor's billing
-    /// rounding (Azure: 128 MB steps).
-    fn memory(&self, megabytes: u32) -> u32 {
-        let configurable = self.size_min
-            + megabytes
-                .saturating_sub(self.size_min)
-                .div_ceil(self.size_step)
-                .saturating_mul(self.size_step);
-        configurable
+    /// rounding (Azure: 128 MB steps); with the size's CPU clock in MHz
+    /// where the book bills CPU (Google), else 0.
+    fn memory(&self, megabytes: u32) -> (u32, u32) {
+        // Rows above the largest size are refused by the row check first.
+        let configurable = self.sizes.fitting(megabytes).unwrap_or(megabytes);
+        let billed = configurable
             .div_ceil(self.memory_rounding_mb)
             .saturating_mul(self.memory_rounding_mb)
-            .max(self.minimum_memory_mb)
+            .max(self.minimum_memory_mb);
+        (billed, self.sizes.cpu_mhz(configurable).unwrap_or(0))
     }
 }
 
@@ -122,6 +121,7 @@ impl Rounding {
 pub struct FunctionHourUsage {
     pub requests: u64,
     pub on_demand_mb_us: u128,
+    pub cpu_mhz_us: u128,
     pub provisioned_duration_mb_us: u128,
     pub extra_storage_mb_us: u128,
     pub bytes_out: u128,
@@ -176,6 +176,7 @@ impl FunctionRun {
             let month = usage.month_mut(cursor.advance_to(start));
             month.requests += delta.requests;
             month.on_demand_mb_us += delta.on_demand_mb_us;
+            month.cpu_mhz_us += delta.cpu_mhz_us;
             month.provisioned_duration_mb_us += delta.provisioned_duration_mb_us;
             month.extra_storage_mb_us += delta.extra_storage_mb_us;
             month.bytes_out += delta.bytes_out;
@@ -192,8 +193,9 @@ impl FunctionRun {
 }
 
 /// Adds provisioned capacity configured from the origin to `window_end`:
-/// `provisioned_mb` MB for each calendar month's part of the window, rounded
-/// up to the billing granularity.
+/// `provisioned_mb` MB for each calendar month's part of the window. The
+/// window (enable to disable) is rounded up to the billing granularity once,
+/// as AWS bills it; the rounding falls in the month the window ends in.
 fn add_provisioned(
     usage: &mut FunctionUsage,
     origin: DateTime<Utc>,
@@ -204,8 +206,11 @@ fn add_provisioned(
     if provisioned_mb == 0 {
         return;
     }
-    for piece in split_by_month(origin, 0, window_end) {
-        let configured = (piece.until - piece.from).div_ceil(granularity_us) * granularity_us;
+    let rounding = window_end.div_ceil(granularity_us).saturating_mul(granularity_us) - window_end;
+    let pieces = split_by_month(origin, 0, window_end);
+    let last = pieces.len().saturating_sub(1);
+    for (position, piece) in pieces.into_iter().enumerate() {
+        let configured = piece.until - piece.from + if position == last { rounding } else { 0 };
         usage.month_mut(piece.index).provisioned_configured_mb_us += provisioned_mb * u128::from(configured);
     }
 }
@@ -259,12 +264,11 @@ impl FunctionPlatform {
             .map_or(0, |storage| storage.included_mb);
         FunctionPlatform {
             rounding: Rounding {
-                granularity_us: billing.granularity_us,
+                granularity_us: settings.granularity_us,
                 minimum_us: billing.minimum_billed_us,
                 memory_rounding_mb: billing.memory_rounding_mb,
                 minimum_memory_mb: billing.minimum_billed_memory_mb,
-                size_min: offering.limits.min_memory_mb,
-                size_step: offering.limits.memory_step_mb.max(1),
+                sizes: offering.limits.memory.clone(),
                 init_billed: billing.init_billed,
             },
             provisioned_granularity_us: u64::from(billing.provisioned_granularity_s) * 1_000_000,
@@ -546,7 +550,7 @@ impl Model for FunctionPlatform {
         let billed_us = self
             .rounding
             .duration(execution + if self.rounding.init_billed { init } else { 0 });
-        let memory = self
+        let (memory, cpu_mhz) = self
             .rounding
             .memory(request.memory_mb.unwrap_or(self.settings.memory_mb));
         let megabyte_micros = u128::from(billed_us) * u128::from(memory);
@@ -562,6 +566,7 @@ impl Model for FunctionPlatform {
         } else {
             delta.on_demand_mb_us += megabyte_micros;
         }
+        delta.cpu_mhz_us += u128::from(billed_us) * u128::from(cpu_mhz);
         delta.extra_storage_mb_us += extra_storage;
         delta.bytes_out += u128::from(request.bytes_out);
 

@@ -7,8 +7,12 @@ use serde::Serialize;
 use super::settings::{Setting, SettingKey, check_keys, parse_bool, parse_seconds, parse_whole, setting};
 use crate::distribution::DurationSpec;
 use crate::error::{Error, Result};
+use crate::pricing::FunctionChoices;
 use crate::pricing::FunctionOffering;
-use crate::units::{MICROS_PER_SECOND, Micros};
+use crate::units::{MICROS_PER_SECOND, Micros, parse_span};
+
+/// The coarsest billing granularity accepted: an hour.
+const MAX_GRANULARITY_US: Micros = 3_600 * MICROS_PER_SECOND;
 
 /// The keys a function deployment accepts.
 pub const FUNCTION_SETTING_KEYS: &[SettingKey] = &[
@@ -56,6 +60,10 @@ pub const FUNCTION_SETTING_KEYS: &[SettingKey] = &[
         key: "free_tier",
         help: "deduct the monthly free tier (true/false)",
     },
+    SettingKey {
+        key: "granularity_ms",
+        help: "bill each request's duration rounded up to this many ms (default: the book's; e.g. 1 to ask what per-ms billing would have cost in 2016)",
+    },
 ];
 
 /// Resolved settings of a function deployment.
@@ -76,6 +84,13 @@ pub struct FunctionSettings {
     pub provisioned_until: Option<Micros>,
     pub ephemeral_storage_mb: u32,
     pub free_tier: bool,
+    /// Billed duration is rounded up to a multiple of this (µs).
+    #[serde(rename = "granularity_ms", serialize_with = "millis")]
+    pub granularity_us: u64,
+}
+
+fn millis<S: serde::Serializer>(value: &u64, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64(*value as f64 / 1_000.0)
 }
 
 fn seconds<S: serde::Serializer>(value: &Micros, serializer: S) -> Result<S::Ok, S::Error> {
@@ -94,6 +109,16 @@ fn as_text<S: serde::Serializer>(value: &DurationSpec, serializer: S) -> Result<
 }
 
 impl FunctionSettings {
+    /// The choices the bill reads: `bill_data_out` is false when a service in
+    /// front bills the client-facing data out.
+    pub fn pricing_choices(&self, bill_data_out: bool) -> FunctionChoices {
+        FunctionChoices {
+            architecture: self.architecture.clone(),
+            free_tier: self.free_tier,
+            bill_data_out,
+        }
+    }
+
     /// Applies `settings` to the book's defaults and checks the result.
     pub fn resolve(book_id: &str, offering: &FunctionOffering, settings: &[Setting]) -> Result<Self> {
         let mut problems = check_keys(settings, FUNCTION_SETTING_KEYS, "function");
@@ -169,6 +194,20 @@ impl FunctionSettings {
                 offering.billing.free_tier.is_some(),
                 &mut problems,
                 |v| parse_bool("free_tier", v),
+            ),
+            granularity_us: setting(
+                settings,
+                "granularity_ms",
+                offering.billing.granularity_us,
+                &mut problems,
+                |v| {
+                    parse_span(v, "ms")
+                        .ok()
+                        .filter(|span| (1..=MAX_GRANULARITY_US).contains(span))
+                        .ok_or_else(|| {
+                            format!("setting `granularity_ms`: expected from 1 µs to 1 hour, found `{v}`")
+                        })
+                },
             ),
         };
         resolved.check(book_id, offering, &mut problems);
@@ -261,16 +300,12 @@ impl FunctionSettings {
     }
 }
 
-/// Checks a memory size against the book's range and step.
+/// Checks a memory size against the book's sizes.
 fn check_memory(offering: &FunctionOffering, memory_mb: u32) -> std::result::Result<(), String> {
-    let limits = &offering.limits;
-    let in_range = (limits.min_memory_mb..=limits.max_memory_mb).contains(&memory_mb);
-    if in_range && (memory_mb - limits.min_memory_mb).is_multiple_of(limits.memory_step_mb) {
+    let sizes = &offering.limits.memory;
+    if sizes.contains(memory_mb) {
         Ok(())
     } else {
-        Err(format!(
-            "expected {} to {} MB in steps of {} MB, found {memory_mb}",
-            limits.min_memory_mb, limits.max_memory_mb, limits.memory_step_mb
-        ))
+        Err(format!("expected {}, found {memory_mb}", sizes.describe()))
     }
 }

@@ -1,18 +1,56 @@
-//! Platform models, one per family, each a state machine driven by the
-//! engine, with the deployment settings that configure them.
+//! Platform models, each a state machine driven by the engine, behind one
+//! seam ([`Platform`], [`REGISTRY`]): the function model, and the server
+//! farm shared by dyno pools and VM groups, with the settings that
+//! configure them.
 
 mod autoscale;
 mod farm;
 mod function;
+mod function_model;
 mod function_settings;
 mod keepalive;
+mod pool_model;
 mod pool_settings;
+mod seam;
 mod settings;
+mod vm_model;
 mod vm_settings;
 
 pub use farm::{FarmConfig, FarmEvent, FarmRun, FarmUsage, IntervalEnd, Routing, ServerFarm, ServerInterval};
 pub use function::{FunctionEvent, FunctionPlatform, FunctionRun};
-pub use function_settings::{FUNCTION_SETTING_KEYS, FunctionSettings};
-pub use pool_settings::{POOL_SETTING_KEYS, PoolAutoscale, PoolSettings};
+pub use function_settings::FunctionSettings;
+pub use pool_settings::{PoolAutoscale, PoolSettings};
+pub use seam::{Configured, ModelRun, Platform, Priced, REGISTRY, RunOptions, model_for};
 pub use settings::{Setting, SettingKey};
-pub use vm_settings::{VM_SETTING_KEYS, VmAutoscale, VmSettings};
+pub use vm_settings::{VmAutoscale, VmSettings};
+
+use chrono::{DateTime, Utc};
+
+use crate::units::Micros;
+
+/// How far into its UTC day `origin` lies (for scaling schedules).
+fn origin_into_day(origin: DateTime<Utc>) -> Micros {
+    const DAY: i64 = 86_400_000_000;
+    origin.timestamp_micros().rem_euclid(DAY) as Micros
+}
+
+/// The seam's view of a farm run, its usage priced by `priced`.
+fn farm_model_run(
+    run: FarmRun,
+    beyond_horizon: u64,
+    priced: impl FnOnce(FarmRun) -> Box<dyn Priced>,
+) -> ModelRun {
+    let mut run = run;
+    ModelRun {
+        counts: run.counts,
+        latency: std::mem::take(&mut run.latency),
+        queueing: std::mem::take(&mut run.queueing),
+        instances: run.instances.summary(run.horizon_end),
+        timeline: std::mem::take(&mut run.timeline),
+        mean_in_system: Some(run.mean_in_system),
+        instances_per_minute: std::mem::take(&mut run.instances_per_minute),
+        horizon_end: run.horizon_end,
+        beyond_horizon,
+        usage: priced(run),
+    }
+}

@@ -8,6 +8,7 @@ use super::autoscale::{ScalingBounds, ScalingPolicy};
 use super::farm::{FarmConfig, Routing, Sleep};
 use super::settings::{Setting, SettingKey, check_keys, parse_bool, parse_seconds, parse_whole, setting};
 use crate::error::{Error, Result};
+use crate::pricing::PoolChoices;
 use crate::pricing::pool_book::{PoolBilling, PoolOffering};
 use crate::units::{MICROS_PER_MS, MICROS_PER_SECOND, Micros};
 
@@ -264,6 +265,14 @@ impl PoolSettings {
                 "setting `dynos`: {} dynos run one per app",
                 self.dyno_type
             ));
+        }
+    }
+
+    /// The choices the bill reads.
+    pub fn pricing_choices(&self) -> PoolChoices {
+        PoolChoices {
+            dyno_type: self.dyno_type.clone(),
+            free_tier: self.free_tier,
         }
     }
 

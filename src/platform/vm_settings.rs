@@ -8,6 +8,7 @@ use super::autoscale::{ScalingBounds, ScalingPolicy};
 use super::farm::{FarmConfig, Routing};
 use super::settings::{Setting, SettingKey, check_keys, parse_bool, parse_seconds, parse_whole, setting};
 use crate::error::{Error, Result};
+use crate::pricing::VmChoices;
 use crate::pricing::vm_book::{VmBilling, VmOffering};
 use crate::units::{MICROS_PER_SECOND, Micros};
 
@@ -302,6 +303,17 @@ impl VmSettings {
             problems.push(format!(
                 "setting `load_balancer`: {book_id} prices no load balancer"
             ));
+        }
+    }
+
+    /// The choices the bill reads.
+    pub fn pricing_choices(&self) -> VmChoices {
+        VmChoices {
+            instance_type: self.instance_type.clone(),
+            billing: self.billing,
+            reserved: self.reserved,
+            spot: self.spot,
+            load_balancer: self.load_balancer,
         }
     }
 

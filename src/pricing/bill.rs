@@ -1,8 +1,10 @@
-//! A bill: line items with quantities, unit prices and unrounded amounts, as
-//! a vendor's invoice lists them, plus what idle capacity cost.
+//! A bill: line items with exact decimal quantities, unit prices and
+//! amounts, as a vendor's invoice lists them, plus what idle capacity cost.
+//! Amounts are exact; only display rounds them to cents.
 
 use serde::Serialize;
 
+use super::money::{Decimal, from_count, ratio, times};
 use crate::metrics::InstanceTally;
 use crate::units::MICROS_PER_SECOND;
 
@@ -10,33 +12,33 @@ use crate::units::MICROS_PER_SECOND;
 pub struct LineItem {
     pub item: String,
     /// Billed quantity, after free allowances.
-    pub quantity: f64,
+    pub quantity: Decimal,
     /// Quantity used but covered by a free allowance.
-    pub free_quantity: f64,
+    pub free_quantity: Decimal,
     pub unit: String,
-    pub unit_price: f64,
-    /// `quantity × unit_price`, unrounded; round to cents only for display.
-    pub amount: f64,
+    pub unit_price: Decimal,
+    /// `quantity × unit_price`, exact; round to cents only for display.
+    pub amount: Decimal,
 }
 
 /// Paid capacity-time that served no request, and its share of the bill.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Idle {
     pub seconds: f64,
-    pub amount: f64,
+    pub amount: Decimal,
 }
 
 impl Idle {
     /// The idle share of paid capacity: instance time not busy, and that
     /// share of `capacity_amount` (what the capacity cost).
-    pub fn share_of(capacity_amount: f64, tally: &InstanceTally) -> Self {
+    pub fn share_of(capacity_amount: Decimal, tally: &InstanceTally) -> Self {
         let idle_us = tally.instance_us.saturating_sub(tally.busy_us);
         Idle {
             seconds: idle_us as f64 / MICROS_PER_SECOND as f64,
             amount: if tally.instance_us == 0 {
-                0.0
+                Decimal::ZERO
             } else {
-                capacity_amount * idle_us as f64 / tally.instance_us as f64
+                times(capacity_amount, ratio(idle_us, tally.instance_us))
             },
         }
     }
@@ -45,59 +47,100 @@ impl Idle {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Bill {
     pub currency: String,
-    pub total: f64,
+    pub total: Decimal,
     pub line_items: Vec<LineItem>,
     pub idle: Idle,
-    /// What the reader of the bill should know (allowances exceeded, …).
+    /// What the reader of the bill should know (allowances exceeded, caps
+    /// applied, usage no rate in the book prices, …).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
 
 impl Bill {
-    /// A bill from its line items; the total is their unrounded sum.
+    /// A bill from its line items; the total is their exact sum.
     pub fn new(currency: &str, line_items: Vec<LineItem>, idle: Idle) -> Self {
         Bill {
             currency: currency.to_owned(),
-            total: line_items.iter().map(|item| item.amount).sum(),
+            total: sum(&line_items),
             line_items,
             idle,
             notes: Vec::new(),
         }
     }
+
+    /// Adds line items (a service priced alongside) and keeps the total.
+    pub fn extend(&mut self, items: Vec<LineItem>) {
+        self.line_items.extend(items);
+        self.total = sum(&self.line_items);
+    }
+}
+
+/// The exact sum of `items`' amounts.
+pub fn sum(items: &[LineItem]) -> Decimal {
+    items
+        .iter()
+        .fold(Decimal::ZERO, |total, item| total.saturating_add(item.amount))
+        .normalize()
 }
 
 /// A quantity to bill and the part of the usage that was free.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Charge {
-    pub billed: f64,
-    pub free: f64,
+    pub billed: Decimal,
+    pub free: Decimal,
 }
 
 impl Charge {
-    pub fn billed(quantity: f64) -> Self {
+    pub fn billed(quantity: Decimal) -> Self {
         Charge {
             billed: quantity,
-            free: 0.0,
+            free: Decimal::ZERO,
         }
+    }
+
+    /// A whole count billed in full.
+    pub fn count(count: u128) -> Self {
+        Charge::billed(from_count(count))
     }
 }
 
 /// Adds `charge` at `unit_price` to the item of that name, creating it on
 /// first use, so that per-month charges become one line per item.
-pub fn accumulate(items: &mut Vec<LineItem>, item: &str, unit: &str, unit_price: f64, charge: Charge) {
-    let amount = charge.billed * unit_price;
+pub fn accumulate(items: &mut Vec<LineItem>, item: &str, unit: &str, unit_price: Decimal, charge: Charge) {
+    accumulate_amount(
+        items,
+        item,
+        unit,
+        unit_price,
+        charge,
+        times(charge.billed, unit_price),
+    );
+}
+
+/// [`accumulate`] with the amount computed by the caller, where the vendor's
+/// arithmetic is not quantity × a terminating unit price (Heroku prorates
+/// the monthly price: price × seconds / seconds per month).
+pub fn accumulate_amount(
+    items: &mut Vec<LineItem>,
+    item: &str,
+    unit: &str,
+    unit_price: Decimal,
+    charge: Charge,
+    amount: Decimal,
+) {
+    let amount = amount.normalize();
     match items.iter_mut().find(|existing| existing.item == item) {
         Some(existing) => {
-            existing.quantity += charge.billed;
-            existing.free_quantity += charge.free;
-            existing.amount += amount;
+            existing.quantity = (existing.quantity.saturating_add(charge.billed)).normalize();
+            existing.free_quantity = (existing.free_quantity.saturating_add(charge.free)).normalize();
+            existing.amount = (existing.amount.saturating_add(amount)).normalize();
         }
         None => items.push(LineItem {
             item: item.to_owned(),
-            quantity: charge.billed,
-            free_quantity: charge.free,
+            quantity: charge.billed.normalize(),
+            free_quantity: charge.free.normalize(),
             unit: unit.to_owned(),
-            unit_price,
+            unit_price: unit_price.normalize(),
             amount,
         }),
     }

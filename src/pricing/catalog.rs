@@ -1,26 +1,15 @@
-//! The price books shipped in `pricing/`, embedded in the binary, and the
-//! lookup that turns a `--platform` argument (an id or a path) into a book.
+//! The price books shipped in `pricing/` (every `.toml` there, embedded by
+//! `build.rs`), and the lookup that turns a `--platform` argument (an id or
+//! a path) into a book.
 
 use std::path::Path;
 
 use super::PriceBook;
 use crate::error::{Error, Result};
 
-/// (file name, contents) of every shipped price book.
-#[rustfmt::skip]
-const BUILT_IN: &[(&str, &str)] = &[
-    ("pricing/aws-api-gateway-2016.toml", include_str!("../../pricing/aws-api-gateway-2016.toml")),
-    ("pricing/aws-api-gateway-2025.toml", include_str!("../../pricing/aws-api-gateway-2025.toml")),
-    ("pricing/aws-lambda-2016.toml", include_str!("../../pricing/aws-lambda-2016.toml")),
-    ("pricing/aws-lambda-2025.toml", include_str!("../../pricing/aws-lambda-2025.toml")),
-    ("pricing/azure-functions-2016.toml", include_str!("../../pricing/azure-functions-2016.toml")),
-    ("pricing/azure-functions-2025.toml", include_str!("../../pricing/azure-functions-2025.toml")),
-    ("pricing/ec2-2016.toml", include_str!("../../pricing/ec2-2016.toml")),
-    ("pricing/ec2-2025.toml", include_str!("../../pricing/ec2-2025.toml")),
-    ("pricing/gae-2016.toml", include_str!("../../pricing/gae-2016.toml")),
-    ("pricing/heroku-2016.toml", include_str!("../../pricing/heroku-2016.toml")),
-    ("pricing/heroku-2025.toml", include_str!("../../pricing/heroku-2025.toml")),
-];
+/// (file name, contents) of every shipped price book: each `pricing/*.toml`,
+/// found by `build.rs`.
+const BUILT_IN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/built_in_books.rs"));
 
 /// Parses every shipped price book, in id order.
 pub fn built_in() -> Result<Vec<PriceBook>> {

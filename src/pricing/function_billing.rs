@@ -1,151 +1,200 @@
 //! Billing rules of function platforms: per-request fees, tiered GB-second
-//! duration prices, monthly free tiers, provisioned capacity, extra ephemeral
-//! storage and data out, applied to each calendar month's usage.
+//! (and, for Google, GHz-second) duration prices, monthly free tiers,
+//! provisioned capacity, extra ephemeral storage and data out, applied to
+//! each calendar month's usage, in exact decimals.
 //!
-//! Free allowances reset each month and are deducted at first-tier prices:
-//! of a month's GB-seconds, those within the free allowance cost nothing and
-//! the rest fall into the tiers by their cumulative position. The free tier
-//! applies to on-demand duration and to all requests (not to provisioned
-//! capacity), as AWS's Provisioned Concurrency example computes it.
+//! Free allowances reset each month and come off the bottom of the tiers.
+//! The free tier applies to on-demand duration and to all requests (not to
+//! provisioned capacity), as AWS's Provisioned Concurrency example computes
+//! it.
+
+use serde::Serialize;
 
 use super::bill::{Bill, Charge, Idle, LineItem, accumulate};
-use super::book::FunctionOffering;
-use crate::platform::FunctionSettings;
+use super::function_book::{ArchitectureRates, FunctionOffering};
+use super::money::{Decimal, from_count, per_million, ratio, times};
+use super::tiers::{self, Tier};
 use crate::units::MICROS_PER_SECOND;
-use crate::usage::FunctionUsage;
+use crate::usage::{FunctionMonthUsage, FunctionUsage};
 
-const BYTES_PER_GB: f64 = 1_073_741_824.0;
-
-/// The price of one request from the price per million, as the nearest
-/// double to the decimal value ($0.20/M → 2e-7 exactly as written, where a
-/// floating division would give 2.0000000000000002e-7).
-fn per_request(price_per_million: f64) -> f64 {
-    format!("{price_per_million}e-6")
-        .parse()
-        .unwrap_or(price_per_million / 1_000_000.0)
+/// What a function bill depends on besides usage: choices that change only
+/// money, so one run can be priced under several of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FunctionChoices {
+    /// Whose duration prices apply (x86, arm).
+    pub architecture: String,
+    pub free_tier: bool,
+    /// False when a service in front (API Gateway) bills the client-facing
+    /// data out: the platform's traffic to it is free within a region.
+    pub bill_data_out: bool,
 }
 
 /// Prices a function deployment's usage.
 pub fn bill_function(
     currency: &str,
     offering: &FunctionOffering,
-    settings: &FunctionSettings,
+    choices: &FunctionChoices,
     usage: &FunctionUsage,
 ) -> Bill {
-    let billing = &offering.billing;
-    let Some(rates) = offering.architectures.get(&settings.architecture) else {
-        // Settings are resolved against the same offering, which checks the
+    let Some(rates) = offering.architectures.get(&choices.architecture) else {
+        // Choices are resolved against the same offering, which checks the
         // architecture; an unknown one prices nothing rather than guessing.
         return Bill::new(currency, Vec::new(), Idle::default());
     };
-    let megabyte_micros_per_gb_second = f64::from(billing.mb_per_gb) * MICROS_PER_SECOND as f64;
-    let gb_seconds = |megabyte_micros: u128| megabyte_micros as f64 / megabyte_micros_per_gb_second;
-    let free = billing.free_tier.as_ref().filter(|_| settings.free_tier);
     let mut items: Vec<LineItem> = Vec::new();
-
     for month in &usage.months {
-        let free_requests = free.map_or(0, |free| free.requests);
-        accumulate(
-            &mut items,
-            "Requests",
-            "requests",
-            per_request(billing.request_price_per_million),
-            Charge {
-                billed: month.requests.saturating_sub(free_requests) as f64,
-                free: month.requests.min(free_requests) as f64,
-            },
-        );
-
-        let used = gb_seconds(month.on_demand_mb_us);
-        let free_gb_seconds = free.map_or(0.0, |free| free.gb_seconds);
-        let mut tier_start = 0.0;
-        for (index, tier) in rates.duration_tiers.iter().enumerate() {
-            let tier_end = tier.up_to_gb_s.unwrap_or(f64::INFINITY);
-            let billed = (used.min(tier_end) - free_gb_seconds.max(tier_start)).max(0.0);
-            let free = if index == 0 {
-                used.min(free_gb_seconds)
-            } else {
-                0.0
-            };
-            if index == 0 || billed > 0.0 {
-                let name = if rates.duration_tiers.len() == 1 {
-                    "Duration".to_owned()
-                } else {
-                    format!("Duration, tier {}", index + 1)
-                };
-                accumulate(
-                    &mut items,
-                    &name,
-                    "GB-s",
-                    tier.price_per_gb_s,
-                    Charge { billed, free },
-                );
-            }
-            tier_start = tier_end;
-        }
-
-        if let Some(provisioned) = rates.provisioned.as_ref().filter(|_| settings.provisioned > 0) {
-            accumulate(
-                &mut items,
-                "Provisioned concurrency",
-                "GB-s",
-                provisioned.price_per_gb_s,
-                Charge::billed(gb_seconds(month.provisioned_configured_mb_us)),
-            );
-            accumulate(
-                &mut items,
-                "Provisioned duration",
-                "GB-s",
-                provisioned.duration_price_per_gb_s,
-                Charge::billed(gb_seconds(month.provisioned_duration_mb_us)),
-            );
-        }
-        if let Some(storage) = billing
-            .ephemeral_storage
-            .as_ref()
-            .filter(|_| month.extra_storage_mb_us > 0)
-        {
-            accumulate(
-                &mut items,
-                "Ephemeral storage",
-                "GB-s",
-                storage.price_per_gb_s,
-                Charge::billed(gb_seconds(month.extra_storage_mb_us)),
-            );
-        }
-        if let Some(price) = billing.data_out_price_per_gb.filter(|_| month.bytes_out > 0) {
-            accumulate(
-                &mut items,
-                "Data transfer out",
-                "GB",
-                price,
-                Charge::billed(month.bytes_out as f64 / BYTES_PER_GB),
-            );
-        }
+        bill_month(offering, rates, choices, month, &mut items);
     }
+    let mut bill = Bill::new(currency, items, provisioned_idle(offering, rates, usage));
+    let bytes_out: u128 = usage.months.iter().map(|month| month.bytes_out).sum();
+    if bytes_out > 0 && (offering.billing.data_out.is_none() || !choices.bill_data_out) {
+        bill.notes.push(if choices.bill_data_out {
+            "Bytes sent are not priced: this book has no data-out rate.".to_owned()
+        } else {
+            "Data out is billed by the service in front (client-facing); the platform's traffic to it is free within a region.".to_owned()
+        });
+    }
+    bill
+}
 
-    let idle_seconds = usage.provisioned_idle_us as f64 / MICROS_PER_SECOND as f64;
-    let idle_price = rates
+fn bill_month(
+    offering: &FunctionOffering,
+    rates: &ArchitectureRates,
+    choices: &FunctionChoices,
+    month: &FunctionMonthUsage,
+    items: &mut Vec<LineItem>,
+) {
+    let billing = &offering.billing;
+    let free = billing.free_tier.as_ref().filter(|_| choices.free_tier);
+    let free_requests = free.map_or(0, |free| free.requests);
+    accumulate(
+        items,
+        "Requests",
+        "requests",
+        per_million(billing.request_price_per_million),
+        Charge {
+            billed: from_count(u128::from(month.requests.saturating_sub(free_requests))),
+            free: from_count(u128::from(month.requests.min(free_requests))),
+        },
+    );
+    let per_gb_second = u128::from(billing.mb_per_gb) * u128::from(MICROS_PER_SECOND);
+    let gb_seconds = ratio(month.on_demand_mb_us, per_gb_second);
+    let free_gb_seconds = free.map_or(Decimal::ZERO, |free| free.gb_seconds);
+    bill_tiers(
+        items,
+        "Duration",
+        "GB-s",
+        gb_seconds,
+        free_gb_seconds,
+        &rates.duration_tiers,
+    );
+    if !rates.cpu_tiers.is_empty() {
+        // MHz·µs into GHz-s: 1,000 MHz × 1,000,000 µs.
+        let ghz_seconds = ratio(month.cpu_mhz_us, 1_000_000_000);
+        let free_ghz_seconds = free.map_or(Decimal::ZERO, |free| free.ghz_seconds);
+        bill_tiers(
+            items,
+            "CPU",
+            "GHz-s",
+            ghz_seconds,
+            free_ghz_seconds,
+            &rates.cpu_tiers,
+        );
+    }
+    if let Some(provisioned) = rates
         .provisioned
         .as_ref()
-        .map_or(0.0, |provisioned| provisioned.price_per_gb_s);
-    let idle = Idle {
-        seconds: idle_seconds,
-        amount: idle_seconds * f64::from(usage.provisioned_memory_mb) / f64::from(billing.mb_per_gb)
-            * idle_price,
-    };
-    Bill::new(currency, items, idle)
+        .filter(|_| month.provisioned_configured_mb_us > 0)
+    {
+        accumulate(
+            items,
+            "Provisioned concurrency",
+            "GB-s",
+            provisioned.price_per_gb_s,
+            Charge::billed(ratio(month.provisioned_configured_mb_us, per_gb_second)),
+        );
+        accumulate(
+            items,
+            "Provisioned duration",
+            "GB-s",
+            provisioned.duration_price_per_gb_s,
+            Charge::billed(ratio(month.provisioned_duration_mb_us, per_gb_second)),
+        );
+    }
+    if let Some(storage) = billing
+        .ephemeral_storage
+        .as_ref()
+        .filter(|_| month.extra_storage_mb_us > 0)
+    {
+        accumulate(
+            items,
+            "Ephemeral storage",
+            "GB-s",
+            storage.price_per_gb_s,
+            Charge::billed(ratio(month.extra_storage_mb_us, per_gb_second)),
+        );
+    }
+    if let Some(data_out) = billing.data_out.as_ref().filter(|_| choices.bill_data_out) {
+        data_out.bill_month("Data transfer out", month.bytes_out, items);
+    }
+}
+
+/// Adds a month's `used` volume over `tiers` after `allowance` as lines named
+/// `label` (or `label, tier N` when the book has several tiers).
+fn bill_tiers(
+    items: &mut Vec<LineItem>,
+    label: &str,
+    unit: &str,
+    used: Decimal,
+    allowance: Decimal,
+    tiers: &[Tier],
+) {
+    for charge in tiers::split(used, allowance, tiers) {
+        let name = if tiers.len() == 1 {
+            label.to_owned()
+        } else {
+            format!("{label}, tier {}", charge.index + 1)
+        };
+        accumulate(
+            items,
+            &name,
+            unit,
+            tiers[charge.index].price,
+            Charge {
+                billed: charge.billed,
+                free: charge.free,
+            },
+        );
+    }
+}
+
+/// Provisioned instances' time that served nothing, at the provisioned rate.
+fn provisioned_idle(offering: &FunctionOffering, rates: &ArchitectureRates, usage: &FunctionUsage) -> Idle {
+    let price = rates
+        .provisioned
+        .as_ref()
+        .map_or(Decimal::ZERO, |provisioned| provisioned.price_per_gb_s);
+    let mb_us = usage
+        .provisioned_idle_us
+        .saturating_mul(u128::from(usage.provisioned_memory_mb));
+    let per_gb_second = u128::from(offering.billing.mb_per_gb) * u128::from(MICROS_PER_SECOND);
+    Idle {
+        seconds: usage.provisioned_idle_us as f64 / MICROS_PER_SECOND as f64,
+        amount: times(ratio(mb_us, per_gb_second), price),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::calendar::BillingMonth;
-    use crate::platform::Setting;
     use crate::pricing::resolve;
-    use crate::usage::FunctionMonthUsage;
 
     const SEPTEMBER_2025: BillingMonth = BillingMonth { year: 2025, month: 9 };
+
+    fn d(text: &str) -> Decimal {
+        text.parse().expect("decimal")
+    }
 
     fn month(requests: u64, gb_seconds: u128) -> FunctionMonthUsage {
         FunctionMonthUsage {
@@ -156,19 +205,19 @@ mod tests {
         }
     }
 
-    fn bill(book_id: &str, settings: &[&str], months: Vec<FunctionMonthUsage>) -> Bill {
+    fn bill(book_id: &str, free_tier: bool, months: Vec<FunctionMonthUsage>) -> Bill {
         let book = resolve(book_id).expect("shipped book");
         let offering = book.function().expect("function book");
-        let settings: Vec<Setting> = settings
-            .iter()
-            .map(|text| Setting::parse(text).expect("pair"))
-            .collect();
-        let settings = FunctionSettings::resolve(&book.id, offering, &settings).expect("valid settings");
+        let choices = FunctionChoices {
+            architecture: "x86".into(),
+            free_tier,
+            bill_data_out: true,
+        };
         let usage = FunctionUsage {
             months,
             ..FunctionUsage::new(SEPTEMBER_2025, 128)
         };
-        bill_function("USD", offering, &settings, &usage)
+        bill_function("USD", offering, &choices, &usage)
     }
 
     #[test]
@@ -176,7 +225,7 @@ mod tests {
         // 10B GB-s in a month on x86: the free 400,000 GB-s come off tier 1,
         // leaving 6e9 - 4e5 = 5,999,600,000 GB-s at $0.0000166667, then the
         // next 4e9 GB-s at $0.000015 (tier 2 spans 6e9..15e9).
-        let bill = bill("aws-lambda-2025", &[], vec![month(0, 10_000_000_000)]);
+        let bill = bill("aws-lambda-2025", true, vec![month(0, 10_000_000_000)]);
         let tier = |name: &str| {
             bill.line_items
                 .iter()
@@ -184,12 +233,11 @@ mod tests {
                 .expect(name)
                 .clone()
         };
-        assert_eq!(tier("Duration, tier 1").quantity, 5_999_600_000.0);
-        assert_eq!(tier("Duration, tier 2").quantity, 4_000_000_000.0);
+        assert_eq!(tier("Duration, tier 1").quantity, d("5999600000"));
+        assert_eq!(tier("Duration, tier 2").quantity, d("4000000000"));
         assert!(!bill.line_items.iter().any(|item| item.item == "Duration, tier 3"));
-        // 5,999,600,000 × 0.0000166667 = 6e9 × 0.0000166667 − 4e5 × 0.0000166667
-        //   = 100,000.2 − 6.66668 = 99,993.53332; 4e9 × 0.000015 = 60,000.
-        assert!((bill.total - 159_993.533_32).abs() < 1e-6, "{}", bill.total);
+        // 5,999,600,000 × 0.0000166667 = 99,993.53332; 4e9 × 0.000015 = 60,000.
+        assert_eq!(bill.total, d("159993.53332"));
     }
 
     #[test]
@@ -198,18 +246,37 @@ mod tests {
         // each month bills 0.5M requests ($0.10) and 100,000 GB-s ($1.667).
         let bill = bill(
             "aws-lambda-2016",
-            &[],
+            true,
             vec![month(1_500_000, 500_000), month(1_500_000, 500_000)],
         );
-        assert_eq!(bill.line_items[0].quantity, 1_000_000.0);
-        assert_eq!(bill.line_items[1].quantity, 200_000.0);
-        assert!((bill.total - (0.20 + 3.334)).abs() < 1e-9, "{}", bill.total);
+        assert_eq!(bill.line_items[0].quantity, d("1000000"));
+        assert_eq!(bill.line_items[1].quantity, d("200000"));
+        assert_eq!(bill.total, d("3.534"));
     }
 
     #[test]
     fn free_tier_can_be_switched_off() {
         // 1,000 requests of 100 GB-s total: $0.0002 + 100 × $0.00001667.
-        let bill = bill("aws-lambda-2016", &["free_tier=false"], vec![month(1_000, 100)]);
-        assert!((bill.total - (0.0002 + 0.001667)).abs() < 1e-12, "{}", bill.total);
+        let bill = bill("aws-lambda-2016", false, vec![month(1_000, 100)]);
+        assert_eq!(bill.total, d("0.001867"));
+    }
+
+    #[test]
+    fn data_out_fills_the_monthly_tiers() {
+        // 20 TiB = 20,480 GB in one month of 2016: 1 GB free, 10,239 GB at
+        // $0.09 = $921.51, then 10,240 GB at $0.085 = $870.40; total $1,791.91.
+        let mut usage = month(0, 0);
+        usage.bytes_out = 20 * (1u128 << 40);
+        let bill = bill("aws-lambda-2016", false, vec![usage]);
+        let amount = |name: &str| {
+            bill.line_items
+                .iter()
+                .find(|item| item.item == name)
+                .map(|item| item.amount)
+                .expect(name)
+        };
+        assert_eq!(amount("Data transfer out, tier 1"), d("921.51"));
+        assert_eq!(amount("Data transfer out, tier 2"), d("870.40"));
+        assert_eq!(bill.total, d("1791.91"));
     }
 }

@@ -1,22 +1,30 @@
 //! Pricing: price books (data) and the billing rules that turn a run's usage
-//! into a bill. Pricing is a pure function of usage, so one simulation can be
-//! priced under several books when only prices differ.
+//! into a bill. Pricing is a pure function of (book, pricing choices, usage):
+//! choices that change only money are kept apart from behaviour settings, so
+//! one simulation can be priced under several books or choices when only
+//! prices differ. Money is exact decimal ([`money`]).
 
 mod bill;
 pub mod book;
 mod catalog;
+mod data_out;
 mod function_billing;
+pub mod function_book;
+pub mod money;
 mod pool_billing;
 pub mod pool_book;
 mod service_billing;
 pub mod service_book;
+mod tiers;
 mod vm_billing;
 pub mod vm_book;
 
 pub use bill::{Bill, Charge, Idle, LineItem, accumulate};
-pub use book::{FunctionOffering, Offering, PriceBook};
+pub use book::{Offering, PriceBook};
 pub use catalog::{built_in, resolve};
-pub use function_billing::bill_function;
-pub use pool_billing::bill_pool;
+pub use function_billing::{FunctionChoices, bill_function};
+pub use function_book::FunctionOffering;
+pub use money::Decimal;
+pub use pool_billing::{PoolChoices, bill_pool};
 pub use service_billing::bill_service;
-pub use vm_billing::bill_vm;
+pub use vm_billing::{VmChoices, bill_vm};

@@ -15,149 +15,227 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 
-use super::bill::{Bill, Charge, Idle, LineItem, accumulate};
-use super::pool_book::{PoolBilling, PoolOffering};
+use super::bill::{Bill, Charge, Idle, LineItem, accumulate, accumulate_amount, sum};
+use super::money::{Decimal, ratio, times};
+use super::pool_book::{PoolBilling, PoolOffering, PoolType};
 use crate::calendar::{BillingMonth, split_by_month};
 use crate::metrics::InstanceTally;
-use crate::platform::{FarmUsage, PoolSettings};
-use crate::units::{MICROS_PER_SECOND, Micros};
+use crate::platform::FarmUsage;
+use crate::units::Micros;
 
-const MICROS_PER_HOUR: f64 = 3_600_000_000.0;
+const MICROS_PER_HOUR: u128 = 3_600_000_000;
 const DAY: i64 = 86_400_000_000;
 /// Pacific Standard Time is 8 hours behind UTC.
 const PACIFIC_OFFSET: i64 = 8 * 3_600_000_000;
 
+/// What a pool bill depends on besides usage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PoolChoices {
+    /// The dyno type or instance class whose price applies.
+    pub dyno_type: String,
+    pub free_tier: bool,
+}
+
 pub fn bill_pool(
     currency: &str,
     offering: &PoolOffering,
-    settings: &PoolSettings,
+    choices: &PoolChoices,
     usage: &FarmUsage,
     tally: &InstanceTally,
     origin: DateTime<Utc>,
 ) -> Bill {
-    let Some(kind) = offering.types.get(&settings.dyno_type) else {
+    let Some(kind) = offering.types.get(&choices.dyno_type) else {
         return Bill::new(currency, Vec::new(), Idle::default());
     };
     let mut items: Vec<LineItem> = Vec::new();
     let mut notes = Vec::new();
     match offering.billing {
         PoolBilling::Prorated { seconds_per_month } => {
-            // Seconds per (dyno, month).
-            let mut per_dyno_month: BTreeMap<(u32, BillingMonth), u128> = BTreeMap::new();
-            for interval in &usage.intervals {
-                for piece in split_by_month(origin, interval.start, interval.end) {
-                    *per_dyno_month.entry((interval.server, piece.month)).or_default() +=
-                        u128::from(piece.until - piece.from);
-                }
-            }
-            let cap = f64::from(seconds_per_month);
-            let rate = kind.price / cap;
-            let item = format!("Dynos ({})", settings.dyno_type);
-            let mut hours_by_month: BTreeMap<BillingMonth, f64> = BTreeMap::new();
-            for ((_, month), micros) in &per_dyno_month {
-                let seconds = *micros as f64 / MICROS_PER_SECOND as f64;
-                *hours_by_month.entry(*month).or_default() += seconds / 3_600.0;
-                if kind.sleeps && settings.free_tier {
-                    continue; // priced below against the free-hours pool
-                }
-                let billed = seconds.min(cap);
-                accumulate(
-                    &mut items,
-                    &item,
-                    "dyno-s",
-                    rate,
-                    Charge {
-                        billed,
-                        free: seconds - billed,
-                    },
-                );
-            }
-            if kind.sleeps && settings.free_tier {
-                let allowance = offering.free_hours_per_month.unwrap_or(0.0);
-                for (month, hours) in &hours_by_month {
-                    let free = hours.min(allowance);
-                    accumulate(
-                        &mut items,
-                        &format!("Free dyno hours ({})", settings.dyno_type),
-                        "dyno-hours",
-                        kind.price / cap * 3_600.0,
-                        Charge {
-                            billed: hours - free,
-                            free,
-                        },
-                    );
-                    if *hours > allowance {
-                        notes.push(format!(
-                            "{month}: {hours:.1} free dyno hours used of the {allowance} allowed; Heroku would have put the app to sleep for the rest of the month"
-                        ));
-                    }
-                }
-            }
-            if kind.plan_fee_per_month > 0.0 {
-                accumulate(
-                    &mut items,
-                    &format!("Plan ({})", settings.dyno_type),
-                    "months",
-                    kind.plan_fee_per_month,
-                    Charge::billed(hours_by_month.len() as f64),
-                );
-            }
+            bill_prorated(
+                offering,
+                kind,
+                choices,
+                usage,
+                origin,
+                seconds_per_month,
+                &mut items,
+                &mut notes,
+            );
         }
         PoolBilling::InstanceHours {
             daily_free_instance_hours,
             ..
-        } => {
-            // Instance-hours of this class per Pacific day, in units of the
-            // cheapest class (an F2 hour is two F1 hours).
-            let cheapest = offering
-                .types
-                .values()
-                .map(|kind| kind.price)
-                .filter(|price| *price > 0.0)
-                .fold(f64::INFINITY, f64::min);
-            let multiple = if cheapest.is_finite() {
-                kind.price / cheapest
-            } else {
-                1.0
-            };
-            let origin_micros = origin.timestamp_micros();
-            let mut per_day: BTreeMap<i64, f64> = BTreeMap::new();
-            for interval in &usage.accrual {
-                let mut from = interval.start;
-                while from < interval.end {
-                    let pacific = origin_micros + from as i64 - PACIFIC_OFFSET;
-                    let day = pacific.div_euclid(DAY);
-                    let day_end = ((day + 1) * DAY + PACIFIC_OFFSET - origin_micros) as Micros;
-                    let until = interval.end.min(day_end);
-                    *per_day.entry(day).or_default() += (until - from) as f64 / MICROS_PER_HOUR;
-                    from = until;
-                }
-            }
-            let allowance = if settings.free_tier {
-                daily_free_instance_hours
-            } else {
-                0.0
-            };
-            for hours in per_day.values() {
-                let free_units = (hours * multiple).min(allowance);
-                let free = free_units / multiple;
-                accumulate(
-                    &mut items,
-                    &format!("Instance hours ({})", settings.dyno_type),
-                    "instance-hours",
-                    kind.price,
-                    Charge {
-                        billed: hours - free,
-                        free,
-                    },
-                );
-            }
-        }
+        } => bill_instance_hours(
+            offering,
+            kind,
+            choices,
+            usage,
+            origin,
+            daily_free_instance_hours,
+            &mut items,
+        ),
     }
-    let compute: f64 = items.iter().map(|item| item.amount).sum();
-    let idle = Idle::share_of(compute, tally);
+    let idle = Idle::share_of(sum(&items), tally);
     let mut bill = Bill::new(currency, items, idle);
     bill.notes = notes;
     bill
+}
+
+/// Heroku: each dyno's seconds per calendar month at the monthly price over
+/// the book's month, at most the monthly price; sleeping types draw on the
+/// free-hours pool; plan fees per month of use.
+#[allow(clippy::too_many_arguments)]
+fn bill_prorated(
+    offering: &PoolOffering,
+    kind: &PoolType,
+    choices: &PoolChoices,
+    usage: &FarmUsage,
+    origin: DateTime<Utc>,
+    seconds_per_month: u32,
+    items: &mut Vec<LineItem>,
+    notes: &mut Vec<String>,
+) {
+    // Microseconds per (dyno, month).
+    let mut per_dyno_month: BTreeMap<(u32, BillingMonth), u128> = BTreeMap::new();
+    for interval in &usage.intervals {
+        for piece in split_by_month(origin, interval.start, interval.end) {
+            *per_dyno_month.entry((interval.server, piece.month)).or_default() +=
+                u128::from(piece.until - piece.from);
+        }
+    }
+    let cap_us = u128::from(seconds_per_month) * 1_000_000;
+    let rate = kind.price / Decimal::from(seconds_per_month);
+    let item = format!("Dynos ({})", choices.dyno_type);
+    let sleeps_free = kind.sleeps && choices.free_tier;
+    let mut micros_by_month: BTreeMap<BillingMonth, u128> = BTreeMap::new();
+    let mut capped: BTreeMap<BillingMonth, (u32, u128)> = BTreeMap::new();
+    for ((_, month), micros) in &per_dyno_month {
+        *micros_by_month.entry(*month).or_default() += micros;
+        if sleeps_free {
+            continue; // priced below against the free-hours pool
+        }
+        if *micros > cap_us {
+            let entry = capped.entry(*month).or_default();
+            entry.0 += 1;
+            entry.1 += micros - cap_us;
+        }
+        let seconds = ratio((*micros).min(cap_us), 1_000_000);
+        // Prorated as Heroku does: the monthly price × seconds / month.
+        let amount = times(kind.price, seconds) / Decimal::from(seconds_per_month);
+        accumulate_amount(items, &item, "dyno-s", rate, Charge::billed(seconds), amount);
+    }
+    for (month, (dynos, over)) in &capped {
+        notes.push(format!(
+            "{month}: monthly cap: {dynos} dyno(s) ran longer than the book's {seconds_per_month} s month and were charged the monthly price ${} each; {} dyno-s beyond the cap are not charged",
+            kind.price,
+            ratio(*over, 1_000_000).round_dp(3)
+        ));
+    }
+    if sleeps_free {
+        bill_free_hours(
+            offering,
+            kind,
+            choices,
+            seconds_per_month,
+            &micros_by_month,
+            items,
+            notes,
+        );
+    }
+    if kind.plan_fee_per_month > Decimal::ZERO {
+        accumulate(
+            items,
+            &format!("Plan ({})", choices.dyno_type),
+            "months",
+            kind.plan_fee_per_month,
+            Charge::count(micros_by_month.len() as u128),
+        );
+    }
+}
+
+fn bill_free_hours(
+    offering: &PoolOffering,
+    kind: &PoolType,
+    choices: &PoolChoices,
+    seconds_per_month: u32,
+    micros_by_month: &BTreeMap<BillingMonth, u128>,
+    items: &mut Vec<LineItem>,
+    notes: &mut Vec<String>,
+) {
+    let allowance = offering.free_hours_per_month.unwrap_or(Decimal::ZERO);
+    let hourly = kind.price / Decimal::from(seconds_per_month) * Decimal::from(3_600);
+    for (month, micros) in micros_by_month {
+        let hours = ratio(*micros, MICROS_PER_HOUR);
+        let free = hours.min(allowance);
+        accumulate(
+            items,
+            &format!("Free dyno hours ({})", choices.dyno_type),
+            "dyno-hours",
+            hourly,
+            Charge {
+                billed: hours - free,
+                free,
+            },
+        );
+        if hours > allowance {
+            notes.push(format!(
+                "{month}: {} free dyno hours used of the {allowance} allowed; Heroku would have put the app to sleep for the rest of the month",
+                hours.round_dp(1)
+            ));
+        }
+    }
+}
+
+/// App Engine: accrued instance-hours per Pacific day, with the daily free
+/// hours counted in units of the cheapest class (an F2 hour is two F1 hours).
+fn bill_instance_hours(
+    offering: &PoolOffering,
+    kind: &PoolType,
+    choices: &PoolChoices,
+    usage: &FarmUsage,
+    origin: DateTime<Utc>,
+    daily_free_instance_hours: Decimal,
+    items: &mut Vec<LineItem>,
+) {
+    let cheapest = offering
+        .types
+        .values()
+        .map(|kind| kind.price)
+        .filter(|price| *price > Decimal::ZERO)
+        .min();
+    let multiple = cheapest.map_or(Decimal::ONE, |cheapest| kind.price / cheapest);
+    let origin_micros = origin.timestamp_micros();
+    let mut per_day: BTreeMap<i64, u128> = BTreeMap::new();
+    for interval in &usage.accrual {
+        let mut from = interval.start;
+        while from < interval.end {
+            let pacific = origin_micros + from as i64 - PACIFIC_OFFSET;
+            let day = pacific.div_euclid(DAY);
+            let day_end = ((day + 1) * DAY + PACIFIC_OFFSET - origin_micros) as Micros;
+            let until = interval.end.min(day_end);
+            *per_day.entry(day).or_default() += u128::from(until - from);
+            from = until;
+        }
+    }
+    let allowance = if choices.free_tier {
+        daily_free_instance_hours
+    } else {
+        Decimal::ZERO
+    };
+    for micros in per_day.values() {
+        let hours = ratio(*micros, MICROS_PER_HOUR);
+        let free = (times(hours, multiple).min(allowance) / multiple).min(hours);
+        accumulate(
+            items,
+            &format!("Instance hours ({})", choices.dyno_type),
+            "instance-hours",
+            kind.price,
+            Charge {
+                billed: hours - free,
+                free,
+            },
+        );
+    }
 }

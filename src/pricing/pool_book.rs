@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::book::Checker;
+use super::money::Decimal;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,7 +66,7 @@ pub enum PoolBilling {
     /// (Pacific time) counted in units of the cheapest class.
     InstanceHours {
         accrual_tail_min: f64,
-        daily_free_instance_hours: f64,
+        daily_free_instance_hours: Decimal,
     },
 }
 
@@ -73,7 +74,7 @@ pub enum PoolBilling {
 pub struct PoolOffering {
     pub billing: PoolBilling,
     /// Free hours per month for sleeping (free) types, shared by the account.
-    pub free_hours_per_month: Option<f64>,
+    pub free_hours_per_month: Option<Decimal>,
     pub sleep_after_s: f64,
     pub wake_s: f64,
     pub defaults: PoolDefaults,
@@ -98,10 +99,10 @@ pub struct PoolDefaults {
 #[derive(Debug, Clone, Serialize)]
 pub struct PoolType {
     /// Price per month (prorated billing) or per hour (instance-hours).
-    pub price: f64,
+    pub price: Decimal,
     /// A flat subscription per calendar month in which the type runs
     /// (Heroku Eco), on top of `price`.
-    pub plan_fee_per_month: f64,
+    pub plan_fee_per_month: Decimal,
     pub memory_mb: u32,
     /// How fast requests run relative to the trace's reference hardware.
     pub speed: f64,
@@ -128,10 +129,13 @@ pub(super) fn validate_pool(raw: RawPool, checker: &mut Checker) -> PoolOffering
             accrual_tail_min: raw
                 .accrual_tail_min
                 .as_ref()
-                .map_or(0.0, |value| checker.non_negative(value, "pool.accrual_tail_min")),
-            daily_free_instance_hours: raw.daily_free_instance_hours.as_ref().map_or(0.0, |value| {
-                checker.non_negative(value, "pool.daily_free_instance_hours")
-            }),
+                .map_or(0.0, |value| checker.seconds(value, "pool.accrual_tail_min")),
+            daily_free_instance_hours: raw
+                .daily_free_instance_hours
+                .as_ref()
+                .map_or(Decimal::ZERO, |value| {
+                    checker.quantity(value, "pool.daily_free_instance_hours")
+                }),
         },
         other => {
             checker.problem(
@@ -162,14 +166,14 @@ pub(super) fn validate_pool(raw: RawPool, checker: &mut Checker) -> PoolOffering
                         "prorated billing needs monthly_price (and no hourly_price)"
                     },
                 );
-                0.0
+                Decimal::ZERO
             }
         };
         types.insert(
             name,
             PoolType {
                 price,
-                plan_fee_per_month: kind.plan_fee_per_month.as_ref().map_or(0.0, |fee| {
+                plan_fee_per_month: kind.plan_fee_per_month.as_ref().map_or(Decimal::ZERO, |fee| {
                     checker.price(fee, &format!("{key}.plan_fee_per_month"))
                 }),
                 memory_mb: checker.positive(&kind.memory_mb, &format!("{key}.memory_mb")),
@@ -199,8 +203,8 @@ pub(super) fn validate_pool(raw: RawPool, checker: &mut Checker) -> PoolOffering
         dynos: checker.positive(&defaults.dynos, "pool.defaults.dynos"),
         workers: checker.positive(&defaults.workers, "pool.defaults.workers"),
         routing: defaults.routing.get_ref().clone(),
-        router_timeout_s: checker.non_negative(&defaults.router_timeout_s, "pool.defaults.router_timeout_s"),
-        boot_s: checker.non_negative(&defaults.boot_s, "pool.defaults.boot_s"),
+        router_timeout_s: checker.seconds(&defaults.router_timeout_s, "pool.defaults.router_timeout_s"),
+        boot_s: checker.seconds(&defaults.boot_s, "pool.defaults.boot_s"),
         min_dynos: checker.positive(&defaults.min_dynos, "pool.defaults.min_dynos"),
         max_dynos: checker.positive(&defaults.max_dynos, "pool.defaults.max_dynos"),
         target_p95_ms: checker.positive(&defaults.target_p95_ms, "pool.defaults.target_p95_ms"),
@@ -214,15 +218,15 @@ pub(super) fn validate_pool(raw: RawPool, checker: &mut Checker) -> PoolOffering
         free_hours_per_month: raw
             .free_hours_per_month
             .as_ref()
-            .map(|value| checker.non_negative(value, "pool.free_hours_per_month")),
+            .map(|value| checker.quantity(value, "pool.free_hours_per_month")),
         sleep_after_s: raw
             .sleep_after_s
             .as_ref()
-            .map_or(0.0, |value| checker.non_negative(value, "pool.sleep_after_s")),
+            .map_or(0.0, |value| checker.seconds(value, "pool.sleep_after_s")),
         wake_s: raw
             .wake_s
             .as_ref()
-            .map_or(0.0, |value| checker.non_negative(value, "pool.wake_s")),
+            .map_or(0.0, |value| checker.seconds(value, "pool.wake_s")),
         defaults,
         types,
     }

@@ -10,16 +10,21 @@
 //!   `reserved` instance-hours of use, and the rest is billed on demand.
 //! - Spot: the on-demand rate less the book's spot discount.
 //! - Load balancer: every started hour of the horizon, plus data processed;
-//!   data out per GB.
+//!   data out by the month's volume tiers.
 
-use super::bill::{Bill, Charge, Idle, LineItem, accumulate};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::bill::{Bill, Charge, Idle, LineItem, accumulate, sum};
+use super::data_out::BYTES_PER_GB;
+use super::money::{Decimal, ratio};
 use super::vm_book::{VmBilling, VmOffering};
+use crate::calendar::MonthCursor;
 use crate::metrics::InstanceTally;
-use crate::platform::{FarmUsage, IntervalEnd, VmSettings};
+use crate::platform::{FarmUsage, IntervalEnd};
 use crate::units::{MICROS_PER_SECOND, Micros};
 
 const HOUR: Micros = 3_600 * MICROS_PER_SECOND;
-const BYTES_PER_GB: f64 = 1_073_741_824.0;
 
 /// Billed instance time per clock hour (counted from the origin), in µs.
 fn billed_by_hour(billing: VmBilling, minimum: Micros, usage: &FarmUsage, hours: usize) -> Vec<u128> {
@@ -63,79 +68,109 @@ fn billed_by_hour(billing: VmBilling, minimum: Micros, usage: &FarmUsage, hours:
     buckets
 }
 
+/// What a VM bill depends on besides usage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VmChoices {
+    pub instance_type: String,
+    pub billing: VmBilling,
+    pub reserved: u32,
+    pub spot: bool,
+    pub load_balancer: bool,
+}
+
+/// Bytes sent per calendar month, each hour from the origin counted in the
+/// month its start falls in.
+fn bytes_by_month(usage: &FarmUsage, origin: DateTime<Utc>) -> Vec<u128> {
+    let mut cursor = MonthCursor::new(origin);
+    let mut months: Vec<u128> = Vec::new();
+    for (hour, bytes) in usage.bytes_by_hour.iter().enumerate() {
+        let index = cursor.advance_to(hour as Micros * HOUR);
+        if months.len() <= index {
+            months.resize(index + 1, 0);
+        }
+        months[index] += bytes;
+    }
+    months
+}
+
 pub fn bill_vm(
     currency: &str,
     offering: &VmOffering,
-    settings: &VmSettings,
+    choices: &VmChoices,
     usage: &FarmUsage,
     tally: &InstanceTally,
+    origin: DateTime<Utc>,
     horizon_end: Micros,
 ) -> Bill {
-    let Some(kind) = offering.types.get(&settings.instance_type) else {
+    let Some(kind) = offering.types.get(&choices.instance_type) else {
         return Bill::new(currency, Vec::new(), Idle::default());
     };
     let horizon_hours = horizon_end.div_ceil(HOUR).max(1);
     let minimum = u64::from(offering.minimum_billed_s) * MICROS_PER_SECOND;
-    let buckets = billed_by_hour(settings.billing, minimum, usage, horizon_hours as usize);
-    let reserved_per_hour = u128::from(settings.reserved) * u128::from(HOUR);
+    let buckets = billed_by_hour(choices.billing, minimum, usage, horizon_hours as usize);
+    let reserved_per_hour = u128::from(choices.reserved) * u128::from(HOUR);
     let covered: u128 = buckets.iter().map(|used| (*used).min(reserved_per_hour)).sum();
     let used: u128 = buckets.iter().sum();
-    let hours = |micros: u128| micros as f64 / HOUR as f64;
+    let hours = |micros: u128| ratio(micros, u128::from(HOUR));
 
     let mut items: Vec<LineItem> = Vec::new();
-    let (label, rate) = if settings.spot {
-        ("spot", kind.hourly_price * (1.0 - offering.spot_discount))
+    let (label, rate) = if choices.spot {
+        (
+            "spot",
+            kind.hourly_price * (Decimal::ONE - offering.spot_discount),
+        )
     } else {
         ("on-demand", kind.hourly_price)
     };
     accumulate(
         &mut items,
-        &format!("Instances ({}, {label})", settings.instance_type),
+        &format!("Instances ({}, {label})", choices.instance_type),
         "instance-hours",
         rate,
-        Charge {
-            billed: hours(used - covered),
-            free: 0.0,
-        },
+        Charge::billed(hours(used - covered)),
     );
-    if settings.reserved > 0 {
+    if choices.reserved > 0 {
         accumulate(
             &mut items,
-            &format!("Reserved instances ({})", settings.instance_type),
+            &format!("Reserved instances ({})", choices.instance_type),
             "instance-hours",
-            kind.hourly_price * (1.0 - offering.reserved_discount),
-            Charge::billed(f64::from(settings.reserved) * horizon_hours as f64),
+            kind.hourly_price * (Decimal::ONE - offering.reserved_discount),
+            Charge::count(u128::from(choices.reserved) * u128::from(horizon_hours)),
         );
     }
-    let compute: f64 = items.iter().map(|item| item.amount).sum();
-    let gigabytes = usage.bytes_out as f64 / BYTES_PER_GB;
-    if let Some(balancer) = offering.load_balancer.as_ref().filter(|_| settings.load_balancer) {
+    let compute = sum(&items);
+    if let Some(balancer) = offering.load_balancer.as_ref().filter(|_| choices.load_balancer) {
         accumulate(
             &mut items,
             "Load balancer",
             "hours",
             balancer.hourly_price,
-            Charge::billed(horizon_hours as f64),
+            Charge::count(u128::from(horizon_hours)),
         );
-        if gigabytes > 0.0 {
+        if usage.bytes_out > 0 {
             accumulate(
                 &mut items,
                 "Load balancer data processed",
                 "GB",
                 balancer.price_per_gb,
-                Charge::billed(gigabytes),
+                Charge::billed(ratio(usage.bytes_out, BYTES_PER_GB)),
             );
         }
     }
-    if let Some(price) = offering.data_out_price_per_gb.filter(|_| gigabytes > 0.0) {
-        accumulate(
-            &mut items,
-            "Data transfer out",
-            "GB",
-            price,
-            Charge::billed(gigabytes),
-        );
+    let mut notes = Vec::new();
+    match &offering.data_out {
+        Some(data_out) => {
+            for bytes in bytes_by_month(usage, origin) {
+                data_out.bill_month("Data transfer out", bytes, &mut items);
+            }
+        }
+        None if usage.bytes_out > 0 => {
+            notes.push("Bytes sent are not priced: this book has no data-out rate.".to_owned())
+        }
+        None => {}
     }
     let idle = Idle::share_of(compute, tally);
-    Bill::new(currency, items, idle)
+    let mut bill = Bill::new(currency, items, idle);
+    bill.notes = notes;
+    bill
 }

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::book::Checker;
+use super::data_out::{self, DataOut, RawDataOut};
+use super::money::Decimal;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -16,7 +18,7 @@ pub(super) struct RawVm {
     minimum_billed_s: Option<Spanned<u32>>,
     reserved_discount: Spanned<f64>,
     spot_discount: Spanned<f64>,
-    data_out_price_per_gb: Option<Spanned<f64>>,
+    data_out: Option<RawDataOut>,
     load_balancer: Option<RawLoadBalancer>,
     defaults: RawVmDefaults,
     types: Spanned<BTreeMap<String, RawVmType>>,
@@ -66,10 +68,10 @@ pub struct VmOffering {
     pub billing: VmBilling,
     pub minimum_billed_s: u32,
     /// Reserved rate = on-demand × (1 − this).
-    pub reserved_discount: f64,
+    pub reserved_discount: Decimal,
     /// Spot rate = on-demand × (1 − this).
-    pub spot_discount: f64,
-    pub data_out_price_per_gb: Option<f64>,
+    pub spot_discount: Decimal,
+    pub data_out: Option<DataOut>,
     pub load_balancer: Option<LoadBalancerRates>,
     pub defaults: VmDefaults,
     pub types: BTreeMap<String, VmType>,
@@ -77,8 +79,8 @@ pub struct VmOffering {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LoadBalancerRates {
-    pub hourly_price: f64,
-    pub price_per_gb: f64,
+    pub hourly_price: Decimal,
+    pub price_per_gb: Decimal,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -98,7 +100,7 @@ pub struct VmDefaults {
 pub struct VmType {
     pub vcpus: u32,
     pub memory_gb: f64,
-    pub hourly_price: f64,
+    pub hourly_price: Decimal,
 }
 
 pub(super) fn validate_vm(raw: RawVm, checker: &mut Checker) -> VmOffering {
@@ -141,8 +143,8 @@ pub(super) fn validate_vm(raw: RawVm, checker: &mut Checker) -> VmOffering {
         instance_type: defaults.instance_type.get_ref().clone(),
         instances: checker.positive(&defaults.instances, "vm.defaults.instances"),
         requests_per_vcpu: checker.positive(&defaults.requests_per_vcpu, "vm.defaults.requests_per_vcpu"),
-        boot_s: checker.non_negative(&defaults.boot_s, "vm.defaults.boot_s"),
-        cooldown_s: checker.non_negative(&defaults.cooldown_s, "vm.defaults.cooldown_s"),
+        boot_s: checker.seconds(&defaults.boot_s, "vm.defaults.boot_s"),
+        cooldown_s: checker.seconds(&defaults.cooldown_s, "vm.defaults.cooldown_s"),
         target_utilization: checker.fraction(&defaults.target_utilization, "vm.defaults.target_utilization"),
         evaluation_periods: checker.positive(&defaults.evaluation_periods, "vm.defaults.evaluation_periods"),
         scale_in_periods: checker.positive(&defaults.scale_in_periods, "vm.defaults.scale_in_periods"),
@@ -151,12 +153,12 @@ pub(super) fn validate_vm(raw: RawVm, checker: &mut Checker) -> VmOffering {
     VmOffering {
         billing,
         minimum_billed_s: raw.minimum_billed_s.as_ref().map_or(0, |value| *value.get_ref()),
-        reserved_discount: checker.fraction(&raw.reserved_discount, "vm.reserved_discount"),
-        spot_discount: checker.fraction(&raw.spot_discount, "vm.spot_discount"),
-        data_out_price_per_gb: raw
-            .data_out_price_per_gb
+        reserved_discount: checker.discount(&raw.reserved_discount, "vm.reserved_discount"),
+        spot_discount: checker.discount(&raw.spot_discount, "vm.spot_discount"),
+        data_out: raw
+            .data_out
             .as_ref()
-            .map(|value| checker.price(value, "vm.data_out_price_per_gb")),
+            .map(|raw| data_out::validate(raw, "vm.data_out", checker)),
         load_balancer: raw.load_balancer.as_ref().map(|rates| LoadBalancerRates {
             hourly_price: checker.price(&rates.hourly_price, "vm.load_balancer.hourly_price"),
             price_per_gb: checker.price(&rates.price_per_gb, "vm.load_balancer.price_per_gb"),

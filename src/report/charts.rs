@@ -379,7 +379,7 @@ pub fn comparison_charts(results: &[NamedResult]) -> Result<Vec<Chart>> {
                         .line_items
                         .iter()
                         .filter(|line| &line.item == item)
-                        .map(|line| line.amount)
+                        .map(|line| crate::pricing::money::to_f64(line.amount))
                         .sum()
                 })
                 .collect()

@@ -4,18 +4,20 @@
 //! row per deployment, and the JSON array of results.
 
 use super::csv_summary::slug;
-use super::format::{dollars, fixed, quantity, unit_price};
+use super::format::{decimal_quantity, dollars, fixed, quantity, unit_price};
 use super::text_table::{Align, Dialect, TextTable};
 use crate::compare::NamedResult;
 use crate::error::{Error, Result};
+use crate::pricing::Decimal;
+use crate::pricing::money::to_f64;
 use crate::simulation::SimulationResult;
 
 /// Dollars per million requests.
-pub fn cost_per_million(result: &SimulationResult) -> f64 {
+pub fn cost_per_million(result: &SimulationResult) -> Decimal {
     if result.requests.total == 0 {
-        0.0
+        Decimal::ZERO
     } else {
-        result.bill.total / result.requests.total as f64 * 1_000_000.0
+        (result.bill.total * Decimal::from(1_000_000) / Decimal::from(result.requests.total)).normalize()
     }
 }
 
@@ -29,17 +31,17 @@ pub fn cheapest(results: &[NamedResult]) -> Option<usize> {
     results
         .iter()
         .enumerate()
-        .min_by(|(_, a), (_, b)| a.result.bill.total.total_cmp(&b.result.bill.total))
+        .min_by(|(_, a), (_, b)| a.result.bill.total.cmp(&b.result.bill.total))
         .map(|(index, _)| index)
 }
 
 fn ratio(results: &[NamedResult], index: usize) -> String {
     match cheapest(results) {
         Some(best) if best == index => "cheapest".into(),
-        Some(best) if results[best].result.bill.total > 0.0 => {
+        Some(best) if results[best].result.bill.total > Decimal::ZERO => {
             format!(
                 "{:.2}x",
-                results[index].result.bill.total / results[best].result.bill.total
+                to_f64(results[index].result.bill.total) / to_f64(results[best].result.bill.total)
             )
         }
         _ => "-".into(),
@@ -106,7 +108,7 @@ pub fn render_tables(scenario: &str, results: &[NamedResult], dialect: Dialect) 
             items.row(vec![
                 named.name.clone(),
                 item.item.clone(),
-                quantity(item.quantity),
+                decimal_quantity(item.quantity),
                 item.unit.clone(),
                 unit_price(item.unit_price),
                 dollars(item.amount),
@@ -188,7 +190,7 @@ pub fn render_csv(results: &[NamedResult]) -> Result<Vec<u8>> {
             result.platform.clone(),
             result.deployment.clone(),
             result.bill.total.to_string(),
-            best.filter(|best| *best > 0.0)
+            best.filter(|best| *best > Decimal::ZERO)
                 .map_or(String::new(), |best| (result.bill.total / best).to_string()),
             cost_per_million(result).to_string(),
             result.requests.total.to_string(),

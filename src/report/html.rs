@@ -5,7 +5,7 @@
 
 use super::charts::Chart;
 use super::comparison::{SUMMARY_COLUMNS, cheapest, summary_rows};
-use super::format::{dollars, fixed, quantity, unit_price};
+use super::format::{decimal_quantity, dollars, fixed, quantity, unit_price};
 use crate::compare::NamedResult;
 
 /// Escapes text for HTML.
@@ -94,8 +94,8 @@ pub fn render(scenario: &str, results: &[NamedResult], charts: &[Chart]) -> Stri
                 &[
                     named.name.clone(),
                     item.item.clone(),
-                    quantity(item.free_quantity),
-                    quantity(item.quantity),
+                    decimal_quantity(item.free_quantity),
+                    decimal_quantity(item.quantity),
                     item.unit.clone(),
                     unit_price(item.unit_price),
                     dollars(item.amount),

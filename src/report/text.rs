@@ -2,7 +2,7 @@
 //! Markdown: what was simulated, what happened, and the bill line by line,
 //! rounded to the cent.
 
-use super::format::{dollars, fixed, quantity, unit_price};
+use super::format::{decimal_quantity, dollars, fixed, quantity, unit_price};
 use super::text_table::{Align, Dialect, TextTable};
 use crate::simulation::SimulationResult;
 
@@ -73,8 +73,8 @@ pub fn render(result: &SimulationResult, dialect: Dialect) -> String {
     for item in &bill.line_items {
         items.row(vec![
             item.item.clone(),
-            quantity(item.free_quantity),
-            quantity(item.quantity),
+            decimal_quantity(item.free_quantity),
+            decimal_quantity(item.quantity),
             item.unit.clone(),
             unit_price(item.unit_price),
             dollars(item.amount),

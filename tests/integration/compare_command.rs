@@ -62,26 +62,28 @@ fn totals_match_hand_computed_bills() {
     assert_eq!(results.len(), 3);
     assert_eq!(results[0]["name"], "Lambda + API Gateway");
     // Lambda 2016, no free tier: 2 requests × $0.0000002 = $0.0000004;
-    // 2 × 100 ms × 0.125 GB = 0.025 GB-s × $0.00001667 = $0.00000041675;
-    // data out 6,144 B / 2^30 × $0.09 = $0.000000515. API Gateway: 2 ×
-    // $0.0000035 = $0.000007 and the same $0.000000515 of data out.
+    // 2 × 100 ms × 0.125 GB = 0.025 GB-s × $0.00001667 = $0.00000041675.
+    // API Gateway: 2 × $0.0000035 = $0.000007, and the client-facing data
+    // out 6,144 B = 3/2^19 GB × $0.09 = $0.000000514984130859375; Lambda's
+    // own traffic to API Gateway is not billed. Exact decimals throughout.
     let lambda = &results[0];
-    assert_close(
-        number(line_item(lambda, "API Gateway requests"), "amount"),
-        0.000_007,
-        1e-15,
+    assert_eq!(
+        line_item(lambda, "API Gateway requests")["amount"].to_string(),
+        "0.000007"
     );
-    let data = 6_144.0 / 1_073_741_824.0 * 0.09;
-    assert_close(
-        number(line_item(lambda, "API Gateway data transfer out"), "amount"),
-        data,
-        1e-15,
+    assert_eq!(
+        line_item(lambda, "API Gateway data transfer out, tier 1")["amount"].to_string(),
+        "0.000000514984130859375"
     );
-    assert_close(
-        number(lambda, "bill.total"),
-        0.000_000_4 + 0.000_000_416_75 + data + 0.000_007 + data,
-        1e-15,
+    assert!(
+        !lambda["bill"]["line_items"]
+            .to_string()
+            .contains("\"Data transfer out"),
+        "{}",
+        lambda["bill"]
     );
+    // 0.0000004 + 0.00000041675 + 0.000007 + 0.000000514984130859375.
+    assert_eq!(lambda["bill"]["total"].to_string(), "0.000008331734130859375");
     // Heroku: 2 standard-1x dynos for the 1-day horizon: 2 × 86,400 s ×
     // $25 / 2,592,000 s = $1.666…
     assert_close(
@@ -89,9 +91,9 @@ fn totals_match_hand_computed_bills() {
         2.0 * 86_400.0 * 25.0 / 2_592_000.0,
         1e-9,
     );
-    // EC2 2016: one t2.small, 24 started hours × $0.026 = $0.624; data out
-    // 6,144 B at $0.09/GB as above.
-    assert_close(number(&results[2], "bill.total"), 0.624 + data, 1e-12);
+    // EC2 2016: one t2.small, 24 started hours × $0.026 = $0.624; the
+    // 6,144 B of data out fall inside the free first GB of the month.
+    assert_eq!(results[2]["bill"]["total"].to_string(), "0.624");
     assert_eq!(cents(number(&results[2], "bill.total")), 0.62);
 }
 
@@ -410,7 +412,10 @@ fn api_gateway_worked_example_16() {
     );
     let results: Vec<Value> = serde_json::from_slice(&output.stdout).expect("JSON");
     let requests = number(line_item(&results[0], "API Gateway requests"), "amount");
-    let data = number(line_item(&results[0], "API Gateway data transfer out"), "amount");
+    let data = number(
+        line_item(&results[0], "API Gateway data transfer out, tier 1"),
+        "amount",
+    );
     assert_eq!(cents(requests), 17.50);
     assert_eq!(cents(data), 1.29);
     assert_eq!(cents(requests + data), 18.79);

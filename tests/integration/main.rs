@@ -11,6 +11,7 @@ mod pool_and_vm_billing;
 mod pricing_commands;
 mod properties;
 mod queueing;
+mod seam;
 mod support;
 mod trace_commands;
 mod worked_examples;

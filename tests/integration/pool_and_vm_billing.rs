@@ -100,8 +100,8 @@ fn heroku_performance_l_for_100_seconds() {
 #[test]
 fn heroku_caps_a_dyno_at_its_monthly_price() {
     // Two standard-1x dynos for all of January 2016 (31 days = 2,678,400 s
-    // each): each is capped at 2,592,000 s = $25, so $50; 86,400 s each are
-    // free.
+    // each): each is capped at 2,592,000 s = $25, so exactly $50; the
+    // 86,400 s beyond the cap are a cap (a note), not a free allowance.
     let workspace = Workspace::new();
     let result = simulate(
         &workspace,
@@ -116,8 +116,13 @@ fn heroku_caps_a_dyno_at_its_monthly_price() {
     );
     let dynos = line_item(&result, "Dynos (standard-1x)");
     assert_eq!(number(dynos, "quantity"), 2.0 * 2_592_000.0);
-    assert_eq!(number(dynos, "free_quantity"), 2.0 * 86_400.0);
-    assert_close(number(&result, "bill.total"), 50.0, 1e-9);
+    assert_eq!(number(dynos, "free_quantity"), 0.0);
+    assert_eq!(result["bill"]["total"].to_string(), "50");
+    let notes = result["bill"]["notes"].to_string();
+    assert!(
+        notes.contains("2016-01: monthly cap: 2 dyno(s)") && notes.contains("172800 dyno-s beyond the cap"),
+        "{notes}"
+    );
 }
 
 #[test]

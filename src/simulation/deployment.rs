@@ -1,0 +1,72 @@
+//! A deployment: a price book configured through the platform seam, with
+//! the per-request services priced in front of it.
+
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+use crate::platform::{Configured, Setting, model_for};
+use crate::pricing::{Offering, PriceBook};
+use crate::workload::Request;
+
+/// A price book with settings resolved and checked against it: everything
+/// needed to run it, validated before any request is read.
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    pub book: PriceBook,
+    pub configured: Arc<dyn Configured>,
+    /// Per-request services priced alongside (API Gateway), service books.
+    pub services: Vec<PriceBook>,
+}
+
+impl Deployment {
+    pub fn resolve(book: PriceBook, settings: &[Setting]) -> Result<Self> {
+        let Some(model) = model_for(&book) else {
+            return Err(Error::usage(format!(
+                "{} is a service priced in front of a platform, not a platform: list it under `services` in a scenario",
+                book.id
+            )));
+        };
+        Ok(Deployment {
+            configured: Arc::from(model.configure(&book, settings)?),
+            book,
+            services: Vec::new(),
+        })
+    }
+
+    /// Adds per-request services in front of the deployment; each must be
+    /// a service price book.
+    pub fn with_services(mut self, services: Vec<PriceBook>) -> Result<Self> {
+        if let Some(book) = services
+            .iter()
+            .find(|book| !matches!(book.offering, Offering::Service(_)))
+        {
+            return Err(Error::usage(format!(
+                "`{}` is a {} price book, not a service (services: per-request price books such as aws-api-gateway-2016)",
+                book.id,
+                book.offering.family()
+            )));
+        }
+        self.services = services;
+        Ok(self)
+    }
+
+    /// Whether the platform bills its own data out: not when a service in
+    /// front bills the client-facing side (Lambda to API Gateway in one
+    /// region is free).
+    pub fn bills_own_data_out(&self) -> bool {
+        !self
+            .services
+            .iter()
+            .any(|book| matches!(&book.offering, Offering::Service(service) if service.data_out.is_some()))
+    }
+
+    /// A one-line description of the deployment.
+    pub fn describe(&self) -> String {
+        self.configured.describe()
+    }
+
+    /// Checks a request's own fields against the platform's limits.
+    pub fn check_request(&self, request: &Request) -> std::result::Result<(), (&'static str, String)> {
+        self.configured.check_request(request)
+    }
+}
