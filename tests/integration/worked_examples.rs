@@ -354,3 +354,76 @@ fn example_19_azure_functions_memory_rounds_up_to_128_mb() {
     assert_eq!(number(line_item(&result, "Duration"), "quantity"), 2.25);
     assert!((number(&result, "bill.total") - (0.000_036 + 0.000_000_4)).abs() < 1e-15);
 }
+
+/// Replays `count` requests of `duration_us`, `gap_us` apart, from
+/// 2016-01-01 through a shipped book with `settings`, with the library.
+fn replay_even(
+    book: &str,
+    settings: &[&str],
+    count: u64,
+    gap_us: u64,
+    duration_us: u64,
+) -> serde_json::Value {
+    let deployment = crate::support::deployment(book, settings);
+    let requests = (0..count).map(|index| {
+        Ok(costsim::workload::Request {
+            arrival: index * gap_us,
+            duration: duration_us,
+            function: costsim::workload::FunctionId(0),
+            memory_mb: None,
+            bytes_out: 0,
+        })
+    });
+    let options = costsim::simulation::RunOptions {
+        origin: costsim::workload::default_start(),
+        horizon: None,
+        seed: 1,
+    };
+    let result = costsim::simulation::simulate(&deployment, requests, options).expect("runs");
+    serde_json::to_value(&result).expect("JSON")
+}
+
+#[test]
+fn example_36_google_cloud_functions_gen_1_month() {
+    // 128 MB / 200 MHz; 10M invocations of 300 ms, one every 0.25 s (28.9
+    // days of January 2017 prices' book): invocations (10M − 2M free) ×
+    // $0.0000004 = $3.20; GB-s 10M × 0.3 s × 0.125 GB = 375,000, inside the
+    // 400,000 free; GHz-s 10M × 0.3 s × 0.2 GHz = 600,000 − 200,000 free =
+    // 400,000 × $0.00001 = $4.00; total $7.20 exactly.
+    for book in ["gcf-2017", "gcf-2025"] {
+        let result = replay_even(
+            book,
+            &["memory_mb=128", "cold_start_ms=0"],
+            10_000_000,
+            250_000,
+            300_000,
+        );
+        assert_eq!(line_item(&result, "Requests")["amount"].to_string(), "3.2");
+        assert_eq!(
+            line_item(&result, "Duration")["free_quantity"].to_string(),
+            "375000"
+        );
+        assert_eq!(line_item(&result, "Duration")["amount"].to_string(), "0");
+        assert_eq!(line_item(&result, "CPU")["quantity"].to_string(), "400000");
+        assert_eq!(result["bill"]["total"].to_string(), "7.2", "{book}");
+    }
+}
+
+#[test]
+fn example_37_google_cloud_functions_gen_1_price_per_100_ms() {
+    // 128 MB / 200 MHz for 100 ms (a 60 ms call rounds up to 100 ms), no
+    // free tier: 0.125 GB × 0.1 s × $0.0000025 + 0.2 GHz × 0.1 s × $0.00001
+    // = $0.00000003125 + $0.0000002 = $0.00000023125, plus the invocation's
+    // $0.0000004.
+    let result = replay_even(
+        "gcf-2017",
+        &["memory_mb=128", "free_tier=false", "cold_start_ms=0"],
+        1,
+        1,
+        60_000,
+    );
+    let duration = line_item(&result, "Duration")["amount"].to_string();
+    let cpu = line_item(&result, "CPU")["amount"].to_string();
+    assert_eq!((duration.as_str(), cpu.as_str()), ("0.00000003125", "0.0000002"));
+    assert_eq!(result["bill"]["total"].to_string(), "0.00000063125");
+}
