@@ -16,6 +16,11 @@ pub enum Error {
     #[error("{0}")]
     Usage(Box<str>),
 
+    /// Deployment settings are invalid; each problem names its key where
+    /// it has one (a scenario then reports the key's line).
+    #[error("{}", .0.iter().map(|problem| problem.message.as_str()).collect::<Vec<_>>().join("\n"))]
+    Settings(Box<[SettingProblem]>),
+
     /// A row or field of an input file is malformed.
     #[error("{}:{}: {}", .0.path, .0.line, .0.message)]
     Input(Box<InputError>),
@@ -27,6 +32,23 @@ pub enum Error {
     /// Reading or writing a file failed.
     #[error("{}: {}", .0.path.display(), .0.source)]
     Io(Box<IoError>),
+}
+
+/// One problem with a deployment's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingProblem {
+    /// The setting the problem is about, if one.
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl SettingProblem {
+    pub fn at(key: &str, message: impl Into<String>) -> Self {
+        SettingProblem {
+            key: Some(key.to_owned()),
+            message: message.into(),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -49,6 +71,15 @@ pub struct IoError {
 }
 
 impl Error {
+    /// Settings problems, or Ok when there are none.
+    pub fn settings(problems: Vec<SettingProblem>) -> Result<()> {
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Settings(problems.into_boxed_slice()))
+        }
+    }
+
     pub fn usage(message: impl Into<String>) -> Self {
         Error::Usage(message.into().into_boxed_str())
     }
@@ -79,7 +110,7 @@ impl Error {
     /// Whether the error is the user's command line (exit code 2) rather than
     /// the data or the run (exit code 1).
     pub fn is_usage(&self) -> bool {
-        matches!(self, Error::Usage(_))
+        matches!(self, Error::Usage(_) | Error::Settings(_))
     }
 }
 

@@ -301,12 +301,10 @@ fn resolve_deployment(
             },
         }
     }
-    let line_of_key = |message: &str| {
-        key_lines
-            .iter()
-            .find(|(key, _)| message.contains(&format!("`{key}`")))
-            .map_or(at, |(_, offset)| *offset)
-    };
+    let services_offset = key_lines
+        .iter()
+        .find(|(key, _)| key == "services")
+        .map_or(at, |(_, offset)| *offset);
     let platform_offset = text_of("platform").map_or(at, |(offset, _)| offset);
     let book = match pricing::resolve(&platform) {
         Ok(book) => book,
@@ -323,17 +321,26 @@ fn resolve_deployment(
         match pricing::resolve(service) {
             Ok(book) => service_books.push(book),
             Err(error) => problems.add(
-                line_of_key("`services`"),
+                services_offset,
                 format!("deployment `{name}`: `services`: {error}"),
             ),
         }
     }
     let deployment = match Deployment::resolve(book, &settings) {
         Ok(deployment) => deployment,
-        Err(error) => {
-            for message in error.to_string().lines() {
-                problems.add(line_of_key(message), format!("deployment `{name}`: {message}"));
+        Err(Error::Settings(found)) => {
+            for problem in found.iter() {
+                let offset = problem
+                    .key
+                    .as_deref()
+                    .and_then(|key| key_lines.iter().find(|(name, _)| name == key))
+                    .map_or(at, |(_, offset)| *offset);
+                problems.add(offset, format!("deployment `{name}`: {}", problem.message));
             }
+            return None;
+        }
+        Err(error) => {
+            problems.add(platform_offset, format!("deployment `{name}`: {error}"));
             return None;
         }
     };
@@ -341,7 +348,7 @@ fn resolve_deployment(
         Ok(deployment) => Some(NamedDeployment { name, deployment }),
         Err(error) => {
             problems.add(
-                line_of_key("`services`"),
+                services_offset,
                 format!("deployment `{name}`: `services`: {error}"),
             );
             None

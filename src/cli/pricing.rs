@@ -5,7 +5,7 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use crate::error::{Error, Result};
 use crate::output;
-use crate::platform::{SettingKey, model_for};
+use crate::platform::{Platform, model_for};
 use crate::pricing::pool_book::{PoolBilling, PoolOffering};
 use crate::pricing::service_book::ServiceOffering;
 use crate::pricing::vm_book::{VmBilling, VmOffering};
@@ -100,7 +100,7 @@ fn show_text(book: &PriceBook) -> String {
         Offering::Service(offering) => show_service(offering, &mut out),
     }
     if let Some(model) = model_for(book) {
-        settings_help(model.settings(), &mut out);
+        settings_help(book, model, &mut out);
     }
     out.push_str("\nSources:\n");
     for source in &book.sources {
@@ -222,11 +222,34 @@ fn show_function(offering: &FunctionOffering, out: &mut String) {
     ));
 }
 
-fn settings_help(keys: &[SettingKey], out: &mut String) {
-    out.push_str("\nSettings (--set KEY=VALUE):\n");
-    for key in keys {
-        out.push_str(&format!("  {:<28} {}\n", key.key, key.help));
+/// The model's settings: each key with what it takes, this book's default
+/// (the settings a deployment resolves to without overrides) and its doc.
+fn settings_help(book: &PriceBook, model: &dyn Platform, out: &mut String) {
+    let defaults = model
+        .configure(book, &[])
+        .map(|configured| configured.settings_json())
+        .unwrap_or_default();
+    let mut table = TextTable::new(&[
+        ("Setting (--set KEY=VALUE)", Align::Left),
+        ("Default", Align::Left),
+        ("Takes", Align::Left),
+        ("Meaning", Align::Left),
+    ]);
+    for spec in model.settings() {
+        let default = match &defaults[spec.key] {
+            serde_json::Value::Null => "-".to_owned(),
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        table.row(vec![
+            spec.key.into(),
+            default,
+            spec.kind.describe(),
+            spec.doc.into(),
+        ]);
     }
+    out.push('\n');
+    out.push_str(&table.render(Dialect::Terminal));
 }
 
 fn show_pool(offering: &PoolOffering, out: &mut String) {

@@ -5,9 +5,9 @@
 use serde::Serialize;
 
 use super::function::{FunctionPlatform, FunctionRun};
-use super::function_settings::{FUNCTION_SETTING_KEYS, FunctionSettings};
+use super::function_settings::{FUNCTION_SETTINGS, FunctionSettings};
 use super::seam::{Configured, ModelRun, Platform, Priced, RunOptions};
-use super::settings::{Setting, SettingKey};
+use super::settings::{Setting, SettingSpec};
 use crate::engine;
 use crate::error::{Error, Result};
 use crate::pricing::{Bill, FunctionChoices, FunctionOffering, Offering, PriceBook, bill_function};
@@ -22,8 +22,8 @@ impl Platform for FunctionModel {
         matches!(book.offering, Offering::Function(_))
     }
 
-    fn settings(&self) -> &'static [SettingKey] {
-        FUNCTION_SETTING_KEYS
+    fn settings(&self) -> &'static [SettingSpec] {
+        FUNCTION_SETTINGS
     }
 
     fn configure(&self, book: &PriceBook, settings: &[Setting]) -> Result<Box<dyn Configured>> {

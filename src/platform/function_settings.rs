@@ -1,83 +1,116 @@
-//! A function deployment's settings: the price book's behaviour defaults with
-//! the user's `KEY=VALUE` overrides applied and checked against the book's
-//! limits. Every problem is reported at once.
+//! A function deployment's settings: the schema of keys a function
+//! deployment accepts, and the price book's behaviour defaults with the
+//! user's overrides applied and checked against the book's limits. Every
+//! problem is reported at once, each naming its key.
 
 use serde::Serialize;
 
-use super::settings::{Setting, SettingKey, check_keys, parse_bool, parse_seconds, parse_whole, setting};
+use super::settings::{Kind, Setting, SettingSpec, Values};
 use crate::distribution::DurationSpec;
-use crate::error::{Error, Result};
-use crate::pricing::FunctionChoices;
-use crate::pricing::FunctionOffering;
-use crate::units::{MICROS_PER_SECOND, Micros, parse_span};
-
-/// The coarsest billing granularity accepted: an hour.
-const MAX_GRANULARITY_US: Micros = 3_600 * MICROS_PER_SECOND;
+use crate::error::{Error, Result, SettingProblem};
+use crate::pricing::{FunctionChoices, FunctionOffering};
+use crate::units::{MICROS_PER_SECOND, Micros};
 
 /// The keys a function deployment accepts.
-pub const FUNCTION_SETTING_KEYS: &[SettingKey] = &[
-    SettingKey {
+pub const FUNCTION_SETTINGS: &[SettingSpec] = &[
+    SettingSpec {
         key: "memory_mb",
-        help: "memory per instance in MB (e.g. 512)",
+        kind: Kind::Whole {
+            unit: "MB",
+            min: 1,
+            max: 1_048_576,
+        },
+        doc: "memory per instance (one of the book's sizes, e.g. 512)",
     },
-    SettingKey {
+    SettingSpec {
         key: "architecture",
-        help: "instruction set whose prices apply (e.g. x86, arm)",
+        kind: Kind::Name,
+        doc: "instruction set whose prices apply (e.g. x86, arm)",
     },
-    SettingKey {
+    SettingSpec {
         key: "keep_alive_s",
-        help: "an idle instance expires this long after its last request ends (e.g. 600, 10m)",
+        kind: Kind::Span { min: 0 },
+        doc: "an idle instance expires this long after its last request ends (e.g. 600, 10m)",
     },
-    SettingKey {
+    SettingSpec {
         key: "cold_start_ms",
-        help: "cold-start delay: 250ms, or lognormal:median=250ms,p99=1s, uniform:min=..,max=.., exponential:mean=..",
+        kind: Kind::Distribution,
+        doc: "cold-start delay: 250ms, or lognormal:median=250ms,p99=1s, uniform:min=..,max=.., exponential:mean=..",
     },
-    SettingKey {
+    SettingSpec {
         key: "concurrency_limit",
-        help: "busy instances allowed at once; requests beyond are throttled",
+        kind: Kind::Whole {
+            unit: "instances",
+            min: 1,
+            max: 10_000_000,
+        },
+        doc: "busy instances allowed at once; requests beyond are throttled",
     },
-    SettingKey {
+    SettingSpec {
         key: "instance_concurrency",
-        help: "requests one instance serves at a time (1 for Lambda)",
+        kind: Kind::Whole {
+            unit: "requests",
+            min: 1,
+            max: 1_000,
+        },
+        doc: "requests one instance serves at a time (1 for Lambda)",
     },
-    SettingKey {
+    SettingSpec {
         key: "max_duration_s",
-        help: "requests running longer are cut off and count as timed out",
+        kind: Kind::Span { min: 1 },
+        doc: "requests running longer are cut off and count as timed out",
     },
-    SettingKey {
+    SettingSpec {
         key: "provisioned",
-        help: "always-warm provisioned instances per function, billed while configured",
+        kind: Kind::Whole {
+            unit: "instances",
+            min: 0,
+            max: 100_000,
+        },
+        doc: "always-warm provisioned instances per function, billed while configured",
     },
-    SettingKey {
+    SettingSpec {
         key: "provisioned_until",
-        help: "provisioned instances are released this long after the trace start (default: never, e.g. 8h)",
+        kind: Kind::Span { min: 0 },
+        doc: "provisioned instances are released this long after the trace start (default: never, e.g. 8h)",
     },
-    SettingKey {
+    SettingSpec {
         key: "ephemeral_storage_mb",
-        help: "ephemeral storage per instance in MB, billed above the included amount",
+        kind: Kind::Whole {
+            unit: "MB",
+            min: 0,
+            max: 1_048_576,
+        },
+        doc: "ephemeral storage per instance, billed above the included amount",
     },
-    SettingKey {
+    SettingSpec {
         key: "free_tier",
-        help: "deduct the monthly free tier (true/false)",
+        kind: Kind::Flag,
+        doc: "deduct the monthly free tier",
     },
-    SettingKey {
+    SettingSpec {
         key: "granularity_ms",
-        help: "bill each request's duration rounded up to this many ms (default: the book's; e.g. 1 to ask what per-ms billing would have cost in 2016)",
+        kind: Kind::Millis {
+            min: 1,
+            max: 3_600 * MICROS_PER_SECOND,
+        },
+        doc: "bill each request's duration rounded up to this (default: the book's; e.g. 1 to ask what per-ms billing would have cost in 2016)",
     },
 ];
 
-/// Resolved settings of a function deployment.
+/// Resolved settings of a function deployment, serialised with the keys
+/// `--set` takes.
 #[derive(Debug, Clone, Serialize)]
 pub struct FunctionSettings {
     pub memory_mb: u32,
     pub architecture: String,
-    #[serde(serialize_with = "seconds")]
+    #[serde(rename = "keep_alive_s", serialize_with = "seconds")]
     pub keep_alive: Micros,
-    #[serde(serialize_with = "as_text")]
+    #[serde(rename = "cold_start_ms", serialize_with = "as_text")]
     pub cold_start: DurationSpec,
     pub concurrency_limit: u32,
     pub instance_concurrency: u32,
-    #[serde(serialize_with = "seconds")]
+    #[serde(rename = "max_duration_s", serialize_with = "seconds")]
     pub max_duration: Micros,
     pub provisioned: u32,
     #[serde(serialize_with = "optional_seconds")]
@@ -89,26 +122,77 @@ pub struct FunctionSettings {
     pub granularity_us: u64,
 }
 
-fn millis<S: serde::Serializer>(value: &u64, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_f64(*value as f64 / 1_000.0)
-}
-
-fn seconds<S: serde::Serializer>(value: &Micros, serializer: S) -> Result<S::Ok, S::Error> {
+fn seconds<S: serde::Serializer>(value: &Micros, serializer: S) -> std::result::Result<S::Ok, S::Error> {
     serializer.serialize_f64(*value as f64 / MICROS_PER_SECOND as f64)
 }
 
-fn optional_seconds<S: serde::Serializer>(value: &Option<Micros>, serializer: S) -> Result<S::Ok, S::Error> {
+fn millis<S: serde::Serializer>(value: &u64, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    serializer.serialize_f64(*value as f64 / 1_000.0)
+}
+
+fn optional_seconds<S: serde::Serializer>(
+    value: &Option<Micros>,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
     match value {
         Some(value) => seconds(value, serializer),
         None => serializer.serialize_none(),
     }
 }
 
-fn as_text<S: serde::Serializer>(value: &DurationSpec, serializer: S) -> Result<S::Ok, S::Error> {
+fn as_text<S: serde::Serializer>(
+    value: &DurationSpec,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
     serializer.collect_str(value)
 }
 
 impl FunctionSettings {
+    /// Applies `settings` to the book's defaults and checks the result.
+    pub fn resolve(book_id: &str, offering: &FunctionOffering, settings: &[Setting]) -> Result<Self> {
+        let (values, mut problems) = Values::parse(FUNCTION_SETTINGS, settings, "function");
+        let defaults = &offering.defaults;
+        let span_of = |seconds: f64| (seconds * MICROS_PER_SECOND as f64).round() as Micros;
+        let included_storage = offering
+            .billing
+            .ephemeral_storage
+            .as_ref()
+            .map_or(0, |storage| storage.included_mb);
+        let resolved = FunctionSettings {
+            memory_mb: values.whole("memory_mb").unwrap_or(defaults.memory_mb),
+            architecture: values
+                .text("architecture")
+                .map_or_else(|| defaults.architecture.clone(), str::to_owned),
+            keep_alive: values
+                .span("keep_alive_s")
+                .unwrap_or(span_of(defaults.keep_alive_s)),
+            cold_start: values
+                .distribution("cold_start_ms")
+                .unwrap_or_else(|| defaults.cold_start.clone()),
+            concurrency_limit: values
+                .whole("concurrency_limit")
+                .unwrap_or(defaults.concurrency_limit),
+            instance_concurrency: values
+                .whole("instance_concurrency")
+                .unwrap_or(defaults.instance_concurrency),
+            max_duration: values
+                .span("max_duration_s")
+                .unwrap_or(span_of(defaults.max_duration_s)),
+            provisioned: values.whole("provisioned").unwrap_or(0),
+            provisioned_until: values.span("provisioned_until"),
+            ephemeral_storage_mb: values.whole("ephemeral_storage_mb").unwrap_or(included_storage),
+            free_tier: values
+                .flag("free_tier")
+                .unwrap_or(offering.billing.free_tier.is_some()),
+            granularity_us: values
+                .span("granularity_ms")
+                .unwrap_or(offering.billing.granularity_us),
+        };
+        resolved.check(book_id, offering, &mut problems);
+        Error::settings(problems)?;
+        Ok(resolved)
+    }
+
     /// The choices the bill reads: `bill_data_out` is false when a service in
     /// front bills the client-facing data out.
     pub fn pricing_choices(&self, bill_data_out: bool) -> FunctionChoices {
@@ -119,193 +203,106 @@ impl FunctionSettings {
         }
     }
 
-    /// Applies `settings` to the book's defaults and checks the result.
-    pub fn resolve(book_id: &str, offering: &FunctionOffering, settings: &[Setting]) -> Result<Self> {
-        let mut problems = check_keys(settings, FUNCTION_SETTING_KEYS, "function");
-        let defaults = &offering.defaults;
-        let seconds_of = |value: f64| (value * MICROS_PER_SECOND as f64).round() as Micros;
-        let included_storage = offering
-            .billing
-            .ephemeral_storage
-            .as_ref()
-            .map_or(0, |s| s.included_mb);
-        let resolved = FunctionSettings {
-            memory_mb: setting(settings, "memory_mb", defaults.memory_mb, &mut problems, |v| {
-                parse_whole("memory_mb", v, "megabytes")
-            }),
-            architecture: setting(
-                settings,
-                "architecture",
-                defaults.architecture.clone(),
-                &mut problems,
-                |v| Ok(v.to_owned()),
-            ),
-            keep_alive: setting(
-                settings,
-                "keep_alive_s",
-                seconds_of(defaults.keep_alive_s),
-                &mut problems,
-                |v| parse_seconds("keep_alive_s", v),
-            ),
-            cold_start: setting(
-                settings,
-                "cold_start_ms",
-                defaults.cold_start.clone(),
-                &mut problems,
-                |v| DurationSpec::parse(v).map_err(|error| format!("setting `cold_start_ms`: {error}")),
-            ),
-            concurrency_limit: setting(
-                settings,
-                "concurrency_limit",
-                defaults.concurrency_limit,
-                &mut problems,
-                |v| parse_whole("concurrency_limit", v, "instances"),
-            ),
-            instance_concurrency: setting(
-                settings,
-                "instance_concurrency",
-                defaults.instance_concurrency,
-                &mut problems,
-                |v| parse_whole("instance_concurrency", v, "requests"),
-            ),
-            max_duration: setting(
-                settings,
-                "max_duration_s",
-                seconds_of(defaults.max_duration_s),
-                &mut problems,
-                |v| parse_seconds("max_duration_s", v),
-            ),
-            provisioned: setting(settings, "provisioned", 0, &mut problems, |v| {
-                parse_whole("provisioned", v, "instances")
-            }),
-            provisioned_until: setting(settings, "provisioned_until", None, &mut problems, |v| {
-                parse_seconds("provisioned_until", v).map(Some)
-            }),
-            ephemeral_storage_mb: setting(
-                settings,
-                "ephemeral_storage_mb",
-                included_storage,
-                &mut problems,
-                |v| parse_whole("ephemeral_storage_mb", v, "megabytes"),
-            ),
-            free_tier: setting(
-                settings,
-                "free_tier",
-                offering.billing.free_tier.is_some(),
-                &mut problems,
-                |v| parse_bool("free_tier", v),
-            ),
-            granularity_us: setting(
-                settings,
-                "granularity_ms",
-                offering.billing.granularity_us,
-                &mut problems,
-                |v| {
-                    parse_span(v, "ms")
-                        .ok()
-                        .filter(|span| (1..=MAX_GRANULARITY_US).contains(span))
-                        .ok_or_else(|| {
-                            format!("setting `granularity_ms`: expected from 1 µs to 1 hour, found `{v}`")
-                        })
-                },
-            ),
-        };
-        resolved.check(book_id, offering, &mut problems);
-        if problems.is_empty() {
-            Ok(resolved)
-        } else {
-            Err(Error::usage(problems.join("\n")))
-        }
-    }
-
-    fn check(&self, book_id: &str, offering: &FunctionOffering, problems: &mut Vec<String>) {
+    fn check(&self, book_id: &str, offering: &FunctionOffering, problems: &mut Vec<SettingProblem>) {
         let limits = &offering.limits;
-        if let Err(problem) = check_memory(offering, self.memory_mb) {
-            problems.push(format!("setting `memory_mb`: {problem} on {book_id}"));
+        if !limits.memory.contains(self.memory_mb) {
+            problems.push(SettingProblem::at(
+                "memory_mb",
+                format!(
+                    "setting `memory_mb`: expected {} on {book_id}, found {}",
+                    limits.memory.describe(),
+                    self.memory_mb
+                ),
+            ));
         }
         let Some(rates) = offering.architectures.get(&self.architecture) else {
-            problems.push(format!(
-                "setting `architecture`: {book_id} prices {}, not `{}`",
-                offering
-                    .architectures
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(" and "),
-                self.architecture
+            problems.push(SettingProblem::at(
+                "architecture",
+                format!(
+                    "setting `architecture`: {book_id} prices {}, not `{}`",
+                    offering
+                        .architectures
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" and "),
+                    self.architecture
+                ),
             ));
             return;
         };
-        if self.max_duration == 0 || self.max_duration > u64::from(limits.max_duration_s) * MICROS_PER_SECOND
-        {
-            problems.push(format!(
-                "setting `max_duration_s`: expected more than 0 and at most {} s on {book_id}, found {} s",
-                limits.max_duration_s,
-                self.max_duration as f64 / MICROS_PER_SECOND as f64
+        if self.max_duration > u64::from(limits.max_duration_s) * MICROS_PER_SECOND {
+            problems.push(SettingProblem::at(
+                "max_duration_s",
+                format!(
+                    "setting `max_duration_s`: {book_id} allows at most {} s, found {} s",
+                    limits.max_duration_s,
+                    self.max_duration as f64 / MICROS_PER_SECOND as f64
+                ),
             ));
-        }
-        if self.concurrency_limit == 0 {
-            problems.push("setting `concurrency_limit`: expected at least 1".into());
         }
         if let Some(cap) = limits.max_concurrency_limit
             && self.concurrency_limit > cap
         {
-            problems.push(format!(
-                "setting `concurrency_limit`: {book_id} allows at most {cap}"
+            problems.push(SettingProblem::at(
+                "concurrency_limit",
+                format!("setting `concurrency_limit`: {book_id} allows at most {cap}"),
             ));
         }
-        if self.instance_concurrency == 0 {
-            problems.push("setting `instance_concurrency`: expected at least 1".into());
+        self.check_provisioned(book_id, rates.provisioned.is_some(), problems);
+        self.check_storage(book_id, offering, problems);
+        if self.free_tier && offering.billing.free_tier.is_none() {
+            problems.push(SettingProblem::at(
+                "free_tier",
+                format!("setting `free_tier`: {book_id} has no free tier"),
+            ));
         }
-        if self.provisioned > 0 {
-            if rates.provisioned.is_none() {
-                problems.push(format!(
+    }
+
+    fn check_provisioned(&self, book_id: &str, priced: bool, problems: &mut Vec<SettingProblem>) {
+        if self.provisioned > 0 && !priced {
+            problems.push(SettingProblem::at(
+                "provisioned",
+                format!(
                     "setting `provisioned`: {book_id} has no provisioned instances (no provisioned prices for {})",
                     self.architecture
-                ));
-            }
-            if self.provisioned > self.concurrency_limit {
-                problems.push(format!(
+                ),
+            ));
+        }
+        if self.provisioned > self.concurrency_limit {
+            problems.push(SettingProblem::at(
+                "provisioned",
+                format!(
                     "setting `provisioned`: {} provisioned instances exceed the concurrency limit of {}",
                     self.provisioned, self.concurrency_limit
-                ));
-            }
+                ),
+            ));
         }
         if self.provisioned_until.is_some() && self.provisioned == 0 {
-            problems.push("setting `provisioned_until`: needs `provisioned` above 0".into());
+            problems.push(SettingProblem::at(
+                "provisioned_until",
+                "setting `provisioned_until`: needs `provisioned` above 0",
+            ));
         }
-        let included_storage = offering
+    }
+
+    fn check_storage(&self, book_id: &str, offering: &FunctionOffering, problems: &mut Vec<SettingProblem>) {
+        let included = offering
             .billing
             .ephemeral_storage
             .as_ref()
             .map(|storage| storage.included_mb);
-        match (included_storage, limits.max_ephemeral_storage_mb) {
-            (Some(included), Some(max)) if !(included..=max).contains(&self.ephemeral_storage_mb) => {
-                problems.push(format!(
-                    "setting `ephemeral_storage_mb`: expected {included} to {max} MB on {book_id}, found {}",
-                    self.ephemeral_storage_mb
-                ));
+        let message = match (included, offering.limits.max_ephemeral_storage_mb) {
+            (Some(included), Some(max)) if !(included..=max).contains(&self.ephemeral_storage_mb) => format!(
+                "setting `ephemeral_storage_mb`: expected {included} to {max} MB on {book_id}, found {}",
+                self.ephemeral_storage_mb
+            ),
+            (Some(_), Some(_)) => return,
+            _ if self.ephemeral_storage_mb != included.unwrap_or(0) => {
+                format!("setting `ephemeral_storage_mb`: {book_id} has no configurable ephemeral storage")
             }
-            (Some(_), Some(_)) => {}
-            _ if self.ephemeral_storage_mb != included_storage.unwrap_or(0) => {
-                problems.push(format!(
-                    "setting `ephemeral_storage_mb`: {book_id} has no configurable ephemeral storage"
-                ));
-            }
-            _ => {}
-        }
-        if self.free_tier && offering.billing.free_tier.is_none() {
-            problems.push(format!("setting `free_tier`: {book_id} has no free tier"));
-        }
-    }
-}
-
-/// Checks a memory size against the book's sizes.
-fn check_memory(offering: &FunctionOffering, memory_mb: u32) -> std::result::Result<(), String> {
-    let sizes = &offering.limits.memory;
-    if sizes.contains(memory_mb) {
-        Ok(())
-    } else {
-        Err(format!("expected {}, found {memory_mb}", sizes.describe()))
+            _ => return,
+        };
+        problems.push(SettingProblem::at("ephemeral_storage_mb", message));
     }
 }

@@ -21,7 +21,7 @@ pub use function::{FunctionEvent, FunctionPlatform, FunctionRun};
 pub use function_settings::FunctionSettings;
 pub use pool_settings::{PoolAutoscale, PoolSettings};
 pub use seam::{Configured, ModelRun, Platform, Priced, REGISTRY, RunOptions, model_for};
-pub use settings::{Setting, SettingKey};
+pub use settings::{Kind, Setting, SettingSpec};
 pub use vm_settings::{VmAutoscale, VmSettings};
 
 use chrono::{DateTime, Utc};

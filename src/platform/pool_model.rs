@@ -5,9 +5,9 @@
 use chrono::{DateTime, Utc};
 
 use super::farm::{FarmRun, ServerFarm};
-use super::pool_settings::{POOL_SETTING_KEYS, PoolAutoscale, PoolSettings};
+use super::pool_settings::{POOL_SETTINGS, PoolAutoscale, PoolSettings};
 use super::seam::{Configured, ModelRun, Platform, Priced, RunOptions};
-use super::settings::{Setting, SettingKey};
+use super::settings::{Setting, SettingSpec};
 use super::{Routing, farm_model_run};
 use crate::error::{Error, Result};
 use crate::pricing::pool_book::PoolOffering;
@@ -23,8 +23,8 @@ impl Platform for PoolModel {
         matches!(book.offering, Offering::Pool(_))
     }
 
-    fn settings(&self) -> &'static [SettingKey] {
-        POOL_SETTING_KEYS
+    fn settings(&self) -> &'static [SettingSpec] {
+        POOL_SETTINGS
     }
 
     fn configure(&self, book: &PriceBook, settings: &[Setting]) -> Result<Box<dyn Configured>> {

@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::autoscale::{ScalingBounds, ScalingPolicy};
 use super::farm::{FarmConfig, Routing, Sleep};
-use super::settings::{Setting, SettingKey, check_keys, parse_bool, parse_seconds, parse_whole, setting};
-use crate::error::{Error, Result};
+use super::settings::{Kind, Setting, SettingSpec, Values};
+use crate::error::{Error, Result, SettingProblem};
 use crate::pricing::PoolChoices;
 use crate::pricing::pool_book::{PoolBilling, PoolOffering};
 use crate::units::{MICROS_PER_MS, MICROS_PER_SECOND, Micros};
@@ -16,62 +16,99 @@ use crate::units::{MICROS_PER_MS, MICROS_PER_SECOND, Micros};
 /// minute apart").
 const SCALING_PERIOD: Micros = 60 * MICROS_PER_SECOND;
 
-pub const POOL_SETTING_KEYS: &[SettingKey] = &[
-    SettingKey {
+/// Most servers a pool or VM group may run: the work per request does not
+/// grow with it, but the cost of starting them does.
+pub const MAX_SERVERS: u32 = 10_000;
+
+const SERVERS: Kind = Kind::Whole {
+    unit: "dynos",
+    min: 1,
+    max: MAX_SERVERS,
+};
+
+/// The keys a dyno pool accepts.
+pub const POOL_SETTINGS: &[SettingSpec] = &[
+    SettingSpec {
         key: "dyno_type",
-        help: "dyno type or instance class (see the book's types, e.g. standard-1x)",
+        kind: Kind::Name,
+        doc: "dyno type or instance class (see the book's types, e.g. standard-1x)",
     },
-    SettingKey {
+    SettingSpec {
         key: "dynos",
-        help: "dynos running (the starting count when autoscaling)",
+        kind: SERVERS,
+        doc: "dynos running (the starting count when autoscaling)",
     },
-    SettingKey {
+    SettingSpec {
         key: "workers",
-        help: "requests one dyno serves at a time (web server processes or threads)",
+        kind: Kind::Whole {
+            unit: "workers",
+            min: 1,
+            max: 10_000,
+        },
+        doc: "requests one dyno serves at a time (web server processes or threads)",
     },
-    SettingKey {
+    SettingSpec {
         key: "routing",
-        help: "random (Heroku's router: a random dyno, whose queue holds the request) or shared (one queue)",
+        kind: Kind::Choice(&["random", "shared"]),
+        doc: "random (Heroku's router: a random dyno, whose queue holds the request) or shared (one queue)",
     },
-    SettingKey {
+    SettingSpec {
         key: "router_timeout_s",
-        help: "responses slower than this count as timed out (Heroku H12: 30 s); 0 for none",
+        kind: Kind::Span { min: 0 },
+        doc: "responses slower than this count as timed out (Heroku H12: 30 s); 0 for none",
     },
-    SettingKey {
+    SettingSpec {
         key: "autoscale",
-        help: "off, p95 (Heroku: ±1 dyno a minute on p95 response time) or utilization",
+        kind: Kind::Choice(&["off", "p95", "utilization"]),
+        doc: "off, p95 (Heroku: ±1 dyno a minute on p95 response time) or utilization",
     },
-    SettingKey {
+    SettingSpec {
         key: "min_dynos",
-        help: "autoscaling floor",
+        kind: SERVERS,
+        doc: "autoscaling floor",
     },
-    SettingKey {
+    SettingSpec {
         key: "max_dynos",
-        help: "autoscaling ceiling",
+        kind: SERVERS,
+        doc: "autoscaling ceiling",
     },
-    SettingKey {
+    SettingSpec {
         key: "target_p95_ms",
-        help: "p95 response time the p95 rule aims for",
+        kind: Kind::Number {
+            unit: "ms",
+            min: 1.0,
+            max: 3_600_000.0,
+        },
+        doc: "p95 response time the p95 rule aims for",
     },
-    SettingKey {
+    SettingSpec {
         key: "target_utilization",
-        help: "busy share of workers the utilization rule aims for (e.g. 0.7)",
+        kind: Kind::Fraction,
+        doc: "busy share of workers the utilization rule aims for (e.g. 0.7)",
     },
-    SettingKey {
+    SettingSpec {
         key: "autoscale_window_s",
-        help: "trailing window of the p95 rule (Heroku: one hour)",
+        kind: Kind::Span { min: 1 },
+        doc: "trailing window of the p95 rule (Heroku: one hour)",
     },
-    SettingKey {
+    SettingSpec {
         key: "boot_s",
-        help: "a dyno added by scaling serves only after this long (billed meanwhile)",
+        kind: Kind::Span { min: 0 },
+        doc: "a dyno added by scaling serves only after this long (billed meanwhile)",
     },
-    SettingKey {
+    SettingSpec {
         key: "speed",
-        help: "requests run this many times faster than in the trace (default: the type's)",
+        kind: Kind::Number {
+            unit: "times the trace's speed",
+            min: 0.001,
+            max: 1_000.0,
+        },
+        doc: "requests run this many times faster than in the trace (default: the type's)",
     },
-    SettingKey {
+    SettingSpec {
         key: "free_tier",
-        help: "deduct free dyno or instance hours (true/false)",
+        kind: Kind::Flag,
+        doc: "deduct free dyno or instance hours",
     },
 ];
 
@@ -101,169 +138,95 @@ pub struct PoolSettings {
     pub free_tier: bool,
 }
 
-fn parse_fraction(key: &str, value: &str) -> std::result::Result<f64, String> {
-    value
-        .parse::<f64>()
-        .ok()
-        .filter(|share| *share > 0.0 && *share <= 1.0)
-        .ok_or_else(|| format!("setting `{key}`: expected a fraction above 0 and at most 1, found `{value}`"))
-}
-
-fn parse_positive(key: &str, value: &str) -> std::result::Result<f64, String> {
-    value
-        .parse::<f64>()
-        .ok()
-        .filter(|number| number.is_finite() && *number > 0.0)
-        .ok_or_else(|| format!("setting `{key}`: expected a number above 0, found `{value}`"))
-}
-
-fn seconds(value: Micros) -> f64 {
-    value as f64 / MICROS_PER_SECOND as f64
-}
-
 impl PoolSettings {
     pub fn resolve(book_id: &str, offering: &PoolOffering, settings: &[Setting]) -> Result<Self> {
-        let mut problems = check_keys(settings, POOL_SETTING_KEYS, "pool");
+        let (values, mut problems) = Values::parse(POOL_SETTINGS, settings, "pool");
         let defaults = &offering.defaults;
-        let dyno_type = setting(
-            settings,
-            "dyno_type",
-            defaults.dyno_type.clone(),
-            &mut problems,
-            |v| Ok(v.to_owned()),
-        );
+        let dyno_type = values
+            .text("dyno_type")
+            .map_or_else(|| defaults.dyno_type.clone(), str::to_owned);
         let type_speed = offering.types.get(&dyno_type).map_or(1.0, |kind| kind.speed);
-        let default_routing = if defaults.routing == "shared" {
-            Routing::Shared
-        } else {
-            Routing::Random
+        let routing = match values.text("routing").unwrap_or(&defaults.routing) {
+            "shared" => Routing::Shared,
+            _ => Routing::Random,
         };
         let resolved = PoolSettings {
-            dynos: setting(settings, "dynos", defaults.dynos, &mut problems, |v| {
-                parse_whole("dynos", v, "dynos")
-            }),
-            workers: setting(settings, "workers", defaults.workers, &mut problems, |v| {
-                parse_whole("workers", v, "workers")
-            }),
-            routing: setting(settings, "routing", default_routing, &mut problems, |v| match v {
-                "random" => Ok(Routing::Random),
-                "shared" => Ok(Routing::Shared),
-                _ => Err(format!(
-                    "setting `routing`: expected random or shared, found `{v}`"
-                )),
-            }),
-            router_timeout_s: setting(
-                settings,
-                "router_timeout_s",
-                defaults.router_timeout_s,
-                &mut problems,
-                |v| parse_seconds("router_timeout_s", v).map(seconds),
-            ),
-            autoscale: setting(
-                settings,
-                "autoscale",
-                PoolAutoscale::Off,
-                &mut problems,
-                |v| match v {
-                    "off" => Ok(PoolAutoscale::Off),
-                    "p95" => Ok(PoolAutoscale::P95),
-                    "utilization" => Ok(PoolAutoscale::Utilization),
-                    _ => Err(format!(
-                        "setting `autoscale`: expected off, p95 or utilization, found `{v}`"
-                    )),
-                },
-            ),
-            min_dynos: setting(settings, "min_dynos", defaults.min_dynos, &mut problems, |v| {
-                parse_whole("min_dynos", v, "dynos")
-            }),
-            max_dynos: setting(settings, "max_dynos", defaults.max_dynos, &mut problems, |v| {
-                parse_whole("max_dynos", v, "dynos")
-            }),
-            target_p95_ms: setting(
-                settings,
-                "target_p95_ms",
-                defaults.target_p95_ms,
-                &mut problems,
-                |v| parse_positive("target_p95_ms", v),
-            ),
-            target_utilization: setting(
-                settings,
-                "target_utilization",
-                defaults.target_utilization,
-                &mut problems,
-                |v| parse_fraction("target_utilization", v),
-            ),
-            autoscale_window_s: setting(
-                settings,
-                "autoscale_window_s",
-                defaults.autoscale_window_s,
-                &mut problems,
-                |v| parse_seconds("autoscale_window_s", v).map(seconds),
-            ),
-            boot_s: setting(settings, "boot_s", defaults.boot_s, &mut problems, |v| {
-                parse_seconds("boot_s", v).map(seconds)
-            }),
-            speed: setting(settings, "speed", type_speed, &mut problems, |v| {
-                parse_positive("speed", v)
-            }),
-            free_tier: setting(settings, "free_tier", true, &mut problems, |v| {
-                parse_bool("free_tier", v)
-            }),
+            dynos: values.whole("dynos").unwrap_or(defaults.dynos),
+            workers: values.whole("workers").unwrap_or(defaults.workers),
+            routing,
+            router_timeout_s: values
+                .seconds("router_timeout_s")
+                .unwrap_or(defaults.router_timeout_s),
+            autoscale: match values.text("autoscale") {
+                Some("p95") => PoolAutoscale::P95,
+                Some("utilization") => PoolAutoscale::Utilization,
+                _ => PoolAutoscale::Off,
+            },
+            min_dynos: values.whole("min_dynos").unwrap_or(defaults.min_dynos),
+            max_dynos: values.whole("max_dynos").unwrap_or(defaults.max_dynos),
+            target_p95_ms: values.number("target_p95_ms").unwrap_or(defaults.target_p95_ms),
+            target_utilization: values
+                .number("target_utilization")
+                .unwrap_or(defaults.target_utilization),
+            autoscale_window_s: values
+                .seconds("autoscale_window_s")
+                .unwrap_or(defaults.autoscale_window_s),
+            boot_s: values.seconds("boot_s").unwrap_or(defaults.boot_s),
+            speed: values.number("speed").unwrap_or(type_speed),
+            free_tier: values.flag("free_tier").unwrap_or(true),
             dyno_type,
         };
-        resolved.check(book_id, offering, &mut problems);
-        if problems.is_empty() {
-            Ok(resolved)
-        } else {
-            Err(Error::usage(problems.join("\n")))
-        }
+        resolved.check(book_id, offering, &values, &mut problems);
+        Error::settings(problems)?;
+        Ok(resolved)
     }
 
-    fn check(&self, book_id: &str, offering: &PoolOffering, problems: &mut Vec<String>) {
+    fn check(
+        &self,
+        book_id: &str,
+        offering: &PoolOffering,
+        values: &Values,
+        problems: &mut Vec<SettingProblem>,
+    ) {
         let Some(kind) = offering.types.get(&self.dyno_type) else {
-            problems.push(format!(
-                "setting `dyno_type`: {book_id} has no type `{}`; its types: {}",
-                self.dyno_type,
-                offering.types.keys().cloned().collect::<Vec<_>>().join(", ")
+            problems.push(SettingProblem::at(
+                "dyno_type",
+                format!(
+                    "setting `dyno_type`: {book_id} has no type `{}`; its types: {}",
+                    self.dyno_type,
+                    offering.types.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
             ));
             return;
         };
-        if self.dynos == 0 {
-            problems.push("setting `dynos`: expected at least 1 dyno".into());
-        }
-        if self.workers == 0 {
-            problems.push("setting `workers`: expected at least 1 worker per dyno".into());
-        }
         if self.autoscale != PoolAutoscale::Off {
             if !kind.autoscaling {
-                problems.push(format!(
-                    "setting `autoscale`: {book_id} autoscales only {} dynos, not {}",
-                    offering
-                        .types
-                        .iter()
-                        .filter(|(_, kind)| kind.autoscaling)
-                        .map(|(name, _)| name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    self.dyno_type
+                let autoscaling: Vec<&str> = offering
+                    .types
+                    .iter()
+                    .filter(|(_, kind)| kind.autoscaling)
+                    .map(|(name, _)| name.as_str())
+                    .collect();
+                problems.push(SettingProblem::at(
+                    "autoscale",
+                    format!(
+                        "setting `autoscale`: {book_id} autoscales only {} dynos, not {}",
+                        autoscaling.join(", "),
+                        self.dyno_type
+                    ),
                 ));
             }
-            if self.min_dynos == 0 || self.min_dynos > self.max_dynos {
-                problems.push(format!(
-                    "settings `min_dynos` and `max_dynos`: expected 1 <= min <= max, found min {} and max {}",
-                    self.min_dynos, self.max_dynos
-                ));
-            } else if !(self.min_dynos..=self.max_dynos).contains(&self.dynos) {
-                problems.push(format!(
-                    "setting `dynos`: the starting count {} lies outside min_dynos {} to max_dynos {}",
-                    self.dynos, self.min_dynos, self.max_dynos
-                ));
-            }
+            check_bounds(
+                ("dynos", "min_dynos", "max_dynos"),
+                (self.dynos, self.min_dynos, self.max_dynos),
+                values,
+                problems,
+            );
         }
         if kind.sleeps && self.dynos > 1 {
-            problems.push(format!(
-                "setting `dynos`: {} dynos run one per app",
-                self.dyno_type
+            problems.push(SettingProblem::at(
+                "dynos",
+                format!("setting `dynos`: {} dynos run one per app", self.dyno_type),
             ));
         }
     }
@@ -317,5 +280,29 @@ impl PoolSettings {
             },
             origin_into_day,
         }
+    }
+}
+
+/// Checks `min <= start <= max` of an autoscaled group, blaming the key the
+/// user gave (the book's own defaults are checked when the book is read).
+pub(super) fn check_bounds(
+    (start_key, min_key, max_key): (&str, &str, &str),
+    (start, min, max): (u32, u32, u32),
+    values: &Values,
+    problems: &mut Vec<SettingProblem>,
+) {
+    if min > max {
+        let key = if values.has(max_key) { max_key } else { min_key };
+        problems.push(SettingProblem::at(
+            key,
+            format!(
+                "settings `{min_key}` and `{max_key}`: expected {min_key} <= {max_key}, found {min} and {max}"
+            ),
+        ));
+    } else if !(min..=max).contains(&start) {
+        problems.push(SettingProblem::at(
+            start_key,
+            format!("setting `{start_key}`: the starting count {start} lies outside {min_key} {min} to {max_key} {max}"),
+        ));
     }
 }

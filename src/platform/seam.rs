@@ -11,7 +11,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::settings::{Setting, SettingKey};
+use super::settings::{Setting, SettingSpec};
 use crate::error::Result;
 use crate::metrics::{InstanceSummary, LatencyRecorder, RequestCounts};
 use crate::pricing::{Bill, PriceBook};
@@ -23,7 +23,7 @@ pub trait Platform: Sync {
     /// Whether this model runs the price book's offering.
     fn runs(&self, book: &PriceBook) -> bool;
     /// The settings a deployment accepts (`--set`, scenario keys).
-    fn settings(&self) -> &'static [SettingKey];
+    fn settings(&self) -> &'static [SettingSpec];
     /// Applies `settings` to the book's defaults and checks them, every
     /// problem at once.
     fn configure(&self, book: &PriceBook, settings: &[Setting]) -> Result<Box<dyn Configured>>;

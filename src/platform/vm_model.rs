@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use super::farm::{FarmRun, ServerFarm};
 use super::farm_model_run;
 use super::seam::{Configured, ModelRun, Platform, Priced, RunOptions};
-use super::settings::{Setting, SettingKey};
-use super::vm_settings::{VM_SETTING_KEYS, VmAutoscale, VmSettings};
+use super::settings::{Setting, SettingSpec};
+use super::vm_settings::{VM_SETTINGS, VmAutoscale, VmSettings};
 use crate::error::{Error, Result};
 use crate::pricing::vm_book::{VmBilling, VmOffering};
 use crate::pricing::{Bill, Offering, PriceBook, VmChoices, bill_vm};
@@ -23,8 +23,8 @@ impl Platform for VmModel {
         matches!(book.offering, Offering::Vm(_))
     }
 
-    fn settings(&self) -> &'static [SettingKey] {
-        VM_SETTING_KEYS
+    fn settings(&self) -> &'static [SettingSpec] {
+        VM_SETTINGS
     }
 
     fn configure(&self, book: &PriceBook, settings: &[Setting]) -> Result<Box<dyn Configured>> {

@@ -6,8 +6,9 @@ use serde::Serialize;
 
 use super::autoscale::{ScalingBounds, ScalingPolicy};
 use super::farm::{FarmConfig, Routing};
-use super::settings::{Setting, SettingKey, check_keys, parse_bool, parse_seconds, parse_whole, setting};
-use crate::error::{Error, Result};
+use super::pool_settings::{MAX_SERVERS, check_bounds};
+use super::settings::{Kind, Setting, SettingSpec, Values};
+use crate::error::{Error, Result, SettingProblem};
 use crate::pricing::VmChoices;
 use crate::pricing::vm_book::{VmBilling, VmOffering};
 use crate::units::{MICROS_PER_SECOND, Micros};
@@ -15,66 +16,100 @@ use crate::units::{MICROS_PER_SECOND, Micros};
 /// CloudWatch's one-minute metric period.
 const METRIC_PERIOD: Micros = 60 * MICROS_PER_SECOND;
 
-pub const VM_SETTING_KEYS: &[SettingKey] = &[
-    SettingKey {
+const INSTANCES: Kind = Kind::Whole {
+    unit: "instances",
+    min: 1,
+    max: MAX_SERVERS,
+};
+
+/// The keys a VM group accepts.
+pub const VM_SETTINGS: &[SettingSpec] = &[
+    SettingSpec {
         key: "instance_type",
-        help: "instance type (see the book's types, e.g. m4.large)",
+        kind: Kind::Name,
+        doc: "instance type (see the book's types, e.g. m4.large)",
     },
-    SettingKey {
+    SettingSpec {
         key: "instances",
-        help: "instances running (the starting count when autoscaling)",
+        kind: INSTANCES,
+        doc: "instances running (the starting count when autoscaling)",
     },
-    SettingKey {
+    SettingSpec {
         key: "capacity",
-        help: "requests one instance serves at once (default: vCPUs × the book's requests per vCPU)",
+        kind: Kind::Whole {
+            unit: "requests",
+            min: 1,
+            max: 100_000,
+        },
+        doc: "requests one instance serves at once (default: vCPUs × the book's requests per vCPU)",
     },
-    SettingKey {
+    SettingSpec {
         key: "autoscale",
-        help: "off, utilization (target tracking) or schedule",
+        kind: Kind::Choice(&["off", "utilization", "schedule"]),
+        doc: "off, utilization (target tracking) or schedule",
     },
-    SettingKey {
+    SettingSpec {
         key: "min_instances",
-        help: "autoscaling group minimum",
+        kind: INSTANCES,
+        doc: "autoscaling group minimum",
     },
-    SettingKey {
+    SettingSpec {
         key: "max_instances",
-        help: "autoscaling group maximum",
+        kind: INSTANCES,
+        doc: "autoscaling group maximum",
     },
-    SettingKey {
+    SettingSpec {
         key: "target_utilization",
-        help: "average utilisation target tracking aims for (e.g. 0.6)",
+        kind: Kind::Fraction,
+        doc: "average utilisation target tracking aims for (e.g. 0.6)",
     },
-    SettingKey {
+    SettingSpec {
         key: "boot_s",
-        help: "a launched instance serves only after this long (billed meanwhile)",
+        kind: Kind::Span { min: 0 },
+        doc: "a launched instance serves only after this long (billed meanwhile)",
     },
-    SettingKey {
+    SettingSpec {
         key: "cooldown_s",
-        help: "no scale-in within this long of the last scaling action",
+        kind: Kind::Span { min: 0 },
+        doc: "no scale-in within this long of the last scaling action",
     },
-    SettingKey {
+    SettingSpec {
         key: "schedule",
-        help: "instances by hour of day (UTC), e.g. 0-7:2,8-19:6,20-23:3",
+        kind: Kind::Name,
+        doc: "instances by hour of day (UTC), e.g. 0-7:2,8-19:6,20-23:3",
     },
-    SettingKey {
+    SettingSpec {
         key: "billing",
-        help: "hourly (every started hour, EC2 before 2017-10-02) or per-second (60 s minimum)",
+        kind: Kind::Choice(&["hourly", "per-second", "per_second"]),
+        doc: "hourly (every started hour, EC2 before 2017-10-02) or per-second (60 s minimum)",
     },
-    SettingKey {
+    SettingSpec {
         key: "reserved",
-        help: "reserved instances billed every hour, used or not, at the reserved rate",
+        kind: Kind::Whole {
+            unit: "instances",
+            min: 0,
+            max: MAX_SERVERS,
+        },
+        doc: "reserved instances billed every hour, used or not, at the reserved rate",
     },
-    SettingKey {
+    SettingSpec {
         key: "spot",
-        help: "run on spot instances at the book's spot discount (true/false)",
+        kind: Kind::Flag,
+        doc: "run on spot instances at the book's spot discount",
     },
-    SettingKey {
+    SettingSpec {
         key: "spot_interruptions_per_hour",
-        help: "rate at which the provider terminates each spot instance",
+        kind: Kind::Number {
+            unit: "interruptions per instance-hour",
+            min: 0.0,
+            max: 60.0,
+        },
+        doc: "rate at which the provider terminates each spot instance (at most one a minute)",
     },
-    SettingKey {
+    SettingSpec {
         key: "load_balancer",
-        help: "price a load balancer in front (true/false)",
+        kind: Kind::Flag,
+        doc: "price a load balancer in front",
     },
 ];
 
@@ -103,10 +138,6 @@ pub struct VmSettings {
     pub spot: bool,
     pub spot_interruptions_per_hour: f64,
     pub load_balancer: bool,
-}
-
-fn seconds(value: Micros) -> f64 {
-    value as f64 / MICROS_PER_SECOND as f64
 }
 
 /// Parses `0-7:2,8-19:6,20-23:3`: every hour of the day exactly once.
@@ -144,166 +175,111 @@ pub fn parse_schedule(value: &str) -> std::result::Result<[u32; 24], String> {
 
 impl VmSettings {
     pub fn resolve(book_id: &str, offering: &VmOffering, settings: &[Setting]) -> Result<Self> {
-        let mut problems = check_keys(settings, VM_SETTING_KEYS, "vm");
+        let (values, mut problems) = Values::parse(VM_SETTINGS, settings, "vm");
         let defaults = &offering.defaults;
-        let instance_type = setting(
-            settings,
-            "instance_type",
-            defaults.instance_type.clone(),
-            &mut problems,
-            |v| Ok(v.to_owned()),
-        );
+        let instance_type = values
+            .text("instance_type")
+            .map_or_else(|| defaults.instance_type.clone(), str::to_owned);
         let default_capacity = offering
             .types
             .get(&instance_type)
-            .map_or(1, |kind| kind.vcpus * defaults.requests_per_vcpu);
-        let instances = setting(settings, "instances", defaults.instances, &mut problems, |v| {
-            parse_whole("instances", v, "instances")
+            .map_or(1, |kind| kind.vcpus.saturating_mul(defaults.requests_per_vcpu));
+        let instances = values.whole("instances").unwrap_or(defaults.instances);
+        let schedule = values.text("schedule").and_then(|text| {
+            parse_schedule(text)
+                .map_err(|message| problems.push(SettingProblem::at("schedule", message)))
+                .ok()
         });
         let resolved = VmSettings {
-            capacity: setting(settings, "capacity", default_capacity, &mut problems, |v| {
-                parse_whole("capacity", v, "requests")
-            }),
-            autoscale: setting(
-                settings,
-                "autoscale",
-                VmAutoscale::Off,
-                &mut problems,
-                |v| match v {
-                    "off" => Ok(VmAutoscale::Off),
-                    "utilization" => Ok(VmAutoscale::Utilization),
-                    "schedule" => Ok(VmAutoscale::Schedule),
-                    _ => Err(format!(
-                        "setting `autoscale`: expected off, utilization or schedule, found `{v}`"
-                    )),
-                },
-            ),
-            min_instances: setting(settings, "min_instances", 1, &mut problems, |v| {
-                parse_whole("min_instances", v, "instances")
-            }),
-            max_instances: setting(settings, "max_instances", instances.max(10), &mut problems, |v| {
-                parse_whole("max_instances", v, "instances")
-            }),
-            target_utilization: setting(
-                settings,
-                "target_utilization",
-                defaults.target_utilization,
-                &mut problems,
-                |v| {
-                    v.parse::<f64>()
-                        .ok()
-                        .filter(|share| *share > 0.0 && *share <= 1.0)
-                        .ok_or_else(|| format!("setting `target_utilization`: expected a fraction above 0 and at most 1, found `{v}`"))
-                },
-            ),
-            boot_s: setting(settings, "boot_s", defaults.boot_s, &mut problems, |v| {
-                parse_seconds("boot_s", v).map(seconds)
-            }),
-            cooldown_s: setting(settings, "cooldown_s", defaults.cooldown_s, &mut problems, |v| {
-                parse_seconds("cooldown_s", v).map(seconds)
-            }),
-            schedule: setting(settings, "schedule", None, &mut problems, |v| {
-                parse_schedule(v).map(Some)
-            }),
-            billing: setting(
-                settings,
-                "billing",
-                offering.billing,
-                &mut problems,
-                |v| match v {
-                    "hourly" => Ok(VmBilling::Hourly),
-                    "per-second" | "per_second" => Ok(VmBilling::PerSecond),
-                    _ => Err(format!(
-                        "setting `billing`: expected hourly or per-second, found `{v}`"
-                    )),
-                },
-            ),
-            reserved: setting(settings, "reserved", 0, &mut problems, |v| {
-                parse_whole("reserved", v, "instances")
-            }),
-            spot: setting(settings, "spot", false, &mut problems, |v| parse_bool("spot", v)),
-            spot_interruptions_per_hour: setting(
-                settings,
-                "spot_interruptions_per_hour",
-                0.0,
-                &mut problems,
-                |v| {
-                    v.parse::<f64>()
-                    .ok()
-                    .filter(|rate| rate.is_finite() && *rate >= 0.0)
-                    .ok_or_else(|| format!("setting `spot_interruptions_per_hour`: expected a rate of zero or more, found `{v}`"))
-                },
-            ),
-            load_balancer: setting(
-                settings,
-                "load_balancer",
-                defaults.load_balancer,
-                &mut problems,
-                |v| parse_bool("load_balancer", v),
-            ),
+            capacity: values.whole("capacity").unwrap_or(default_capacity),
+            autoscale: match values.text("autoscale") {
+                Some("utilization") => VmAutoscale::Utilization,
+                Some("schedule") => VmAutoscale::Schedule,
+                _ => VmAutoscale::Off,
+            },
+            min_instances: values.whole("min_instances").unwrap_or(1),
+            max_instances: values.whole("max_instances").unwrap_or(instances.max(10)),
+            target_utilization: values
+                .number("target_utilization")
+                .unwrap_or(defaults.target_utilization),
+            boot_s: values.seconds("boot_s").unwrap_or(defaults.boot_s),
+            cooldown_s: values.seconds("cooldown_s").unwrap_or(defaults.cooldown_s),
+            schedule,
+            billing: match values.text("billing") {
+                Some("hourly") => VmBilling::Hourly,
+                Some(_) => VmBilling::PerSecond,
+                None => offering.billing,
+            },
+            reserved: values.whole("reserved").unwrap_or(0),
+            spot: values.flag("spot").unwrap_or(false),
+            spot_interruptions_per_hour: values.number("spot_interruptions_per_hour").unwrap_or(0.0),
+            load_balancer: values.flag("load_balancer").unwrap_or(defaults.load_balancer),
             instance_type,
             instances,
         };
-        resolved.check(book_id, offering, &mut problems);
-        if problems.is_empty() {
-            Ok(resolved)
-        } else {
-            Err(Error::usage(problems.join("\n")))
-        }
+        resolved.check(book_id, offering, &values, &mut problems);
+        Error::settings(problems)?;
+        Ok(resolved)
     }
 
-    fn check(&self, book_id: &str, offering: &VmOffering, problems: &mut Vec<String>) {
+    fn check(
+        &self,
+        book_id: &str,
+        offering: &VmOffering,
+        values: &Values,
+        problems: &mut Vec<SettingProblem>,
+    ) {
+        let mut problem = |key: &str, message: String| problems.push(SettingProblem::at(key, message));
         if !offering.types.contains_key(&self.instance_type) {
-            problems.push(format!(
-                "setting `instance_type`: {book_id} has no type `{}`; its types: {}",
-                self.instance_type,
-                offering.types.keys().cloned().collect::<Vec<_>>().join(", ")
-            ));
-        }
-        if self.instances == 0 {
-            problems.push("setting `instances`: expected at least 1 instance".into());
-        }
-        if self.capacity == 0 {
-            problems.push("setting `capacity`: expected at least 1 request per instance".into());
-        }
-        if self.min_instances == 0 || self.min_instances > self.max_instances {
-            problems.push(format!(
-                "settings `min_instances` and `max_instances`: expected 1 <= min <= max, found min {} and max {}",
-                self.min_instances, self.max_instances
-            ));
-        } else if self.autoscale == VmAutoscale::Utilization
-            && !(self.min_instances..=self.max_instances).contains(&self.instances)
-        {
-            problems.push(format!(
-                "setting `instances`: the starting count {} lies outside min_instances {} to max_instances {}",
-                self.instances, self.min_instances, self.max_instances
-            ));
+            problem(
+                "instance_type",
+                format!(
+                    "setting `instance_type`: {book_id} has no type `{}`; its types: {}",
+                    self.instance_type,
+                    offering.types.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            );
         }
         match (self.autoscale, self.schedule) {
-            (VmAutoscale::Schedule, None) => {
-                problems.push(
-                    "setting `autoscale`: schedule needs a `schedule`, e.g. 0-7:2,8-19:6,20-23:3".into(),
-                );
-            }
+            (VmAutoscale::Schedule, None) if !values.has("schedule") => problem(
+                "autoscale",
+                "setting `autoscale`: schedule needs a `schedule`, e.g. 0-7:2,8-19:6,20-23:3".into(),
+            ),
             (VmAutoscale::Off | VmAutoscale::Utilization, Some(_)) => {
-                problems.push("setting `schedule`: needs autoscale=schedule".into());
+                problem("schedule", "setting `schedule`: needs autoscale=schedule".into());
             }
             _ => {}
         }
         if self.spot && self.reserved > 0 {
-            problems.push(
+            problem(
+                "reserved",
                 "settings `spot` and `reserved`: a group here is either spot or on-demand with reservations"
                     .into(),
             );
         }
         if self.spot_interruptions_per_hour > 0.0 && !self.spot {
-            problems.push("setting `spot_interruptions_per_hour`: needs spot=true".into());
+            problem(
+                "spot_interruptions_per_hour",
+                "setting `spot_interruptions_per_hour`: needs spot=true".into(),
+            );
         }
         if self.load_balancer && offering.load_balancer.is_none() {
-            problems.push(format!(
-                "setting `load_balancer`: {book_id} prices no load balancer"
-            ));
+            problem(
+                "load_balancer",
+                format!("setting `load_balancer`: {book_id} prices no load balancer"),
+            );
         }
+        let start = if self.autoscale == VmAutoscale::Utilization {
+            self.instances
+        } else {
+            self.min_instances
+        };
+        check_bounds(
+            ("instances", "min_instances", "max_instances"),
+            (start, self.min_instances, self.max_instances),
+            values,
+            problems,
+        );
     }
 
     /// The choices the bill reads.

@@ -71,7 +71,7 @@ fn bad_settings_are_usage_errors_listing_what_is_valid() {
     assert_fails(
         &workspace.run(&["simulate", "--memory-mb", "100"]),
         2,
-        "setting `memory_mb`: expected 128 to 1536 MB in steps of 64 MB, found 100 on aws-lambda-2016",
+        "setting `memory_mb`: expected 128 to 1536 MB in steps of 64 MB on aws-lambda-2016, found 100",
     );
     assert_fails(
         &workspace.run(&["simulate", "--set", "keep_alive_s=soon"]),

@@ -366,7 +366,7 @@ fn bad_pool_and_vm_settings_are_named() {
     for (args, message) in [
         (
             vec!["--platform", "heroku-2016", "--set", "dynos=0"],
-            "setting `dynos`: expected at least 1 dyno",
+            "setting `dynos`: expected a whole number of dynos from 1 to 10000, found `0`",
         ),
         (
             vec![
@@ -381,7 +381,7 @@ fn bad_pool_and_vm_settings_are_named() {
                 "--set",
                 "max_dynos=2",
             ],
-            "expected 1 <= min <= max, found min 5 and max 2",
+            "settings `min_dynos` and `max_dynos`: expected min_dynos <= max_dynos, found 5 and 2",
         ),
         (
             vec!["--platform", "heroku-2016", "--set", "autoscale=p95"],
@@ -389,7 +389,7 @@ fn bad_pool_and_vm_settings_are_named() {
         ),
         (
             vec!["--platform", "heroku-2016", "--set", "routing=fastest"],
-            "setting `routing`: expected random or shared",
+            "setting `routing`: expected one of random, shared, found `fastest`",
         ),
         (
             vec!["--platform", "ec2-2016", "--set", "instance_type=m9.huge"],
@@ -397,7 +397,7 @@ fn bad_pool_and_vm_settings_are_named() {
         ),
         (
             vec!["--platform", "ec2-2016", "--set", "instances=0"],
-            "setting `instances`: expected at least 1",
+            "setting `instances`: expected a whole number of instances from 1 to 10000, found `0`",
         ),
         (
             vec![

@@ -28,7 +28,22 @@ fn list_shows_every_shipped_book() {
         Some("aws-api-gateway-2016 service Amazon".into()),
         "{text}"
     );
-    assert_eq!(text.lines().count(), 2 + 11, "{text}");
+    assert_eq!(
+        row("gcf-2017 "),
+        Some("gcf-2017 function Google".into()),
+        "{text}"
+    );
+    // Every book in pricing/ is listed (build.rs embeds the folder).
+    let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/pricing"))
+        .expect("pricing folder")
+        .filter(|entry| {
+            entry
+                .as_ref()
+                .is_ok_and(|entry| entry.path().extension().is_some_and(|ext| ext == "toml"))
+        })
+        .count();
+    assert_eq!(files, 13);
+    assert_eq!(text.lines().count(), 2 + files, "{text}");
 }
 
 #[test]
