@@ -3,6 +3,7 @@
 
 mod autoscale;
 mod farm;
+mod free_slots;
 mod function;
 mod function_settings;
 mod keepalive;
