@@ -302,7 +302,11 @@ fn model_throughput(quick: bool) {
     println!();
     println!("Models alone, {count} in-memory requests:");
     for (label, book, settings) in [
-        ("function (aws-lambda-2016)", "aws-lambda-2016", &["concurrency_limit=100000"][..]),
+        (
+            "function (aws-lambda-2016)",
+            "aws-lambda-2016",
+            &["concurrency_limit=100000"][..],
+        ),
         (
             "dyno pool (heroku-2016, 40 × 5 workers, random routing)",
             "heroku-2016",
