@@ -1,18 +1,23 @@
-//! Throughput of the function model, as `cargo bench` runs it: requests per
-//! second from an in-memory stream and from a CSV file (next to plain CSV
-//! parsing of the same file), and a 30-million-request month streamed from a
-//! generator with the process's peak memory before and after.
+//! Replay throughput, as `cargo bench` runs it: one table of trace replays
+//! (read + model + bill, as `costsim simulate` does them), each as a ratio
+//! to the floor, a bare parse of the same file with the csv crate measured
+//! here too. Then the model alone on an in-memory stream, and a generated
+//! month with the process's peak memory before and after.
 //!
-//! `cargo bench -- quick` runs smaller sizes.
+//! `cargo bench -- quick` runs a tenth of the sizes. Each case runs three
+//! times (once in quick mode); the table shows the median wall time and the
+//! process CPU time of that run (both threads: reader and model).
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use costsim::platform::Setting;
 use costsim::pricing::resolve;
 use costsim::simulation::{Deployment, RunOptions, simulate};
-use costsim::workload::{FunctionId, Request, TraceReader, prefetch};
+use costsim::workload::{FunctionId, Request, TraceReader, open_input, prefetch};
 
 /// Deterministic arrivals: a fixed gap with a repeating jitter pattern, so the
 /// benchmark needs no random-number crate and is identical run to run.
@@ -33,10 +38,6 @@ fn deployment_of(book: &str, settings: &[&str]) -> Deployment {
         .map(|text| Setting::parse(text).expect("pair"))
         .collect();
     Deployment::resolve(book, &settings).expect("valid settings")
-}
-
-fn deployment() -> Deployment {
-    deployment_of("aws-lambda-2016", &["concurrency_limit=100000"])
 }
 
 fn origin() -> DateTime<Utc> {
@@ -65,54 +66,247 @@ fn peak_memory_mib() -> f64 {
         .map_or(f64::NAN, |kib| kib / 1024.0)
 }
 
-fn rate(count: u64, seconds: f64) -> String {
-    format!("{:.2} M requests/s", count as f64 / seconds / 1e6)
+/// CPU time of this process so far (user + system, every thread), in
+/// seconds, from /proc (Linux counts it in ticks of 1/100 s there).
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|stat| {
+            // Fields after the command name (which is in parentheses).
+            let rest = stat.rsplit_once(')')?.1;
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let user: f64 = fields.get(11)?.parse().ok()?;
+            let system: f64 = fields.get(12)?.parse().ok()?;
+            Some((user + system) / 100.0)
+        })
+        .unwrap_or(f64::NAN)
 }
 
-fn main() {
-    let quick = std::env::args().any(|arg| arg == "quick");
-    let scale = if quick { 10 } else { 1 };
-    let deployment = deployment();
+/// Writes `rows` as a trace, with a `function` column when `names` says
+/// how to name row `index`.
+fn write_trace(path: &Path, rows: impl Iterator<Item = Request>, names: Option<&dyn Fn(u64) -> String>) {
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(path).expect("create"));
+    match names {
+        Some(_) => writeln!(out, "time,duration_ms,function"),
+        None => writeln!(out, "time,duration_ms"),
+    }
+    .expect("write");
+    for (index, request) in rows.enumerate() {
+        write!(
+            out,
+            "{}.{:06},{}.{:03}",
+            request.arrival / 1_000_000,
+            request.arrival % 1_000_000,
+            request.duration / 1_000,
+            request.duration % 1_000
+        )
+        .expect("write");
+        match names {
+            Some(name) => writeln!(out, ",{}", name(index as u64)),
+            None => writeln!(out),
+        }
+        .expect("write");
+    }
+    out.flush().expect("flush");
+}
 
-    // 1. A 30-million-request month at 128 MB and 200 ms each, streamed from
-    //    a generator: memory must not grow with the request count.
-    let count = 30_000_000 / scale;
+fn gzip_file(from: &Path, to: &Path) {
+    let mut encoder = flate2::write::GzEncoder::new(
+        BufWriter::new(File::create(to).expect("create")),
+        flate2::Compression::default(),
+    );
+    std::io::copy(&mut File::open(from).expect("open"), &mut encoder).expect("compress");
+    encoder.finish().expect("finish").flush().expect("flush");
+}
+
+/// One measured run: wall seconds, CPU seconds, rows.
+#[derive(Clone, Copy)]
+struct Sample {
+    wall: f64,
+    cpu: f64,
+    rows: u64,
+}
+
+fn measure(work: impl Fn() -> u64) -> Sample {
+    let (cpu, started) = (cpu_seconds(), Instant::now());
+    let rows = work();
+    Sample {
+        wall: started.elapsed().as_secs_f64(),
+        cpu: cpu_seconds() - cpu,
+        rows,
+    }
+}
+
+/// The run with the median wall time of `runs`.
+fn median(runs: usize, work: impl Fn() -> u64) -> Sample {
+    let mut samples: Vec<Sample> = (0..runs).map(|_| measure(&work)).collect();
+    samples.sort_by(|a, b| a.wall.total_cmp(&b.wall));
+    samples[samples.len() / 2]
+}
+
+/// Counts the rows of `path` with the csv crate, touching every field's
+/// bytes as a reader must: the floor of any replay.
+fn bare_csv_parse(path: &Path) -> u64 {
+    let mut reader = csv::ReaderBuilder::new()
+        .buffer_capacity(256 * 1024)
+        .from_path(path)
+        .expect("open");
+    let mut record = csv::ByteRecord::new();
+    let (mut rows, mut bytes) = (0u64, 0usize);
+    while reader.read_byte_record(&mut record).expect("read") {
+        rows += 1;
+        bytes += record.as_slice().len();
+    }
+    std::hint::black_box(bytes);
+    rows
+}
+
+fn bare_inflate(path: &Path) -> u64 {
+    let mut input = open_input(path).expect("open");
+    let mut buffer = vec![0u8; 256 * 1024];
+    let mut lines = 0u64;
+    loop {
+        let read = input.read(&mut buffer).expect("inflate");
+        if read == 0 {
+            return lines;
+        }
+        lines += memchr::memchr_iter(b'\n', &buffer[..read]).count() as u64;
+    }
+}
+
+/// Replays `path` on `deployment` as `costsim simulate` does (reader on a
+/// second thread), checking that every row was simulated.
+fn replay(path: &Path, deployment: &Deployment) -> u64 {
+    let trace = TraceReader::open(path, None).expect("open");
+    let result = simulate(deployment, prefetch(trace), options()).expect("runs");
+    std::hint::black_box(result.bill.total);
+    result.requests.total
+}
+
+struct Table {
+    floor: f64,
+    rows: Vec<String>,
+}
+
+impl Table {
+    fn add(&mut self, case: &str, sample: Sample) {
+        self.rows.push(format!(
+            "| {case} | {:.1}M | {:.2} | {:.2} | {:.2}x |",
+            sample.rows as f64 / 1e6,
+            sample.wall,
+            sample.cpu,
+            sample.wall / self.floor
+        ));
+    }
+
+    fn print(&self) {
+        println!("| case | rows | wall s (median) | CPU s | wall / floor |");
+        println!("|---|---|---|---|---|");
+        for row in &self.rows {
+            println!("{row}");
+        }
+    }
+}
+
+struct Files {
+    _folder: tempfile::TempDir,
+    month: PathBuf,
+    month_gz: PathBuf,
+    busy_one: PathBuf,
+    busy_50k: PathBuf,
+}
+
+/// A month of requests without a `function` column (~11.6/s at full size),
+/// gzipped too, and busy traces (~1,000/s) with one and 50,000 functions.
+fn write_files(month_rows: u64, busy_rows: u64) -> Files {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let month = folder.path().join("month.csv");
+    let month_gz = folder.path().join("month.csv.gz");
+    let busy_one = folder.path().join("busy-1.csv");
+    let busy_50k = folder.path().join("busy-50k.csv");
     let month_us = 30 * 86_400 * 1_000_000u64;
-    let before = peak_memory_mib();
-    let started = Instant::now();
-    let result = simulate(
-        &deployment,
-        requests(count, month_us / count, 200_000).map(|mut request| {
-            request.duration = 200_000;
-            Ok(request)
-        }),
-        options(),
-    )
-    .expect("runs");
-    let elapsed = started.elapsed().as_secs_f64();
-    println!(
-        "30M-request month: {count} requests in {elapsed:.3} s = {}; peak memory {before:.1} MiB before, {:.1} MiB after; bill ${:.2}",
-        rate(count, elapsed),
-        peak_memory_mib(),
-        result.bill.total
+    write_trace(&month, requests(month_rows, month_us / month_rows, 120_000), None);
+    gzip_file(&month, &month_gz);
+    write_trace(
+        &busy_one,
+        requests(busy_rows, 1_000, 100_000),
+        Some(&|_| "api".to_owned()),
     );
-    // 2. In memory: 20M requests, ~1,000/s, 100-200 ms each (about 150 busy
-    //    instances), materialised first so that only the model is timed.
-    let count = 20_000_000 / scale;
-    let stream: Vec<Request> = requests(count, 1_000, 100_000).collect();
-    let started = Instant::now();
-    let result = simulate(&deployment, stream.iter().copied().map(Ok), options()).expect("runs");
-    let elapsed = started.elapsed().as_secs_f64();
-    println!(
-        "in-memory stream: {count} requests in {elapsed:.3} s = {} (peak {} instances, bill ${:.2})",
-        rate(count, elapsed),
-        result.instances.peak,
-        result.bill.total
+    write_trace(
+        &busy_50k,
+        requests(busy_rows, 1_000, 100_000),
+        Some(&|index| format!("fn{}", index * 7919 % 50_000)),
     );
+    Files {
+        _folder: folder,
+        month,
+        month_gz,
+        busy_one,
+        busy_50k,
+    }
+}
 
-    // Dyno pool and VM group on the same stream: ~1,000/s of 100-200 ms
-    // requests need ~150 busy slots.
+fn replay_table(quick: bool) {
+    let scale = if quick { 10 } else { 1 };
+    let runs = if quick { 1 } else { 3 };
+    let files = write_files(30_000_000 / scale, 10_000_000 / scale);
+    let lambda = deployment_of("aws-lambda-2016", &[]);
+    let floor = median(runs, || bare_csv_parse(&files.month));
+    let mut table = Table {
+        floor: floor.wall,
+        rows: Vec::new(),
+    };
+    table.add("floor: bare csv-crate parse, month.csv", floor);
+    for (case, book) in [
+        ("aws-lambda-2016 (default), month.csv", "aws-lambda-2016"),
+        ("heroku-2016 (default), month.csv", "heroku-2016"),
+        ("ec2-2016 (default), month.csv", "ec2-2016"),
+    ] {
+        let deployment = deployment_of(book, &[]);
+        table.add(case, median(runs, || replay(&files.month, &deployment)));
+    }
+    table.add(
+        "bare gzip inflate, month.csv.gz",
+        median(runs, || bare_inflate(&files.month_gz)),
+    );
+    table.add(
+        "aws-lambda-2016, month.csv.gz",
+        median(runs, || replay(&files.month_gz, &lambda)),
+    );
+    table.add(
+        "aws-lambda-2016, busy trace, 1 function",
+        median(runs, || replay(&files.busy_one, &lambda)),
+    );
+    table.add(
+        "aws-lambda-2016, busy trace, 50,000 functions",
+        median(runs, || replay(&files.busy_50k, &lambda)),
+    );
+    let dynos = deployment_of("heroku-2016", &["dynos=500", "workers=1", "routing=shared"]);
+    table.add(
+        "heroku-2016, 500 dynos, shared routing, busy trace",
+        median(runs, || replay(&files.busy_one, &dynos)),
+    );
+    let random = deployment_of("heroku-2016", &["dynos=500", "workers=1"]);
+    table.add(
+        "heroku-2016, 500 dynos, random routing, busy trace",
+        median(runs, || replay(&files.busy_one, &random)),
+    );
+    table.print();
+}
+
+/// The models alone: 20M requests (~1,000/s, 100-200 ms each, about 150
+/// busy), materialised first so that only the model is timed.
+fn model_throughput(quick: bool) {
+    let count = 20_000_000 / if quick { 10 } else { 1 };
+    let stream: Vec<Request> = requests(count, 1_000, 100_000).collect();
+    println!();
+    println!("Models alone, {count} in-memory requests:");
     for (label, book, settings) in [
+        (
+            "function (aws-lambda-2016)",
+            "aws-lambda-2016",
+            &["concurrency_limit=100000"][..],
+        ),
         (
             "dyno pool (heroku-2016, 40 × 5 workers, random routing)",
             "heroku-2016",
@@ -129,74 +323,43 @@ fn main() {
             &["instances=20", "capacity=10"][..],
         ),
     ] {
-        let farm = deployment_of(book, settings);
+        let deployment = deployment_of(book, settings);
         let started = Instant::now();
-        let result = simulate(&farm, stream.iter().copied().map(Ok), options()).expect("runs");
+        let result = simulate(&deployment, stream.iter().copied().map(Ok), options()).expect("runs");
         let elapsed = started.elapsed().as_secs_f64();
         println!(
-            "{label}: {count} requests in {elapsed:.3} s = {} (mean wait {:.2} ms, bill ${:.2})",
-            rate(count, elapsed),
-            result.queue_ms.mean,
+            "  {label}: {elapsed:.3} s = {:.2} M requests/s (bill ${:.2})",
+            count as f64 / elapsed / 1e6,
             result.bill.total
         );
     }
-    drop(stream);
+}
 
-    // 3. From a CSV file, next to plain CSV parsing of the same file.
-    let count = 5_000_000 / scale;
-    let folder = tempfile::tempdir().expect("temporary folder");
-    let path = folder.path().join("bench.csv");
-    {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
-        writeln!(out, "time,duration_ms,function").expect("write");
-        for request in requests(count, 1_000, 100_000) {
-            writeln!(
-                out,
-                "{}.{:06},{}.{:03},api",
-                request.arrival / 1_000_000,
-                request.arrival % 1_000_000,
-                request.duration / 1_000,
-                request.duration % 1_000
-            )
-            .expect("write");
-        }
-    }
-    let bytes = std::fs::metadata(&path).map_or(0, |meta| meta.len());
+/// A 30-million-request month at 200 ms each, streamed from a generator:
+/// memory must not grow with the request count.
+fn generated_month(quick: bool) {
+    let count = 30_000_000 / if quick { 10 } else { 1 };
+    let month_us = 30 * 86_400 * 1_000_000u64;
+    let deployment = deployment_of("aws-lambda-2016", &["concurrency_limit=100000"]);
+    let before = peak_memory_mib();
     let started = Instant::now();
-    let mut reader = csv::Reader::from_path(&path).expect("open");
-    let mut record = csv::ByteRecord::new();
-    let mut rows = 0u64;
-    while reader.read_byte_record(&mut record).expect("read") {
-        rows += 1;
-    }
-    let parse = started.elapsed().as_secs_f64();
-    let started = Instant::now();
-    let trace = TraceReader::open(&path, None).expect("open");
-    let read = trace
-        .inspect(|request| assert!(request.is_ok(), "valid row"))
-        .count();
-    let reading = started.elapsed().as_secs_f64();
-    assert_eq!(read as u64, rows);
-    let started = Instant::now();
-    let trace = TraceReader::open(&path, None).expect("open");
-    let result = simulate(&deployment, trace, options()).expect("runs");
-    let replay_one_thread = started.elapsed().as_secs_f64();
-    let started = Instant::now();
-    let trace = TraceReader::open(&path, None).expect("open");
-    let result_prefetched = simulate(&deployment, prefetch(trace), options()).expect("runs");
-    let replay = started.elapsed().as_secs_f64();
-    assert_eq!(
-        serde_json::to_string(&result).expect("json"),
-        serde_json::to_string(&result_prefetched).expect("json")
-    );
-    assert_eq!(result.requests.total, rows);
+    let stream = requests(count, month_us / count, 200_000).map(|mut request| {
+        request.duration = 200_000;
+        Ok(request)
+    });
+    let result = simulate(&deployment, stream, options()).expect("runs");
+    println!();
     println!(
-        "CSV file ({:.0} MB, {rows} rows): plain csv parsing {parse:.3} s = {}; TraceReader alone {reading:.3} s; replay on one thread {replay_one_thread:.3} s = {} ({:.2}x parsing); replay with the reader on a second thread (as `simulate` does) {replay:.3} s = {} ({:.2}x parsing)",
-        bytes as f64 / 1e6,
-        rate(rows, parse),
-        rate(rows, replay_one_thread),
-        replay_one_thread / parse,
-        rate(rows, replay),
-        replay / parse
+        "Generated month: {count} requests in {:.3} s; peak memory {before:.1} MiB before, {:.1} MiB after; bill ${:.2}",
+        started.elapsed().as_secs_f64(),
+        peak_memory_mib(),
+        result.bill.total
     );
+}
+
+fn main() {
+    let quick = std::env::args().any(|arg| arg == "quick");
+    generated_month(quick);
+    replay_table(quick);
+    model_throughput(quick);
 }

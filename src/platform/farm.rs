@@ -28,6 +28,7 @@ use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64;
 
 use super::autoscale::{Autoscaler, PeriodSummary, ScalingBounds, ScalingPolicy};
+use super::free_slots::FreeSlots;
 use crate::engine::{EventQueue, Model};
 use crate::metrics::{InstanceTally, LatencyRecorder, RequestCounts};
 use crate::series::LevelRecorder;
@@ -205,6 +206,8 @@ pub struct ServerFarm {
     servers: Vec<Server>,
     /// Servers taking new requests, in index order.
     routable: Vec<u32>,
+    /// The routable servers by busy slots (shared routing only).
+    free_slots: FreeSlots,
     shared_queue: VecDeque<Pending>,
     /// Servers wanted (serving + booting).
     target: u32,
@@ -240,6 +243,10 @@ impl ServerFarm {
             horizon_limit: horizon_end,
             servers: Vec::new(),
             routable: Vec::new(),
+            free_slots: match config.routing {
+                Routing::Shared => FreeSlots::new(config.slots),
+                Routing::Random => FreeSlots::untracked(),
+            },
             shared_queue: VecDeque::new(),
             target: config.initial_servers,
             live: 0,
@@ -321,12 +328,14 @@ impl ServerFarm {
     fn make_routable(&mut self, index: u32) {
         if let Err(position) = self.routable.binary_search(&index) {
             self.routable.insert(position, index);
+            self.free_slots.route(index, self.servers[index as usize].busy);
         }
     }
 
     fn unroute(&mut self, index: u32) {
         if let Ok(position) = self.routable.binary_search(&index) {
             self.routable.remove(position);
+            self.free_slots.unroute(index);
         }
     }
 
@@ -432,6 +441,7 @@ impl ServerFarm {
         let begin = now.max(server.ready_at);
         server.busy += 1;
         let generation = server.generation;
+        self.free_slots.set_busy(index, server.busy);
         self.busy_slots += 1;
         self.queueing.record(begin - pending.arrival);
         queue.schedule(
@@ -446,11 +456,7 @@ impl ServerFarm {
 
     /// The serving server with the most free slots (lowest index on ties).
     fn least_loaded(&self) -> Option<u32> {
-        self.routable
-            .iter()
-            .copied()
-            .filter(|&index| self.servers[index as usize].busy < self.config.slots)
-            .min_by_key(|&index| self.servers[index as usize].busy)
+        self.free_slots.least_loaded()
     }
 
     fn dispatch(&mut self, pending: Pending, now: Micros, queue: &mut EventQueue<FarmEvent>) {
@@ -648,6 +654,7 @@ impl Model for ServerFarm {
                 let server = &mut self.servers[index as usize];
                 server.busy -= 1;
                 server.last_end = now;
+                self.free_slots.set_busy(index, server.busy);
                 self.pull_work(index, now, queue);
                 let server = &self.servers[index as usize];
                 if server.state == State::Retiring && server.busy == 0 && server.queue.is_empty() {

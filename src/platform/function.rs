@@ -456,6 +456,8 @@ impl FunctionPlatform {
             return None;
         }
         if let Some(id) = self.pools[function as usize].idle.pop_back() {
+            self.keep_alive
+                .withdraw(id, self.instances[id as usize].generation);
             return Some((id, false));
         }
         let id = self.spawn(function, now, false);

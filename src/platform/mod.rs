@@ -5,6 +5,7 @@
 
 mod autoscale;
 mod farm;
+mod free_slots;
 mod function;
 mod function_model;
 mod function_settings;

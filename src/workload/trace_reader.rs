@@ -7,15 +7,15 @@
 //! names its line, unless the reader was asked to sort (which loads the whole
 //! trace). Every error names the file, the line and the field.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use csv::ByteRecord;
-use flate2::read::MultiGzDecoder;
 
-use super::request::{DEFAULT_FUNCTION, FunctionNames, Request};
+use super::interner::FunctionInterner;
+use super::request::{FunctionNames, Request};
+use super::trace_input::{input_label, open_input};
+use super::trace_rows::{RowError, RowReader};
 use crate::error::{Error, Result};
 use crate::units::{MICROS_PER_MS, MICROS_PER_SECOND, Micros, parse_decimal_micros};
 
@@ -28,22 +28,6 @@ pub fn default_start() -> DateTime<Utc> {
     DateTime::from_timestamp_nanos(1_451_606_400_000_000_000)
 }
 
-/// Opens a file for reading, decompressing it when it is gzipped (detected
-/// by its first bytes, whatever its name).
-pub fn open_input(path: &Path) -> Result<Box<dyn Read + Send>> {
-    let file = File::open(path).map_err(|source| Error::io(path, source))?;
-    let mut buffered = BufReader::with_capacity(256 * 1024, file);
-    let magic = buffered.fill_buf().map_err(|source| Error::io(path, source))?;
-    Ok(if magic.starts_with(&[0x1f, 0x8b]) {
-        Box::new(BufReader::with_capacity(
-            256 * 1024,
-            MultiGzDecoder::new(buffered),
-        ))
-    } else {
-        Box::new(buffered)
-    })
-}
-
 /// How the `time` column of a trace is written; decided by its first row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TraceTime {
@@ -53,6 +37,7 @@ pub enum TraceTime {
     Absolute,
 }
 
+/// The reader's slots (see [`RowReader::keep`]) of the trace's columns.
 struct Columns {
     time: usize,
     duration_ms: usize,
@@ -69,14 +54,12 @@ pub type RowCheck = Box<dyn Fn(&Request) -> std::result::Result<(), (&'static st
 pub struct TraceReader {
     row_check: Option<RowCheck>,
     path: String,
-    csv: csv::Reader<Box<dyn Read + Send>>,
+    rows: RowReader,
     columns: Columns,
-    record: ByteRecord,
     time_kind: TraceTime,
     origin: DateTime<Utc>,
     origin_epoch_micros: i64,
-    functions: FunctionNames,
-    last_function: Option<(Vec<u8>, super::FunctionId)>,
+    interner: FunctionInterner,
     last_arrival: Micros,
     /// The first row, read ahead to learn the time format and origin.
     first: Option<Request>,
@@ -84,22 +67,13 @@ pub struct TraceReader {
 }
 
 impl TraceReader {
-    /// Opens a trace. `start` is the origin of a relative-time trace (default
-    /// [`DEFAULT_START`]) or, for an absolute-time trace, an optional earlier
-    /// instant to measure from instead of the first row.
+    /// Opens a trace (standard input for the path `-`). `start` is the
+    /// origin of a relative-time trace (default [`DEFAULT_START`]) or, for an
+    /// absolute-time trace, an optional earlier instant to measure from
+    /// instead of the first row.
     pub fn open(path: &Path, start: Option<DateTime<Utc>>) -> Result<Self> {
-        let file = File::open(path).map_err(|source| Error::io(path, source))?;
-        let mut buffered = BufReader::with_capacity(256 * 1024, file);
-        let magic = buffered.fill_buf().map_err(|source| Error::io(path, source))?;
-        let input: Box<dyn Read + Send> = if magic.starts_with(&[0x1f, 0x8b]) {
-            Box::new(BufReader::with_capacity(
-                256 * 1024,
-                MultiGzDecoder::new(buffered),
-            ))
-        } else {
-            Box::new(buffered)
-        };
-        Self::from_reader(path.display().to_string(), input, start)
+        let input = open_input(path)?;
+        Self::from_reader(input_label(path), input, start)
     }
 
     /// Reads a trace from any byte stream; `label` names it in messages.
@@ -108,26 +82,35 @@ impl TraceReader {
         input: Box<dyn Read + Send>,
         start: Option<DateTime<Utc>>,
     ) -> Result<Self> {
-        let mut csv = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .buffer_capacity(256 * 1024)
-            .from_reader(input);
-        let headers = csv
-            .byte_headers()
-            .map_err(|error| csv_error(&label, &error))?
-            .clone();
+        let mut rows = RowReader::new(input);
+        let headers = rows
+            .read_header()
+            .map_err(|error| row_error(&label, &rows, error))?;
         let columns = find_columns(&label, &headers)?;
+        let mut kept = vec![columns.time, columns.duration_ms];
+        let mut slot_of = |column: Option<usize>| {
+            column.map(|column| {
+                kept.push(column);
+                kept.len() - 1
+            })
+        };
+        let slots = Columns {
+            time: 0,
+            duration_ms: 1,
+            function: slot_of(columns.function),
+            memory_mb: slot_of(columns.memory_mb),
+            bytes_out: slot_of(columns.bytes_out),
+        };
+        rows.keep(&kept, headers.len());
         let mut reader = TraceReader {
             row_check: None,
             path: label,
-            csv,
-            columns,
-            record: ByteRecord::new(),
+            rows,
+            columns: slots,
             time_kind: TraceTime::Relative,
             origin: start.unwrap_or_else(default_start),
             origin_epoch_micros: 0,
-            functions: FunctionNames::default(),
-            last_function: None,
+            interner: FunctionInterner::default(),
             last_arrival: 0,
             first: None,
             finished: false,
@@ -189,7 +172,7 @@ impl TraceReader {
 
     /// Names of the functions met so far, by id.
     pub fn functions(&self) -> &FunctionNames {
-        &self.functions
+        self.interner.names()
     }
 
     /// Reads every remaining row and sorts them by arrival (stable, so rows with
@@ -207,39 +190,41 @@ impl TraceReader {
             requests.push(request);
         }
         requests.sort_by_key(|request| request.arrival);
-        Ok((requests, self.functions, self.origin))
+        Ok((requests, self.interner.into_names(), self.origin))
     }
 
+    #[inline(always)]
     fn read_record(&mut self) -> Result<bool> {
-        let more = self
-            .csv
-            .read_byte_record(&mut self.record)
-            .map_err(|error| csv_error(&self.path, &error))?;
-        Ok(more)
+        match self.rows.next_row() {
+            Ok(more) => Ok(more),
+            Err(error) => Err(row_error(&self.path, &self.rows, error)),
+        }
     }
 
     fn line(&self) -> u64 {
-        self.record.position().map_or(0, |position| position.line())
+        self.rows.line()
     }
 
-    fn field(&self, index: usize) -> &[u8] {
-        self.record.get(index).unwrap_or_default()
+    #[inline(always)]
+    fn field(&self, slot: usize) -> &[u8] {
+        self.rows.field(slot)
     }
 
-    fn field_error(&self, field: &str, expected: &str, index: usize) -> Error {
+    #[cold]
+    fn field_error(&self, field: &str, expected: &str, slot: usize) -> Error {
         Error::input(
             self.path.clone(),
             self.line(),
             format!(
                 "field `{field}`: expected {expected}, found `{}`",
-                String::from_utf8_lossy(self.field(index))
+                String::from_utf8_lossy(self.field(slot))
             ),
         )
     }
 
     fn parse_timestamp(&self) -> Result<DateTime<Utc>> {
-        let index = self.columns.time;
-        std::str::from_utf8(self.field(index))
+        let slot = self.columns.time;
+        std::str::from_utf8(self.field(slot))
             .ok()
             .and_then(|text| DateTime::parse_from_rfc3339(text.trim()).ok())
             .map(|moment| moment.with_timezone(&Utc))
@@ -247,21 +232,21 @@ impl TraceReader {
                 self.field_error(
                     "time",
                     "seconds since the trace start (e.g. 12.5) or an RFC 3339 timestamp (e.g. 2016-01-01T00:00:12Z)",
-                    index,
+                    slot,
                 )
             })
     }
 
     #[inline(always)]
     fn parse_arrival(&self) -> Result<Micros> {
-        let index = self.columns.time;
+        let slot = self.columns.time;
         match self.time_kind {
             TraceTime::Relative => {
-                parse_decimal_micros(self.field(index), MICROS_PER_SECOND).ok_or_else(|| {
+                parse_decimal_micros(self.field(slot), MICROS_PER_SECOND).ok_or_else(|| {
                     self.field_error(
                         "time",
                         "seconds since the trace start as a non-negative decimal, like the first row",
-                        index,
+                        slot,
                     )
                 })
             }
@@ -283,33 +268,35 @@ impl TraceReader {
     #[inline(always)]
     fn parse_record(&mut self) -> Result<Request> {
         let arrival = self.parse_arrival()?;
-        let duration_index = self.columns.duration_ms;
-        let duration = parse_decimal_micros(self.field(duration_index), MICROS_PER_MS).ok_or_else(|| {
+        let duration_slot = self.columns.duration_ms;
+        let duration = parse_decimal_micros(self.field(duration_slot), MICROS_PER_MS).ok_or_else(|| {
             self.field_error(
                 "duration_ms",
                 "a non-negative number of milliseconds",
-                duration_index,
+                duration_slot,
             )
         })?;
         let memory_mb = match self.columns.memory_mb {
-            Some(index) if !self.field(index).trim_ascii().is_empty() => Some(
-                parse_integer(self.field(index))
+            Some(slot) if !self.field(slot).trim_ascii().is_empty() => Some(
+                parse_integer(self.field(slot))
                     .and_then(|value| u32::try_from(value).ok())
                     .filter(|&value| value > 0)
                     .ok_or_else(|| {
-                        self.field_error("memory_mb", "a positive whole number of megabytes", index)
+                        self.field_error("memory_mb", "a positive whole number of megabytes", slot)
                     })?,
             ),
             _ => None,
         };
         let bytes_out = match self.columns.bytes_out {
-            Some(index) if !self.field(index).trim_ascii().is_empty() => parse_integer(self.field(index))
-                .ok_or_else(|| {
-                    self.field_error("bytes_out", "a non-negative whole number of bytes", index)
-                })?,
+            Some(slot) if !self.field(slot).trim_ascii().is_empty() => parse_integer(self.field(slot))
+                .ok_or_else(|| self.field_error("bytes_out", "a non-negative whole number of bytes", slot))?,
             _ => 0,
         };
-        let function = self.intern_function();
+        let name = match self.columns.function {
+            Some(slot) => self.rows.field(slot).trim_ascii(),
+            None => &[],
+        };
+        let function = self.interner.intern(name);
         Ok(Request {
             arrival,
             duration,
@@ -317,24 +304,6 @@ impl TraceReader {
             memory_mb,
             bytes_out,
         })
-    }
-
-    fn intern_function(&mut self) -> super::FunctionId {
-        let name = match self.columns.function {
-            Some(index) => self.record.get(index).unwrap_or_default().trim_ascii(),
-            None => &[],
-        };
-        if let Some((last_name, id)) = &self.last_function
-            && last_name.as_slice() == name
-        {
-            return *id;
-        }
-        let text = String::from_utf8_lossy(name);
-        let id = self
-            .functions
-            .intern(if text.is_empty() { DEFAULT_FUNCTION } else { &text });
-        self.last_function = Some((name.to_vec(), id));
-        id
     }
 
     #[inline]
@@ -348,24 +317,30 @@ impl TraceReader {
         }
         let request = self.parse_record()?;
         if request.arrival < self.last_arrival {
-            return Err(Error::input(
-                self.path.clone(),
-                self.line(),
-                format!(
-                    "field `time`: rows must be in arrival order, but this row arrives {:.6} s before the previous one (use --sort to sort the trace in memory)",
-                    (self.last_arrival - request.arrival) as f64 / MICROS_PER_SECOND as f64
-                ),
-            ));
+            return Err(self.out_of_order(request.arrival));
         }
         self.last_arrival = request.arrival;
         self.check(&request)?;
         Ok(Some(request))
+    }
+
+    #[cold]
+    fn out_of_order(&self, arrival: Micros) -> Error {
+        Error::input(
+            self.path.clone(),
+            self.line(),
+            format!(
+                "field `time`: rows must be in arrival order, but this row arrives {:.6} s before the previous one (use --sort to sort the trace in memory)",
+                (self.last_arrival - arrival) as f64 / MICROS_PER_SECOND as f64
+            ),
+        )
     }
 }
 
 impl Iterator for TraceReader {
     type Item = Result<Request>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.finished {
             return None;
@@ -398,7 +373,7 @@ fn parse_integer(text: &[u8]) -> Option<u64> {
     })
 }
 
-fn find_columns(path: &str, headers: &ByteRecord) -> Result<Columns> {
+fn find_columns(path: &str, headers: &[Vec<u8>]) -> Result<Columns> {
     let find = |name: &str| {
         headers
             .iter()
@@ -434,7 +409,7 @@ fn find_columns(path: &str, headers: &ByteRecord) -> Result<Columns> {
                     .join(" and "),
                 headers
                     .iter()
-                    .map(String::from_utf8_lossy)
+                    .map(|header| String::from_utf8_lossy(header))
                     .collect::<Vec<_>>()
                     .join(",")
             ),
@@ -442,18 +417,16 @@ fn find_columns(path: &str, headers: &ByteRecord) -> Result<Columns> {
     }
 }
 
-fn csv_error(path: &str, error: &csv::Error) -> Error {
-    let line = error.position().map_or(0, |position| position.line());
-    let message = match error.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            format!("row has {len} fields but the header has {expected_len}")
-        }
-        csv::ErrorKind::Io(io) => format!("cannot read: {io}"),
-        _ => format!("malformed CSV: {error}"),
-    };
-    Error::input(path.to_owned(), line, message)
+#[cold]
+fn row_error(path: &str, rows: &RowReader, error: RowError) -> Error {
+    match error {
+        RowError::UnequalLengths { expected, found } => Error::input(
+            path.to_owned(),
+            rows.line(),
+            format!("row has {found} fields but the header has {expected}"),
+        ),
+        RowError::Io(io) => Error::input(path.to_owned(), rows.failing_line(), format!("cannot read: {io}")),
+    }
 }
 
 #[cfg(test)]

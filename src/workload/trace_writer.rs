@@ -17,7 +17,8 @@ use crate::units::{MICROS_PER_MS, MICROS_PER_SECOND};
 
 enum Sink {
     Plain(BufWriter<NamedTempFile>),
-    Gzip(GzEncoder<BufWriter<NamedTempFile>>),
+    // Boxed: zlib-rs's encoder state is several times the other variants.
+    Gzip(Box<GzEncoder<BufWriter<NamedTempFile>>>),
     Stdout(BufWriter<std::io::Stdout>),
 }
 
@@ -42,7 +43,7 @@ impl TraceWriter {
                 let temporary = crate::output::temporary_beside(path)?;
                 let buffered = BufWriter::with_capacity(1 << 16, temporary);
                 if path.extension().is_some_and(|extension| extension == "gz") {
-                    Sink::Gzip(GzEncoder::new(buffered, Compression::fast()))
+                    Sink::Gzip(Box::new(GzEncoder::new(buffered, Compression::fast())))
                 } else {
                     Sink::Plain(buffered)
                 }

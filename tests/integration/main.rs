@@ -6,6 +6,7 @@
 mod autoscaling;
 mod bad_input;
 mod compare_command;
+mod fast_paths;
 mod micro_traces;
 mod pool_and_vm_billing;
 mod pricing_commands;

@@ -1,0 +1,200 @@
+//! Function names to ids as a trace streams past, by the row's bytes, with
+//! no allocation per row: only a name never seen before is copied.
+//!
+//! A trace may name tens of thousands of functions in no particular order,
+//! so a lookup should cost one cache miss, not three (table, bucket, key
+//! allocation) nor a call to `memcmp`: the table is open-addressed, and each
+//! slot holds the first 16 bytes of its name, so a short name is found and
+//! compared within its slot. Longer names compare their tail in an arena.
+//! The hash is Fx (as in rustc): names come from the user's own trace, so
+//! resistance to crafted collisions is not needed.
+
+use super::request::{DEFAULT_FUNCTION, FunctionId, FunctionNames};
+
+/// Bytes of a name kept in its slot.
+const HEAD: usize = 16;
+const EMPTY: u32 = u32::MAX;
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    head: [u64; 2],
+    len: u32,
+    /// The name's id, or [`EMPTY`].
+    id: u32,
+    /// Where the name's bytes start in the arena.
+    offset: u32,
+}
+
+const VACANT: Slot = Slot {
+    head: [0; 2],
+    len: 0,
+    id: EMPTY,
+    offset: 0,
+};
+
+/// Interns the function names of a trace into [`FunctionNames`].
+#[derive(Debug, Default)]
+pub struct FunctionInterner {
+    names: FunctionNames,
+    /// A power of two in length, at most 7/8 full: small enough to stay in
+    /// a core's cache with tens of thousands of names, and with linear
+    /// probing most lookups still end in the first cache line.
+    slots: Vec<Slot>,
+    used: usize,
+    /// Every name's bytes, for long names' tails and for growing the table.
+    arena: Vec<u8>,
+    /// The id of rows without a name (no `function` column, or empty).
+    unnamed: Option<FunctionId>,
+}
+
+impl FunctionInterner {
+    pub fn names(&self) -> &FunctionNames {
+        &self.names
+    }
+
+    pub fn into_names(self) -> FunctionNames {
+        self.names
+    }
+
+    /// The id of `name` (trimmed by the caller); an empty name is
+    /// [`DEFAULT_FUNCTION`].
+    #[inline(always)]
+    pub fn intern(&mut self, name: &[u8]) -> FunctionId {
+        if name.is_empty() {
+            return match self.unnamed {
+                Some(id) => id,
+                None => *self.unnamed.insert(self.names.intern(DEFAULT_FUNCTION)),
+            };
+        }
+        let head = head_of(name);
+        let mut index = self.start_of(hash(head, name));
+        while let Some(slot) = self.slots.get(index)
+            && slot.id != EMPTY
+        {
+            if slot.head == head && slot.len as usize == name.len() && self.tail_matches(slot, name) {
+                return FunctionId(slot.id);
+            }
+            index = (index + 1) & (self.slots.len() - 1);
+        }
+        self.insert(head, name)
+    }
+
+    fn start_of(&self, hash: u64) -> usize {
+        if self.slots.is_empty() {
+            usize::MAX
+        } else {
+            hash as usize & (self.slots.len() - 1)
+        }
+    }
+
+    #[inline(always)]
+    fn tail_matches(&self, slot: &Slot, name: &[u8]) -> bool {
+        name.len() <= HEAD || {
+            let start = slot.offset as usize;
+            self.arena[start + HEAD..start + name.len()] == name[HEAD..]
+        }
+    }
+
+    #[cold]
+    fn insert(&mut self, head: [u64; 2], name: &[u8]) -> FunctionId {
+        if (self.used + 1) * 8 > self.slots.len() * 7 {
+            self.grow();
+        }
+        let id = self.names.intern(&String::from_utf8_lossy(name));
+        let slot = Slot {
+            head,
+            len: name.len() as u32,
+            id: id.0,
+            offset: self.arena.len() as u32,
+        };
+        self.arena.extend_from_slice(name);
+        self.place(slot, hash(head, name));
+        self.used += 1;
+        id
+    }
+
+    fn place(&mut self, slot: Slot, hash: u64) {
+        let mask = self.slots.len() - 1;
+        let mut index = hash as usize & mask;
+        while self.slots[index].id != EMPTY {
+            index = (index + 1) & mask;
+        }
+        self.slots[index] = slot;
+    }
+
+    fn grow(&mut self) {
+        let capacity = (self.slots.len() * 2).max(64);
+        let old = std::mem::replace(&mut self.slots, vec![VACANT; capacity]);
+        for slot in old.into_iter().filter(|slot| slot.id != EMPTY) {
+            let start = slot.offset as usize;
+            let name = &self.arena[start..start + slot.len as usize];
+            let hash = hash(slot.head, name);
+            self.place(slot, hash);
+        }
+    }
+}
+
+/// The first [`HEAD`] bytes of `name` as two words, zero-padded.
+#[inline(always)]
+fn head_of(name: &[u8]) -> [u64; 2] {
+    let mut bytes = [0u8; HEAD];
+    let length = name.len().min(HEAD);
+    bytes[..length].copy_from_slice(&name[..length]);
+    let (low, high) = bytes.split_at(8);
+    [
+        u64::from_le_bytes(low.try_into().unwrap_or_default()),
+        u64::from_le_bytes(high.try_into().unwrap_or_default()),
+    ]
+}
+
+#[inline(always)]
+fn hash(head: [u64; 2], name: &[u8]) -> u64 {
+    let add = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    let mut value = add(add(add(0, name.len() as u64), head[0]), head[1]);
+    if name.len() > HEAD {
+        for chunk in name[HEAD..].chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            value = add(value, u64::from_le_bytes(word));
+        }
+    }
+    // The product's high bits depend on every input bit, its low bits only
+    // on the input's low bits (a name's first bytes, often shared by all
+    // names): the table indexes by the low bits, so bring the high ones down.
+    value.rotate_left(26)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_get_dense_ids_in_order_of_first_appearance() {
+        let mut interner = FunctionInterner::default();
+        let long = b"a-function-name-longer-than-sixteen-bytes";
+        let similar = b"a-function-name-longer-than-sixteen-bytez";
+        let ids: Vec<u32> = [&b"api"[..], long, b"", b"api", similar, long, b"default"]
+            .iter()
+            .map(|name| interner.intern(name).0)
+            .collect();
+        // api 0, long 1, empty = "default" 2, similar 3; "default" is the
+        // empty name's id.
+        assert_eq!(ids, vec![0, 1, 2, 0, 3, 1, 2]);
+        assert_eq!(interner.names().name(FunctionId(2)), "default");
+    }
+
+    #[test]
+    fn the_table_grows_without_losing_names() {
+        let mut interner = FunctionInterner::default();
+        let names: Vec<String> = (0..5_000).map(|index| format!("fn{index}")).collect();
+        for (index, name) in names.iter().enumerate() {
+            assert_eq!(interner.intern(name.as_bytes()).index(), index);
+        }
+        for (index, name) in names.iter().enumerate().rev() {
+            assert_eq!(interner.intern(name.as_bytes()).index(), index);
+        }
+        // 5,000 names need 8,192 slots (at most 7/8 full).
+        assert_eq!(interner.slots.len(), 8_192);
+    }
+}
