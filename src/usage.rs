@@ -9,10 +9,11 @@ use serde::Serialize;
 
 use crate::calendar::BillingMonth;
 
-/// One month of a function deployment's billable usage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FunctionMonthUsage {
-    pub month: BillingMonth,
+/// A function deployment's billable quantities over some span (an hour, a
+/// month): exact integers in the vendor's units. A new meter is one field
+/// here and one line in [`FunctionMeters::add`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FunctionMeters {
     /// Billed invocations (served and timed out; throttled ones are free).
     pub requests: u64,
     /// Billed duration × billed memory of on-demand instances, in MB·µs.
@@ -23,25 +24,53 @@ pub struct FunctionMonthUsage {
     /// Billed duration × billed memory of requests served by provisioned
     /// instances, in MB·µs.
     pub provisioned_duration_mb_us: u128,
-    /// Provisioned memory × the time it was configured (rounded up to the
-    /// book's granularity), in MB·µs.
+    /// Provisioned memory × the time it was configured (each window rounded
+    /// up to the book's granularity), in MB·µs.
     pub provisioned_configured_mb_us: u128,
     /// Ephemeral storage above the included amount × billed duration, MB·µs.
     pub extra_storage_mb_us: u128,
     pub bytes_out: u128,
+    /// Time on-demand instances served at least one request, each busy
+    /// period rounded up to the book's granularity, in µs (Cloud Run's
+    /// request-based billing).
+    pub instance_busy_us: u128,
+    /// Lifetime of on-demand instances, in µs (instance-based billing).
+    pub instance_life_us: u128,
+    /// The same two for minimum (provisioned) instances, whose idle time
+    /// is billed at idle rates.
+    pub minimum_busy_us: u128,
+    pub minimum_life_us: u128,
+}
+
+impl FunctionMeters {
+    pub fn add(&mut self, other: &FunctionMeters) {
+        self.requests += other.requests;
+        self.on_demand_mb_us += other.on_demand_mb_us;
+        self.cpu_mhz_us += other.cpu_mhz_us;
+        self.provisioned_duration_mb_us += other.provisioned_duration_mb_us;
+        self.provisioned_configured_mb_us += other.provisioned_configured_mb_us;
+        self.extra_storage_mb_us += other.extra_storage_mb_us;
+        self.bytes_out += other.bytes_out;
+        self.instance_busy_us += other.instance_busy_us;
+        self.instance_life_us += other.instance_life_us;
+        self.minimum_busy_us += other.minimum_busy_us;
+        self.minimum_life_us += other.minimum_life_us;
+    }
+}
+
+/// One month of a function deployment's billable usage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FunctionMonthUsage {
+    pub month: BillingMonth,
+    #[serde(flatten)]
+    pub meters: FunctionMeters,
 }
 
 impl FunctionMonthUsage {
     pub fn new(month: BillingMonth) -> Self {
         FunctionMonthUsage {
             month,
-            requests: 0,
-            on_demand_mb_us: 0,
-            cpu_mhz_us: 0,
-            provisioned_duration_mb_us: 0,
-            provisioned_configured_mb_us: 0,
-            extra_storage_mb_us: 0,
-            bytes_out: 0,
+            meters: FunctionMeters::default(),
         }
     }
 }

@@ -172,7 +172,54 @@ fn show_function(offering: &FunctionOffering, out: &mut String) {
             "GB-s".into(),
         ]);
     }
+    if let Some(instance_time) = &billing.instance_time {
+        let based = &instance_time.instance_based;
+        let request = &instance_time.request_based;
+        for (name, price, per) in [
+            (
+                "CPU, request-based",
+                request.cpu_price_per_vcpu_s,
+                "vCPU-s while serving",
+            ),
+            (
+                "Memory, request-based",
+                request.memory_price_per_gib_s,
+                "GiB-s while serving",
+            ),
+            (
+                "Idle minimum instances, CPU",
+                instance_time.idle_cpu_price_per_vcpu_s,
+                "vCPU-s",
+            ),
+            (
+                "Idle minimum instances, memory",
+                instance_time.idle_memory_price_per_gib_s,
+                "GiB-s",
+            ),
+            (
+                "CPU, instance-based",
+                based.cpu_price_per_vcpu_s,
+                "vCPU-s of instance life",
+            ),
+            (
+                "Memory, instance-based",
+                based.memory_price_per_gib_s,
+                "GiB-s of instance life",
+            ),
+        ] {
+            rates.row(vec![name.into(), unit_price(price), per.into()]);
+        }
+    }
     out.push_str(&rates.render(Dialect::Terminal));
+    if let Some(instance_time) = &billing.instance_time {
+        out.push_str(&format!(
+            "\nFree each month: request-based {} vCPU-s and {} GiB-s; instance-based {} vCPU-s and {} GiB-s.",
+            instance_time.request_based.free_vcpu_seconds,
+            instance_time.request_based.free_gib_seconds,
+            instance_time.instance_based.free_vcpu_seconds,
+            instance_time.instance_based.free_gib_seconds
+        ));
+    }
     if let Some(data_out) = &billing.data_out {
         out.push_str(&format!("\nData out: {}.", data_out.describe()));
     }

@@ -35,7 +35,7 @@ use crate::pricing::FunctionOffering;
 use crate::pricing::function_book::MemorySizes;
 use crate::series::{HOUR, LevelRecorder};
 use crate::units::Micros;
-use crate::usage::FunctionUsage;
+use crate::usage::{FunctionMeters, FunctionUsage};
 use crate::workload::Request;
 
 /// The function model's one event.
@@ -116,17 +116,6 @@ impl Rounding {
     }
 }
 
-/// One hour's billable quantities, for the cost-over-time chart.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FunctionHourUsage {
-    pub requests: u64,
-    pub on_demand_mb_us: u128,
-    pub cpu_mhz_us: u128,
-    pub provisioned_duration_mb_us: u128,
-    pub extra_storage_mb_us: u128,
-    pub bytes_out: u128,
-}
-
 /// What a function run produced.
 #[derive(Debug, Clone)]
 pub struct FunctionRun {
@@ -138,7 +127,7 @@ pub struct FunctionRun {
     pub usage: FunctionUsage,
     /// Billable quantities per UTC clock hour, the first being the one
     /// the origin falls in.
-    hourly: Vec<FunctionHourUsage>,
+    hourly: Vec<FunctionMeters>,
     /// How far into its UTC hour the origin lies.
     hour_offset: Micros,
     memory_mb: u32,
@@ -173,13 +162,7 @@ impl FunctionRun {
             if start >= requests_before {
                 break;
             }
-            let month = usage.month_mut(cursor.advance_to(start));
-            month.requests += delta.requests;
-            month.on_demand_mb_us += delta.on_demand_mb_us;
-            month.cpu_mhz_us += delta.cpu_mhz_us;
-            month.provisioned_duration_mb_us += delta.provisioned_duration_mb_us;
-            month.extra_storage_mb_us += delta.extra_storage_mb_us;
-            month.bytes_out += delta.bytes_out;
+            usage.month_mut(cursor.advance_to(start)).meters.add(delta);
         }
         add_provisioned(
             &mut usage,
@@ -211,7 +194,8 @@ fn add_provisioned(
     let last = pieces.len().saturating_sub(1);
     for (position, piece) in pieces.into_iter().enumerate() {
         let configured = piece.until - piece.from + if position == last { rounding } else { 0 };
-        usage.month_mut(piece.index).provisioned_configured_mb_us += provisioned_mb * u128::from(configured);
+        usage.month_mut(piece.index).meters.provisioned_configured_mb_us +=
+            provisioned_mb * u128::from(configured);
     }
 }
 
@@ -243,8 +227,13 @@ pub struct FunctionPlatform {
     provisioned_instance_us: u128,
     provisioned_busy_us: u128,
     hour_offset: Micros,
-    hourly: Vec<FunctionHourUsage>,
+    hourly: Vec<FunctionMeters>,
     levels: LevelRecorder,
+    /// Requests waiting for a free instance at the limit (Cloud Run), in
+    /// arrival order.
+    waiting: VecDeque<Request>,
+    /// Whether instance time is metered (books that bill it).
+    meter_instances: bool,
 }
 
 impl FunctionPlatform {
@@ -296,7 +285,51 @@ impl FunctionPlatform {
             hour_offset: origin.timestamp_micros().rem_euclid(HOUR as i64) as Micros,
             hourly: Vec::new(),
             levels: LevelRecorder::default(),
+            waiting: VecDeque::new(),
+            meter_instances: billing.instance_time.is_some(),
             settings,
+        }
+    }
+
+    /// The meters of the UTC hour `time` falls in.
+    fn hour_meters(&mut self, time: Micros) -> &mut FunctionMeters {
+        let hour = (time.saturating_add(self.hour_offset) / HOUR) as usize;
+        if self.hourly.len() <= hour {
+            self.hourly.resize(hour + 1, FunctionMeters::default());
+        }
+        &mut self.hourly[hour]
+    }
+
+    /// Adds the span `start..end` of instance time, plus `extra` (rounding)
+    /// in its last hour, to `meter` of each UTC hour it covers.
+    fn add_span(
+        &mut self,
+        start: Micros,
+        end: Micros,
+        extra: Micros,
+        meter: fn(&mut FunctionMeters) -> &mut u128,
+    ) {
+        let mut from = start;
+        while from < end {
+            let hour_end = ((from + self.hour_offset) / HOUR + 1) * HOUR - self.hour_offset;
+            let until = end.min(hour_end);
+            *meter(self.hour_meters(from)) += u128::from(until - from);
+            from = until;
+        }
+        *meter(self.hour_meters(end.max(start).saturating_sub(1))) += u128::from(extra);
+    }
+
+    /// Meters a busy period that ended (rounded up to the granularity).
+    fn meter_busy(&mut self, since: Micros, end: Micros, provisioned: bool) {
+        if !self.meter_instances || end <= since {
+            return;
+        }
+        let length = end - since;
+        let rounding = length.div_ceil(self.rounding.granularity_us) * self.rounding.granularity_us - length;
+        if provisioned {
+            self.add_span(since, end, rounding, |meters| &mut meters.minimum_busy_us);
+        } else {
+            self.add_span(since, end, rounding, |meters| &mut meters.instance_busy_us);
         }
     }
 
@@ -343,9 +376,17 @@ impl FunctionPlatform {
         instance.alive = false;
         instance.generation = instance.generation.wrapping_add(1);
         let lifetime = u128::from(end.saturating_sub(instance.created_at));
+        let (created_at, provisioned) = (instance.created_at, instance.provisioned);
         self.tally.instance_us += lifetime;
-        if instance.provisioned {
+        if provisioned {
             self.provisioned_instance_us += lifetime;
+        }
+        if self.meter_instances {
+            if provisioned {
+                self.add_span(created_at, end, 0, |meters| &mut meters.minimum_life_us);
+            } else {
+                self.add_span(created_at, end, 0, |meters| &mut meters.instance_life_us);
+            }
         }
         self.live -= 1;
         self.levels.set(at, self.live as u32);
@@ -470,6 +511,11 @@ impl FunctionPlatform {
             .horizon_limit
             .unwrap_or_else(|| self.last_completion.max(self.last_arrival));
         self.horizon_limit = Some(horizon_end);
+        for request in std::mem::take(&mut self.waiting) {
+            // Still waiting when the horizon ended: the client gave up.
+            self.latency.record(horizon_end.saturating_sub(request.arrival));
+            self.counts.timed_out += 1;
+        }
         self.expire_until(horizon_end);
         self.end_provisioning_by(horizon_end);
         for id in 0..self.instances.len() as u32 {
@@ -507,6 +553,161 @@ impl FunctionPlatform {
     }
 }
 
+impl FunctionPlatform {
+    /// Starts `request` on instance `id` at `now` (its arrival, or later if
+    /// it waited at the limit). `continuing`: the instance's slot was freed
+    /// at this instant, so its busy period goes on rather than restarting.
+    fn start(
+        &mut self,
+        id: u32,
+        cold: bool,
+        request: Request,
+        now: Micros,
+        continuing: bool,
+        queue: &mut EventQueue<FunctionEvent>,
+    ) {
+        let init = if cold {
+            self.cold_start.sample(&mut self.rng)
+        } else {
+            0
+        };
+        let instance = &mut self.instances[id as usize];
+        if cold {
+            instance.ready_at = now + init;
+        }
+        if instance.active == 0 && !continuing {
+            instance.busy_since = now;
+            self.busy_instances += 1;
+        }
+        instance.active += 1;
+        let provisioned = instance.provisioned;
+        let waited = now - request.arrival;
+        let limit = self.settings.max_duration.saturating_sub(waited);
+        let execution = request.duration.min(limit);
+        let timed_out = request.duration > limit;
+        let start = now.max(instance.ready_at);
+        let completion = start + execution;
+        if instance.active < self.settings.instance_concurrency {
+            self.list(id);
+        } else {
+            self.unlist(id);
+        }
+        queue.schedule(completion, FunctionEvent::Completion { instance: id });
+        self.meter_request(
+            &request,
+            execution + if self.rounding.init_billed { init } else { 0 },
+            now,
+            provisioned,
+        );
+        self.latency.record(completion - request.arrival);
+        self.queueing.record(start - request.arrival);
+        self.counts.cold_starts += u64::from(cold);
+        if timed_out {
+            self.counts.timed_out += 1;
+        } else {
+            self.counts.served += 1;
+        }
+    }
+
+    /// Records a request's billable quantities in the hour it started.
+    fn meter_request(&mut self, request: &Request, billed: Micros, now: Micros, provisioned: bool) {
+        let billed_us = self.rounding.duration(billed);
+        let (memory, cpu_mhz) = self
+            .rounding
+            .memory(request.memory_mb.unwrap_or(self.settings.memory_mb));
+        let megabyte_micros = u128::from(billed_us) * u128::from(memory);
+        let extra_storage = u128::from(billed_us) * u128::from(self.extra_storage_mb);
+        let delta = self.hour_meters(now);
+        delta.requests += 1;
+        if provisioned {
+            delta.provisioned_duration_mb_us += megabyte_micros;
+        } else {
+            delta.on_demand_mb_us += megabyte_micros;
+        }
+        delta.cpu_mhz_us += u128::from(billed_us) * u128::from(cpu_mhz);
+        delta.extra_storage_mb_us += extra_storage;
+        delta.bytes_out += u128::from(request.bytes_out);
+    }
+
+    /// Gives the slot just freed on `id` to the oldest waiting request of
+    /// its function; whether it did. Requests that waited past the time
+    /// limit time out (not billed).
+    fn reuse_slot(&mut self, id: u32, now: Micros, queue: &mut EventQueue<FunctionEvent>) -> bool {
+        let function = self.instances[id as usize].function;
+        if self.instances[id as usize].retiring
+            || self
+                .waiting
+                .front()
+                .is_none_or(|head| head.function.0 != function)
+        {
+            return false;
+        }
+        let Some(request) = self.next_waiting(now) else {
+            return false;
+        };
+        self.start(id, false, request, now, true, queue);
+        true
+    }
+
+    /// The oldest waiting request still within its time limit; the ones
+    /// past it are counted as timed out.
+    fn next_waiting(&mut self, now: Micros) -> Option<Request> {
+        while let Some(request) = self.waiting.pop_front() {
+            if now - request.arrival < self.settings.max_duration {
+                return Some(request);
+            }
+            self.latency.record(self.settings.max_duration);
+            self.counts.timed_out += 1;
+        }
+        None
+    }
+
+    /// Starts waiting requests while the limit has room (another function's
+    /// instance went idle, or an idle one expired).
+    fn drain_waiting(&mut self, now: Micros, queue: &mut EventQueue<FunctionEvent>) {
+        while let Some(function) = self.waiting.front().map(|head| head.function.0) {
+            let Some((id, cold)) = self.choose_instance(function, now) else {
+                return;
+            };
+            match self.next_waiting(now) {
+                Some(request) if request.function.0 == function => {
+                    self.start(id, cold, request, now, false, queue)
+                }
+                // The head timed out: put the instance back as it was.
+                other => {
+                    self.release_unused(id, cold, now);
+                    if let Some(request) = other {
+                        self.waiting.push_front(request);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Undoes `choose_instance` for an instance that got no request.
+    fn release_unused(&mut self, id: u32, cold: bool, now: Micros) {
+        if cold {
+            self.retire(id, now);
+        } else if self.instances[id as usize].active == 0 && !self.instances[id as usize].provisioned {
+            self.go_idle(id, now);
+        }
+    }
+
+    /// Files `id`, now without requests, as idle until its keep-alive ends.
+    fn go_idle(&mut self, id: u32, now: Micros) {
+        self.unlist(id);
+        let instance = &mut self.instances[id as usize];
+        instance.generation = instance.generation.wrapping_add(1);
+        let ticket = Ticket {
+            expires: now + self.settings.keep_alive,
+            instance: id,
+            generation: instance.generation,
+        };
+        self.pools[instance.function as usize].idle.push_back(id);
+        self.keep_alive.file(ticket);
+    }
+}
+
 impl Model for FunctionPlatform {
     type Event = FunctionEvent;
 
@@ -518,104 +719,60 @@ impl Model for FunctionPlatform {
         let function = request.function.0;
         self.pool_for(function);
         self.counts.total += 1;
-
-        let Some((id, cold)) = self.choose_instance(function, now) else {
-            self.counts.throttled += 1;
+        if !self.waiting.is_empty() {
+            // Others are already waiting at the limit: this one queues too.
+            self.waiting.push_back(request);
             return;
-        };
-        let init = if cold {
-            self.cold_start.sample(&mut self.rng)
-        } else {
-            0
-        };
-        let instance = &mut self.instances[id as usize];
-        if cold {
-            instance.ready_at = now + init;
         }
-        if instance.active == 0 {
-            instance.busy_since = now;
-            self.busy_instances += 1;
-        }
-        instance.active += 1;
-        let provisioned = instance.provisioned;
-        let execution = request.duration.min(self.settings.max_duration);
-        let timed_out = request.duration > self.settings.max_duration;
-        let start = now.max(instance.ready_at);
-        let completion = start + execution;
-        if instance.active < self.settings.instance_concurrency {
-            self.list(id);
-        } else {
-            self.unlist(id);
-        }
-        queue.schedule(completion, FunctionEvent::Completion { instance: id });
-
-        let billed_us = self
-            .rounding
-            .duration(execution + if self.rounding.init_billed { init } else { 0 });
-        let (memory, cpu_mhz) = self
-            .rounding
-            .memory(request.memory_mb.unwrap_or(self.settings.memory_mb));
-        let megabyte_micros = u128::from(billed_us) * u128::from(memory);
-        let extra_storage = u128::from(billed_us) * u128::from(self.extra_storage_mb);
-        let hour = ((now + self.hour_offset) / HOUR) as usize;
-        if self.hourly.len() <= hour {
-            self.hourly.resize(hour + 1, FunctionHourUsage::default());
-        }
-        let delta = &mut self.hourly[hour];
-        delta.requests += 1;
-        if provisioned {
-            delta.provisioned_duration_mb_us += megabyte_micros;
-        } else {
-            delta.on_demand_mb_us += megabyte_micros;
-        }
-        delta.cpu_mhz_us += u128::from(billed_us) * u128::from(cpu_mhz);
-        delta.extra_storage_mb_us += extra_storage;
-        delta.bytes_out += u128::from(request.bytes_out);
-
-        self.latency.record(completion - now);
-        self.queueing.record(start - now);
-        self.counts.cold_starts += u64::from(cold);
-        if timed_out {
-            self.counts.timed_out += 1;
-        } else {
-            self.counts.served += 1;
+        match self.choose_instance(function, now) {
+            Some((id, cold)) => self.start(id, cold, request, now, false, queue),
+            None if self.settings.queue_at_limit => self.waiting.push_back(request),
+            None => self.counts.throttled += 1,
         }
     }
 
-    fn handle(&mut self, now: Micros, event: FunctionEvent, _queue: &mut EventQueue<FunctionEvent>) {
+    fn handle(&mut self, now: Micros, event: FunctionEvent, queue: &mut EventQueue<FunctionEvent>) {
         let FunctionEvent::Completion { instance: id } = event;
         self.last_completion = self.last_completion.max(now);
-        let end = self.clip(now);
-        let busy_since = self.clip(self.instances[id as usize].busy_since);
         let instance = &mut self.instances[id as usize];
         instance.active -= 1;
+        if self.reuse_slot(id, now, queue) {
+            return;
+        }
+        let instance = &self.instances[id as usize];
         if instance.active > 0 {
             if !instance.retiring {
                 self.list(id);
             }
             return;
         }
-        self.busy_instances -= 1;
-        let busy = u128::from(end.saturating_sub(busy_since));
-        self.tally.busy_us += busy;
-        if instance.provisioned {
-            self.provisioned_busy_us += busy;
-            if instance.retiring {
+        self.finish_busy_period(id, now);
+        if self.instances[id as usize].provisioned {
+            if self.instances[id as usize].retiring {
                 self.retire(id, now);
             } else {
                 self.list(id);
             }
-            return;
+        } else {
+            self.go_idle(id, now);
         }
-        self.unlist(id);
-        let instance = &mut self.instances[id as usize];
-        instance.generation = instance.generation.wrapping_add(1);
-        let ticket = Ticket {
-            expires: now + self.settings.keep_alive,
-            instance: id,
-            generation: instance.generation,
-        };
-        self.pools[instance.function as usize].idle.push_back(id);
-        self.keep_alive.file(ticket);
+        self.drain_waiting(now, queue);
+    }
+}
+
+impl FunctionPlatform {
+    /// `id` has just served its last request: its busy time counts.
+    fn finish_busy_period(&mut self, id: u32, now: Micros) {
+        self.busy_instances -= 1;
+        let end = self.clip(now);
+        let instance = &self.instances[id as usize];
+        let busy_since = self.clip(instance.busy_since);
+        let provisioned = instance.provisioned;
+        let busy = u128::from(end.saturating_sub(busy_since));
+        self.tally.busy_us += busy;
+        if provisioned {
+            self.provisioned_busy_us += busy;
+        }
+        self.meter_busy(busy_since, end, provisioned);
     }
 }

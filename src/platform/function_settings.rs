@@ -96,6 +96,43 @@ pub const FUNCTION_SETTINGS: &[SettingSpec] = &[
         },
         doc: "bill each request's duration rounded up to this (default: the book's; e.g. 1 to ask what per-ms billing would have cost in 2016)",
     },
+    SettingSpec {
+        key: "min_instances",
+        kind: Kind::Whole {
+            unit: "instances",
+            min: 0,
+            max: 100_000,
+        },
+        doc: "Cloud Run's name for `provisioned`: instances kept warm, billed idle",
+    },
+    SettingSpec {
+        key: "max_instances",
+        kind: Kind::Whole {
+            unit: "instances",
+            min: 1,
+            max: 10_000_000,
+        },
+        doc: "Cloud Run's name for `concurrency_limit`: requests beyond wait (at_limit=queue)",
+    },
+    SettingSpec {
+        key: "at_limit",
+        kind: Kind::Choice(&["throttle", "queue"]),
+        doc: "requests beyond the concurrency limit are throttled (Lambda) or wait for a free instance (Cloud Run's max instances)",
+    },
+    SettingSpec {
+        key: "cpu",
+        kind: Kind::Number {
+            unit: "vCPUs",
+            min: 0.08,
+            max: 8.0,
+        },
+        doc: "vCPUs per instance, where instance time is billed by CPU (Cloud Run)",
+    },
+    SettingSpec {
+        key: "billing",
+        kind: Kind::Choice(&["request", "instance"]),
+        doc: "Cloud Run: request-based (instance time while serving, plus a request fee) or instance-based (whole instance life, lower rates)",
+    },
 ];
 
 /// Resolved settings of a function deployment, serialised with the keys
@@ -120,6 +157,42 @@ pub struct FunctionSettings {
     /// Billed duration is rounded up to a multiple of this (µs).
     #[serde(rename = "granularity_ms", serialize_with = "millis")]
     pub granularity_us: u64,
+    #[serde(rename = "at_limit", serialize_with = "at_limit")]
+    pub queue_at_limit: bool,
+    /// vCPUs per instance in thousandths, where instance time is billed.
+    #[serde(rename = "cpu", serialize_with = "vcpus", skip_serializing_if = "is_zero")]
+    pub milli_vcpu: u32,
+    /// Instance-time billing (Cloud Run): instance-based rather than
+    /// request-based; none where the book bills per request.
+    #[serde(
+        rename = "billing",
+        serialize_with = "billing_mode",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_based: Option<bool>,
+}
+
+fn at_limit<S: serde::Serializer>(queue: &bool, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    serializer.serialize_str(if *queue { "queue" } else { "throttle" })
+}
+
+fn vcpus<S: serde::Serializer>(milli: &u32, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    serializer.serialize_f64(f64::from(*milli) / 1_000.0)
+}
+
+fn is_zero(value: &u32) -> bool {
+    *value == 0
+}
+
+fn billing_mode<S: serde::Serializer>(
+    mode: &Option<bool>,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    serializer.serialize_str(if *mode == Some(true) {
+        "instance"
+    } else {
+        "request"
+    })
 }
 
 fn seconds<S: serde::Serializer>(value: &Micros, serializer: S) -> std::result::Result<S::Ok, S::Error> {
@@ -170,7 +243,8 @@ impl FunctionSettings {
                 .distribution("cold_start_ms")
                 .unwrap_or_else(|| defaults.cold_start.clone()),
             concurrency_limit: values
-                .whole("concurrency_limit")
+                .whole("max_instances")
+                .or(values.whole("concurrency_limit"))
                 .unwrap_or(defaults.concurrency_limit),
             instance_concurrency: values
                 .whole("instance_concurrency")
@@ -178,7 +252,10 @@ impl FunctionSettings {
             max_duration: values
                 .span("max_duration_s")
                 .unwrap_or(span_of(defaults.max_duration_s)),
-            provisioned: values.whole("provisioned").unwrap_or(0),
+            provisioned: values
+                .whole("min_instances")
+                .or(values.whole("provisioned"))
+                .unwrap_or(0),
             provisioned_until: values.span("provisioned_until"),
             ephemeral_storage_mb: values.whole("ephemeral_storage_mb").unwrap_or(included_storage),
             free_tier: values
@@ -187,7 +264,19 @@ impl FunctionSettings {
             granularity_us: values
                 .span("granularity_ms")
                 .unwrap_or(offering.billing.granularity_us),
+            queue_at_limit: values
+                .text("at_limit")
+                .map_or(defaults.queue_at_limit, |mode| mode == "queue"),
+            milli_vcpu: values
+                .number("cpu")
+                .map_or(defaults.milli_vcpu, |vcpus| (vcpus * 1_000.0).round() as u32),
+            instance_based: offering
+                .billing
+                .instance_time
+                .as_ref()
+                .map(|_| values.text("billing") == Some("instance")),
         };
+        resolved.check_instance_time(book_id, offering, &values, &mut problems);
         resolved.check(book_id, offering, &mut problems);
         Error::settings(problems)?;
         Ok(resolved)
@@ -200,6 +289,9 @@ impl FunctionSettings {
             architecture: self.architecture.clone(),
             free_tier: self.free_tier,
             bill_data_out,
+            instance_based: self.instance_based == Some(true),
+            milli_vcpu: self.milli_vcpu,
+            memory_mb: self.memory_mb,
         }
     }
 
@@ -249,13 +341,34 @@ impl FunctionSettings {
                 format!("setting `concurrency_limit`: {book_id} allows at most {cap}"),
             ));
         }
-        self.check_provisioned(book_id, rates.provisioned.is_some(), problems);
+        let priced = rates.provisioned.is_some() || offering.billing.instance_time.is_some();
+        self.check_provisioned(book_id, priced, problems);
         self.check_storage(book_id, offering, problems);
         if self.free_tier && offering.billing.free_tier.is_none() {
             problems.push(SettingProblem::at(
                 "free_tier",
                 format!("setting `free_tier`: {book_id} has no free tier"),
             ));
+        }
+    }
+
+    fn check_instance_time(
+        &self,
+        book_id: &str,
+        offering: &FunctionOffering,
+        values: &Values,
+        problems: &mut Vec<SettingProblem>,
+    ) {
+        if offering.billing.instance_time.is_some() {
+            return;
+        }
+        for key in ["cpu", "billing"] {
+            if values.has(key) {
+                problems.push(SettingProblem::at(
+                    key,
+                    format!("setting `{key}`: {book_id} bills each request's duration, not instance time"),
+                ));
+            }
         }
     }
 

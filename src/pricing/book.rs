@@ -57,7 +57,7 @@ pub struct PriceBook {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "family", rename_all = "snake_case")]
 pub enum Offering {
-    Function(FunctionOffering),
+    Function(Box<FunctionOffering>),
     Pool(PoolOffering),
     Vm(VmOffering),
     /// A per-request service priced alongside a deployment.
@@ -263,9 +263,8 @@ fn validate(raw: RawBook, checker: &mut Checker) -> Option<PriceBook> {
     }
     let family = raw.family.get_ref().as_str();
     let offering = match (family, raw.function, raw.pool, raw.vm, raw.service) {
-        ("function", Some(function), None, None, None) => Some(Offering::Function(validate_function(
-            function.into_inner(),
-            checker,
+        ("function", Some(function), None, None, None) => Some(Offering::Function(Box::new(
+            validate_function(function.into_inner(), checker),
         ))),
         ("pool", None, Some(pool), None, None) => Some(Offering::Pool(validate_pool(pool, checker))),
         ("vm", None, None, Some(vm), None) => Some(Offering::Vm(validate_vm(vm, checker))),

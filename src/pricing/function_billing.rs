@@ -11,11 +11,11 @@
 use serde::Serialize;
 
 use super::bill::{Bill, Charge, Idle, LineItem, accumulate};
-use super::function_book::{ArchitectureRates, FunctionOffering};
+use super::function_book::{ArchitectureRates, FunctionOffering, InstanceTime};
 use super::money::{Decimal, from_count, per_million, ratio, times};
 use super::tiers::{self, Tier};
 use crate::units::MICROS_PER_SECOND;
-use crate::usage::{FunctionMonthUsage, FunctionUsage};
+use crate::usage::{FunctionMeters, FunctionMonthUsage, FunctionUsage};
 
 /// What a function bill depends on besides usage: choices that change only
 /// money, so one run can be priced under several of them.
@@ -27,6 +27,12 @@ pub struct FunctionChoices {
     /// False when a service in front (API Gateway) bills the client-facing
     /// data out: the platform's traffic to it is free within a region.
     pub bill_data_out: bool,
+    /// Cloud Run: instance time over each instance's whole life (at lower
+    /// rates, no request fee) rather than while serving.
+    pub instance_based: bool,
+    /// vCPUs (thousandths) and memory per instance, for instance time.
+    pub milli_vcpu: u32,
+    pub memory_mb: u32,
 }
 
 /// Prices a function deployment's usage.
@@ -46,7 +52,7 @@ pub fn bill_function(
         bill_month(offering, rates, choices, month, &mut items);
     }
     let mut bill = Bill::new(currency, items, provisioned_idle(offering, rates, usage));
-    let bytes_out: u128 = usage.months.iter().map(|month| month.bytes_out).sum();
+    let bytes_out: u128 = usage.months.iter().map(|month| month.meters.bytes_out).sum();
     if bytes_out > 0 && (offering.billing.data_out.is_none() || !choices.bill_data_out) {
         bill.notes.push(if choices.bill_data_out {
             "Bytes sent are not priced: this book has no data-out rate.".to_owned()
@@ -64,19 +70,25 @@ fn bill_month(
     month: &FunctionMonthUsage,
     items: &mut Vec<LineItem>,
 ) {
+    let month = &month.meters;
     let billing = &offering.billing;
     let free = billing.free_tier.as_ref().filter(|_| choices.free_tier);
     let free_requests = free.map_or(0, |free| free.requests);
-    accumulate(
-        items,
-        "Requests",
-        "requests",
-        per_million(billing.request_price_per_million),
-        Charge {
-            billed: from_count(u128::from(month.requests.saturating_sub(free_requests))),
-            free: from_count(u128::from(month.requests.min(free_requests))),
-        },
-    );
+    if let Some(instance_time) = &billing.instance_time {
+        bill_instance_time(instance_time, choices, month, items);
+    }
+    if !choices.instance_based {
+        accumulate(
+            items,
+            "Requests",
+            "requests",
+            per_million(billing.request_price_per_million),
+            Charge {
+                billed: from_count(u128::from(month.requests.saturating_sub(free_requests))),
+                free: from_count(u128::from(month.requests.min(free_requests))),
+            },
+        );
+    }
     let per_gb_second = u128::from(billing.mb_per_gb) * u128::from(MICROS_PER_SECOND);
     let gb_seconds = ratio(month.on_demand_mb_us, per_gb_second);
     let free_gb_seconds = free.map_or(Decimal::ZERO, |free| free.gb_seconds);
@@ -139,6 +151,70 @@ fn bill_month(
     }
 }
 
+/// Cloud Run's instance time: vCPU-seconds and GiB-seconds of the time
+/// instances served (request-based, with idle minimum instances at idle
+/// rates) or of their whole lives (instance-based), after the free tier.
+fn bill_instance_time(
+    instance_time: &InstanceTime,
+    choices: &FunctionChoices,
+    month: &FunctionMeters,
+    items: &mut Vec<LineItem>,
+) {
+    let (rates, billed_us) = if choices.instance_based {
+        (
+            &instance_time.instance_based,
+            month.instance_life_us + month.minimum_life_us,
+        )
+    } else {
+        (
+            &instance_time.request_based,
+            month.instance_busy_us + month.minimum_busy_us,
+        )
+    };
+    // µs × thousandths of a vCPU into vCPU-s; µs × MiB into GiB-s.
+    let vcpu_seconds = ratio(billed_us * u128::from(choices.milli_vcpu), 1_000_000_000);
+    let gib_seconds = ratio(billed_us * u128::from(choices.memory_mb), 1_024_000_000);
+    let (free_cpu, free_memory) = if choices.free_tier {
+        (rates.free_vcpu_seconds, rates.free_gib_seconds)
+    } else {
+        (Decimal::ZERO, Decimal::ZERO)
+    };
+    let tier = |price| [Tier { up_to: None, price }];
+    bill_tiers(
+        items,
+        "CPU",
+        "vCPU-s",
+        vcpu_seconds,
+        free_cpu,
+        &tier(rates.cpu_price_per_vcpu_s),
+    );
+    bill_tiers(
+        items,
+        "Memory",
+        "GiB-s",
+        gib_seconds,
+        free_memory,
+        &tier(rates.memory_price_per_gib_s),
+    );
+    let idle_us = month.minimum_life_us.saturating_sub(month.minimum_busy_us);
+    if !choices.instance_based && idle_us > 0 {
+        accumulate(
+            items,
+            "Idle minimum instances, CPU",
+            "vCPU-s",
+            instance_time.idle_cpu_price_per_vcpu_s,
+            Charge::billed(ratio(idle_us * u128::from(choices.milli_vcpu), 1_000_000_000)),
+        );
+        accumulate(
+            items,
+            "Idle minimum instances, memory",
+            "GiB-s",
+            instance_time.idle_memory_price_per_gib_s,
+            Charge::billed(ratio(idle_us * u128::from(choices.memory_mb), 1_024_000_000)),
+        );
+    }
+}
+
 /// Adds a month's `used` volume over `tiers` after `allowance` as lines named
 /// `label` (or `label, tier N` when the book has several tiers).
 fn bill_tiers(
@@ -197,12 +273,11 @@ mod tests {
     }
 
     fn month(requests: u64, gb_seconds: u128) -> FunctionMonthUsage {
-        FunctionMonthUsage {
-            requests,
-            // 1 GB-s = 1024 MB × 1,000,000 µs.
-            on_demand_mb_us: gb_seconds * 1_024_000_000,
-            ..FunctionMonthUsage::new(SEPTEMBER_2025)
-        }
+        let mut usage = FunctionMonthUsage::new(SEPTEMBER_2025);
+        usage.meters.requests = requests;
+        // 1 GB-s = 1024 MB × 1,000,000 µs.
+        usage.meters.on_demand_mb_us = gb_seconds * 1_024_000_000;
+        usage
     }
 
     fn bill(book_id: &str, free_tier: bool, months: Vec<FunctionMonthUsage>) -> Bill {
@@ -212,6 +287,9 @@ mod tests {
             architecture: "x86".into(),
             free_tier,
             bill_data_out: true,
+            instance_based: false,
+            milli_vcpu: 0,
+            memory_mb: 128,
         };
         let usage = FunctionUsage {
             months,
@@ -266,7 +344,7 @@ mod tests {
         // 20 TiB = 20,480 GB in one month of 2016: 1 GB free, 10,239 GB at
         // $0.09 = $921.51, then 10,240 GB at $0.085 = $870.40; total $1,791.91.
         let mut usage = month(0, 0);
-        usage.bytes_out = 20 * (1u128 << 40);
+        usage.meters.bytes_out = 20 * (1u128 << 40);
         let bill = bill("aws-lambda-2016", false, vec![usage]);
         let amount = |name: &str| {
             bill.line_items

@@ -53,6 +53,31 @@ struct RawFunctionDefaults {
     concurrency_limit: Spanned<u32>,
     instance_concurrency: Spanned<u32>,
     max_duration_s: Spanned<f64>,
+    /// `throttle` (Lambda) or `queue` (Cloud Run) requests beyond the limit.
+    at_limit: Option<Spanned<String>>,
+    /// vCPUs per instance, where the book bills instance time by CPU.
+    cpu: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInstanceTime {
+    cpu_price_per_vcpu_s: Spanned<f64>,
+    memory_price_per_gib_s: Spanned<f64>,
+    idle_cpu_price_per_vcpu_s: Spanned<f64>,
+    idle_memory_price_per_gib_s: Spanned<f64>,
+    free_vcpu_seconds: Spanned<f64>,
+    free_gib_seconds: Spanned<f64>,
+    instance_based: RawInstanceBased,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInstanceBased {
+    cpu_price_per_vcpu_s: Spanned<f64>,
+    memory_price_per_gib_s: Spanned<f64>,
+    free_vcpu_seconds: Spanned<f64>,
+    free_gib_seconds: Spanned<f64>,
 }
 
 #[derive(Deserialize)]
@@ -71,6 +96,9 @@ struct RawFunctionBilling {
     ephemeral_storage: Option<RawEphemeralStorage>,
     data_out: Option<RawDataOut>,
     provisioned_granularity_s: Option<Spanned<u32>>,
+    /// Instance time billed by vCPU and memory (Cloud Run) instead of each
+    /// request's duration × memory.
+    instance_time: Option<RawInstanceTime>,
 }
 
 #[derive(Deserialize)]
@@ -199,6 +227,32 @@ pub struct FunctionDefaults {
     pub concurrency_limit: u32,
     pub instance_concurrency: u32,
     pub max_duration_s: f64,
+    /// Requests beyond the concurrency limit wait (Cloud Run's max
+    /// instances) instead of being throttled (Lambda).
+    pub queue_at_limit: bool,
+    /// vCPUs per instance, in thousandths (Cloud Run; 0 where unpriced).
+    pub milli_vcpu: u32,
+}
+
+/// Instance time priced by vCPU-seconds and GiB-seconds (Cloud Run): in
+/// request-based billing, the time an instance serves at least one request
+/// (each busy period rounded up to the granularity) plus idle minimum
+/// instances at idle rates; in instance-based billing, each instance's
+/// whole life at lower rates and no request fee.
+#[derive(Debug, Clone, Serialize)]
+pub struct InstanceTime {
+    pub request_based: InstanceRates,
+    pub idle_cpu_price_per_vcpu_s: Decimal,
+    pub idle_memory_price_per_gib_s: Decimal,
+    pub instance_based: InstanceRates,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InstanceRates {
+    pub cpu_price_per_vcpu_s: Decimal,
+    pub memory_price_per_gib_s: Decimal,
+    pub free_vcpu_seconds: Decimal,
+    pub free_gib_seconds: Decimal,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -220,6 +274,7 @@ pub struct FunctionBilling {
     /// Provisioned capacity is billed from enabling to disabling, rounded up
     /// to this many seconds.
     pub provisioned_granularity_s: u32,
+    pub instance_time: Option<InstanceTime>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -253,7 +308,7 @@ pub struct ProvisionedRates {
 pub(super) fn validate_function(raw: RawFunction, checker: &mut Checker) -> FunctionOffering {
     let limits = validate_limits(&raw.limits, checker);
     let billing = validate_billing(&raw.billing, checker);
-    let architectures = validate_architectures(raw.architectures, checker);
+    let architectures = validate_architectures(raw.architectures, billing.instance_time.is_some(), checker);
     if !matches!(limits.memory, MemorySizes::Listed(_))
         && architectures.values().any(|rates| !rates.cpu_tiers.is_empty())
     {
@@ -406,11 +461,61 @@ fn validate_billing(billing: &RawFunctionBilling, checker: &mut Checker) -> Func
         provisioned_granularity_s: billing.provisioned_granularity_s.as_ref().map_or(1, |value| {
             checker.positive(value, "function.billing.provisioned_granularity_s")
         }),
+        instance_time: billing
+            .instance_time
+            .as_ref()
+            .map(|raw| validate_instance_time(raw, checker)),
     }
 }
 
+fn validate_instance_time(raw: &RawInstanceTime, checker: &mut Checker) -> InstanceTime {
+    let key = "function.billing.instance_time";
+    let based = &raw.instance_based;
+    InstanceTime {
+        request_based: InstanceRates {
+            cpu_price_per_vcpu_s: checker
+                .price(&raw.cpu_price_per_vcpu_s, &format!("{key}.cpu_price_per_vcpu_s")),
+            memory_price_per_gib_s: checker.price(
+                &raw.memory_price_per_gib_s,
+                &format!("{key}.memory_price_per_gib_s"),
+            ),
+            free_vcpu_seconds: checker.quantity(&raw.free_vcpu_seconds, &format!("{key}.free_vcpu_seconds")),
+            free_gib_seconds: checker.quantity(&raw.free_gib_seconds, &format!("{key}.free_gib_seconds")),
+        },
+        idle_cpu_price_per_vcpu_s: checker.price(
+            &raw.idle_cpu_price_per_vcpu_s,
+            &format!("{key}.idle_cpu_price_per_vcpu_s"),
+        ),
+        idle_memory_price_per_gib_s: checker.price(
+            &raw.idle_memory_price_per_gib_s,
+            &format!("{key}.idle_memory_price_per_gib_s"),
+        ),
+        instance_based: InstanceRates {
+            cpu_price_per_vcpu_s: checker.price(
+                &based.cpu_price_per_vcpu_s,
+                &format!("{key}.instance_based.cpu_price_per_vcpu_s"),
+            ),
+            memory_price_per_gib_s: checker.price(
+                &based.memory_price_per_gib_s,
+                &format!("{key}.instance_based.memory_price_per_gib_s"),
+            ),
+            free_vcpu_seconds: checker.quantity(
+                &based.free_vcpu_seconds,
+                &format!("{key}.instance_based.free_vcpu_seconds"),
+            ),
+            free_gib_seconds: checker.quantity(
+                &based.free_gib_seconds,
+                &format!("{key}.instance_based.free_gib_seconds"),
+            ),
+        },
+    }
+}
+
+/// `instance_time`: the book bills instance time, so per-request duration
+/// tiers may be absent.
 fn validate_architectures(
     raw: Spanned<BTreeMap<String, RawArchitecture>>,
+    instance_time: bool,
     checker: &mut Checker,
 ) -> BTreeMap<String, ArchitectureRates> {
     if raw.get_ref().is_empty() {
@@ -432,13 +537,17 @@ fn validate_architectures(
                 price: &tier.price_per_gb_s,
             })
             .collect();
-        let duration_tiers = tiers::validate(
-            &views,
-            &rates.duration_tiers,
-            &format!("{key}.duration_tiers"),
-            ("up_to_gb_s", "price_per_gb_s"),
-            checker,
-        );
+        let duration_tiers = if instance_time && views.is_empty() {
+            Vec::new()
+        } else {
+            tiers::validate(
+                &views,
+                &rates.duration_tiers,
+                &format!("{key}.duration_tiers"),
+                ("up_to_gb_s", "price_per_gb_s"),
+                checker,
+            )
+        };
         let cpu_tiers = rates.cpu_tiers.as_ref().map_or_else(Vec::new, |raw_tiers| {
             let views: Vec<RawTierView> = raw_tiers
                 .get_ref()
@@ -539,5 +648,33 @@ fn validate_defaults(
             "function.defaults.instance_concurrency",
         ),
         max_duration_s: checker.seconds(&defaults.max_duration_s, "function.defaults.max_duration_s"),
+        queue_at_limit: match defaults
+            .at_limit
+            .as_ref()
+            .map(|value| (value, value.get_ref().as_str()))
+        {
+            None | Some((_, "throttle")) => false,
+            Some((_, "queue")) => true,
+            Some((value, other)) => {
+                checker.problem(
+                    value,
+                    "function.defaults.at_limit",
+                    format!("expected `throttle` or `queue`, found `{other}`"),
+                );
+                false
+            }
+        },
+        milli_vcpu: defaults.cpu.as_ref().map_or(0, |cpu| {
+            let vcpus = *cpu.get_ref();
+            if !(vcpus.is_finite() && (0.08..=8.0).contains(&vcpus)) {
+                checker.problem(
+                    cpu,
+                    "function.defaults.cpu",
+                    format!("expected 0.08 to 8 vCPUs, found {vcpus}"),
+                );
+                return 0;
+            }
+            (vcpus * 1_000.0).round() as u32
+        }),
     }
 }

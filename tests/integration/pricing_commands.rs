@@ -42,7 +42,6 @@ fn list_shows_every_shipped_book() {
                 .is_ok_and(|entry| entry.path().extension().is_some_and(|ext| ext == "toml"))
         })
         .count();
-    assert_eq!(files, 13);
     assert_eq!(text.lines().count(), 2 + files, "{text}");
 }
 
