@@ -8,6 +8,10 @@
 use serde::Serialize;
 
 use crate::calendar::BillingMonth;
+use crate::units::Micros;
+
+/// Microseconds in an hour.
+const HOUR_MICROS: Micros = 3_600_000_000;
 
 /// A function deployment's billable quantities over some span (an hour, a
 /// month): exact integers in the vendor's units. A new meter is one field
@@ -134,4 +138,65 @@ pub struct ServiceMonthUsage {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ServiceUsage {
     pub months: Vec<ServiceMonthUsage>,
+}
+
+/// Why a paid interval ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntervalEnd {
+    /// Scaled in, fell asleep, or the horizon ended.
+    Stopped,
+    /// Terminated by the provider (spot): a partial hour is not charged
+    /// under hourly billing.
+    Interrupted,
+}
+
+/// A span during which server `server` (its slot number, reused after the
+/// server goes) existed and was paid for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct ServerInterval {
+    pub server: u32,
+    pub start: Micros,
+    pub end: Micros,
+    pub ended: IntervalEnd,
+}
+
+/// What a farm run recorded for billing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FarmUsage {
+    pub intervals: Vec<ServerInterval>,
+    /// App Engine accrual spans (start → last request end + tail).
+    pub accrual: Vec<ServerInterval>,
+    pub bytes_out: u128,
+    /// Bytes sent per hour from the origin, for the cost-over-time chart.
+    pub bytes_by_hour: Vec<u128>,
+}
+
+impl FarmUsage {
+    /// The usage of the first `until` microseconds (bytes by whole hours).
+    pub fn until(&self, until: Micros) -> FarmUsage {
+        let clip = |intervals: &[ServerInterval]| {
+            intervals
+                .iter()
+                .filter(|interval| interval.start < until)
+                .map(|interval| ServerInterval {
+                    end: interval.end.min(until),
+                    ended: if interval.end <= until {
+                        interval.ended
+                    } else {
+                        IntervalEnd::Stopped
+                    },
+                    ..*interval
+                })
+                .collect()
+        };
+        let hours = until.div_ceil(HOUR_MICROS) as usize;
+        let bytes_by_hour: Vec<u128> = self.bytes_by_hour.iter().copied().take(hours).collect();
+        FarmUsage {
+            intervals: clip(&self.intervals),
+            accrual: clip(&self.accrual),
+            bytes_out: bytes_by_hour.iter().sum(),
+            bytes_by_hour,
+        }
+    }
 }

@@ -1,0 +1,179 @@
+//! The farm as the engine drives it: arrivals (dispatched to a server),
+//! completions, servers becoming ready, autoscaling ticks and spot
+//! interruptions, each handled by its own method.
+
+use super::{FarmEvent, HOUR_MICROS, IntervalEnd, Pending, ServerFarm, State};
+use crate::engine::{EventQueue, Model};
+use crate::platform::autoscale::PeriodSummary;
+use crate::units::Micros;
+use crate::workload::Request;
+
+impl Model for ServerFarm {
+    type Event = FarmEvent;
+
+    fn arrive(&mut self, request: Request, queue: &mut EventQueue<FarmEvent>) {
+        let now = request.arrival;
+        self.advance(now);
+        self.last_arrival = now;
+        if !self.started {
+            self.started = true;
+            if self.autoscaler.is_active() {
+                let period = self.autoscaler.period();
+                queue.schedule(now - now % period + period, FarmEvent::Tick);
+            }
+            for index in self.routable.clone() {
+                self.schedule_interruption(index, now, queue);
+            }
+        }
+        self.counts.total += 1;
+        self.in_system += 1;
+        self.usage.bytes_out += u128::from(request.bytes_out);
+        let hour = (now / HOUR_MICROS) as usize;
+        if self.usage.bytes_by_hour.len() <= hour {
+            self.usage.bytes_by_hour.resize(hour + 1, 0);
+        }
+        self.usage.bytes_by_hour[hour] += u128::from(request.bytes_out);
+        let work = (request.duration as f64 / self.config.speed).round() as Micros;
+        self.dispatch(Pending { arrival: now, work }, now, queue);
+    }
+
+    fn handle(&mut self, now: Micros, event: FarmEvent, queue: &mut EventQueue<FarmEvent>) {
+        self.advance(now);
+        match event {
+            FarmEvent::Completion {
+                server,
+                generation,
+                arrival,
+            } => self.on_completion(server, generation, arrival, now, queue),
+            FarmEvent::Ready { server, generation } => self.on_ready(server, generation, now, queue),
+            FarmEvent::Tick => self.on_tick(now, queue),
+            FarmEvent::Interruption { server, generation } => {
+                self.on_interruption(server, generation, now, queue)
+            }
+        }
+    }
+
+    fn end_of_stream(&mut self, _queue: &mut EventQueue<FarmEvent>) {
+        self.stream_ended = true;
+    }
+}
+
+impl ServerFarm {
+    /// A request on `index` finished: it counts as served or (past the
+    /// router timeout) timed out, and the slot takes queued work.
+    fn on_completion(
+        &mut self,
+        index: u32,
+        generation: u32,
+        arrival: Micros,
+        now: Micros,
+        queue: &mut EventQueue<FarmEvent>,
+    ) {
+        {
+            if self.servers[index as usize].generation != generation {
+                return; // lost with an interrupted server
+            }
+            self.in_system -= 1;
+            self.busy_slots -= 1;
+            self.last_completion = self.last_completion.max(now);
+            let latency = now - arrival;
+            self.latency.record(latency);
+            self.autoscaler.record_response(latency);
+            if self
+                .config
+                .request_timeout
+                .is_some_and(|timeout| latency > timeout)
+            {
+                self.counts.timed_out += 1;
+            } else {
+                self.counts.served += 1;
+            }
+            let server = &mut self.servers[index as usize];
+            server.busy -= 1;
+            server.last_end = now;
+            self.free_slots.set_busy(index, server.busy);
+            self.pull_work(index, now, queue);
+            let server = &self.servers[index as usize];
+            if server.state == State::Retiring && server.busy == 0 && server.queue.is_empty() {
+                self.remove(index, now, IntervalEnd::Stopped);
+                self.timeline.push((now, self.live));
+            }
+        }
+    }
+
+    /// A booting server is ready and starts taking requests.
+    fn on_ready(&mut self, index: u32, generation: u32, now: Micros, queue: &mut EventQueue<FarmEvent>) {
+        {
+            let server = &mut self.servers[index as usize];
+            if server.generation == generation && server.state == State::Booting {
+                server.state = State::Serving;
+                server.ready_at = now;
+                server.last_end = now;
+                self.make_routable(index);
+                self.pull_work(index, now, queue);
+            }
+        }
+    }
+
+    /// The autoscaler's periodic decision, on the period's utilisation.
+    fn on_tick(&mut self, now: Micros, queue: &mut EventQueue<FarmEvent>) {
+        {
+            let busy = self.busy_slot_area - self.period_busy_start;
+            let capacity = self.capacity_area - self.period_capacity_start;
+            self.period_busy_start = self.busy_slot_area;
+            self.period_capacity_start = self.capacity_area;
+            let utilization = if capacity == 0 {
+                1.0
+            } else {
+                busy as f64 / capacity as f64
+            };
+            let desired = self
+                .autoscaler
+                .decide(now, self.target, PeriodSummary { utilization });
+            self.scale_to(desired, now, queue);
+            let next = now + self.autoscaler.period();
+            if self.should_keep_ticking(next) {
+                queue.schedule(next, FarmEvent::Tick);
+            }
+        }
+    }
+
+    /// The provider terminates a spot server: its requests are lost and the
+    /// group replaces it.
+    fn on_interruption(
+        &mut self,
+        index: u32,
+        generation: u32,
+        now: Micros,
+        queue: &mut EventQueue<FarmEvent>,
+    ) {
+        {
+            let server = &self.servers[index as usize];
+            // Past the end of the work an interruption changes nothing
+            // that is billed or measured: the server just runs out the
+            // horizon.
+            if server.generation != generation
+                || server.state == State::Gone
+                || !self.should_keep_ticking(now)
+            {
+                return;
+            }
+            let lost = u64::from(server.busy) + server.queue.len() as u64;
+            let busy = u64::from(server.busy);
+            let was_target = server.state != State::Retiring;
+            self.counts.interrupted += lost;
+            self.in_system -= lost;
+            self.busy_slots -= busy;
+            self.servers[index as usize].queue.clear();
+            self.remove(index, now, IntervalEnd::Interrupted);
+            if was_target {
+                // The group replaces it to keep its size.
+                self.target -= 1;
+                let wanted = self.target + 1;
+                self.scale_to(wanted, now, queue);
+            } else {
+                self.timeline.push((now, self.live));
+            }
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! A farm of servers, each with a number of slots (workers, or concurrent
+//! requests), behind a router: the model shared by dyno pools (Heroku, App
+//! Engine) and VM groups (EC2 behind a load balancer). The families differ in
+//! their settings and their bills, not in how requests wait and run.
+//!
+//! - Routing `Random` (Heroku's router): each request goes to a random
+//!   serving server and waits in that server's own queue. Routing `Shared`
+//!   (one queue, as a load balancer with least-outstanding-requests or the
+//!   M/M/c queue of textbooks): a request takes a free slot on the
+//!   least-loaded server, or waits in one queue for the first slot to free.
+//! - A request's work is its trace duration divided by the server type's
+//!   speed. A router timeout counts a response as timed out (Heroku H12)
+//!   while the server still does the work.
+//! - Servers started by scaling boot first (billed, not serving); servers
+//!   scaled in stop taking requests, finish their own queue, then go.
+//! - A sleeping server (Heroku free dyno) falls asleep after a quiet spell;
+//!   the next request wakes it and waits the wake-up delay (a cold start).
+//! - Spot servers may be interrupted (a Poisson process): their requests
+//!   are lost and a replacement boots.
+//!
+//! The model records each server's paid intervals and, where the book bills
+//! a tail after the last request (App Engine), its accrual intervals: the
+//! tail is a metering parameter of the book, like a function's billing
+//! granularity, and the bill is computed from those intervals afterwards.
+//!
+//! The model is split by concern: `lifecycle` (launching, removing,
+//! sleeping, waking and scaling servers), `routing` (dispatching requests
+//! to servers and their queues) and `events` (the engine's arrivals and
+//! events).
+
+mod events;
+mod lifecycle;
+mod routing;
+
+use std::collections::VecDeque;
+
+use rand::SeedableRng;
+use rand_pcg::Pcg64;
+
+use super::autoscale::{Autoscaler, ScalingBounds, ScalingPolicy};
+use super::free_slots::FreeSlots;
+use crate::metrics::{InstanceTally, LatencyRecorder, RequestCounts};
+use crate::series::LevelRecorder;
+use crate::units::Micros;
+pub use crate::usage::{FarmUsage, IntervalEnd, ServerInterval};
+
+const HOUR: f64 = 3_600_000_000.0;
+const HOUR_MICROS: Micros = 3_600_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Routing {
+    Random,
+    Shared,
+}
+
+/// How a server is configured to sleep when unused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sleep {
+    pub after: Micros,
+    pub wake: Micros,
+}
+
+/// Everything the farm needs, resolved from a deployment's settings.
+#[derive(Debug, Clone)]
+pub struct FarmConfig {
+    pub initial_servers: u32,
+    pub slots: u32,
+    /// Work per request = trace duration / speed.
+    pub speed: f64,
+    pub routing: Routing,
+    pub request_timeout: Option<Micros>,
+    pub boot: Micros,
+    pub sleep: Option<Sleep>,
+    /// App Engine: accrual runs on this long after a server's last request.
+    pub accrual_tail: Option<Micros>,
+    pub interruptions_per_hour: f64,
+    pub scaling: ScalingPolicy,
+    pub bounds: ScalingBounds,
+    /// How far into its UTC day the origin lies (for scaling schedules).
+    pub origin_into_day: Micros,
+}
+
+/// What a farm run produced.
+#[derive(Debug, Clone)]
+pub struct FarmRun {
+    pub counts: RequestCounts,
+    pub latency: LatencyRecorder,
+    pub queueing: LatencyRecorder,
+    pub instances: InstanceTally,
+    pub usage: FarmUsage,
+    /// (time, live servers) at every change of the count.
+    pub timeline: Vec<(Micros, u32)>,
+    /// Most servers alive in each minute.
+    pub instances_per_minute: Vec<u32>,
+    /// Time-averaged number of requests queued or in service.
+    pub mean_in_system: f64,
+    pub horizon_end: Micros,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Booting,
+    Serving,
+    Retiring,
+    Gone,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    arrival: Micros,
+    work: Micros,
+}
+
+#[derive(Debug)]
+struct Server {
+    state: State,
+    generation: u32,
+    busy: u32,
+    queue: VecDeque<Pending>,
+    /// Requests start no earlier than this (wake-up).
+    ready_at: Micros,
+    /// Start of the open paid interval; none while asleep or gone.
+    paid_since: Option<Micros>,
+    last_end: Micros,
+    accrual_since: Option<Micros>,
+}
+
+/// Events of the farm model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FarmEvent {
+    Completion {
+        server: u32,
+        generation: u32,
+        arrival: Micros,
+    },
+    Ready {
+        server: u32,
+        generation: u32,
+    },
+    Tick,
+    Interruption {
+        server: u32,
+        generation: u32,
+    },
+}
+
+pub struct ServerFarm {
+    config: FarmConfig,
+    rng: Pcg64,
+    autoscaler: Autoscaler,
+    horizon_limit: Option<Micros>,
+
+    servers: Vec<Server>,
+    /// Servers taking new requests, in index order.
+    routable: Vec<u32>,
+    /// The routable servers by busy slots (shared routing only).
+    free_slots: FreeSlots,
+    shared_queue: VecDeque<Pending>,
+    /// Servers wanted (serving + booting).
+    target: u32,
+    live: u32,
+    stream_ended: bool,
+    started: bool,
+
+    now: Micros,
+    in_system: u64,
+    busy_slots: u64,
+    in_system_area: u128,
+    busy_slot_area: u128,
+    capacity_area: u128,
+    period_busy_start: u128,
+    period_capacity_start: u128,
+    last_arrival: Micros,
+    last_completion: Micros,
+
+    counts: RequestCounts,
+    latency: LatencyRecorder,
+    queueing: LatencyRecorder,
+    tally: InstanceTally,
+    usage: FarmUsage,
+    timeline: Vec<(Micros, u32)>,
+}
+
+impl ServerFarm {
+    pub fn new(config: FarmConfig, horizon_end: Option<Micros>, seed: u64) -> Self {
+        let autoscaler = Autoscaler::new(config.scaling.clone(), config.bounds, config.origin_into_day);
+        let mut farm = ServerFarm {
+            rng: Pcg64::seed_from_u64(seed),
+            autoscaler,
+            horizon_limit: horizon_end,
+            servers: Vec::new(),
+            routable: Vec::new(),
+            free_slots: match config.routing {
+                Routing::Shared => FreeSlots::new(config.slots),
+                Routing::Random => FreeSlots::untracked(),
+            },
+            shared_queue: VecDeque::new(),
+            target: config.initial_servers,
+            live: 0,
+            stream_ended: false,
+            started: false,
+            now: 0,
+            in_system: 0,
+            busy_slots: 0,
+            in_system_area: 0,
+            busy_slot_area: 0,
+            capacity_area: 0,
+            period_busy_start: 0,
+            period_capacity_start: 0,
+            last_arrival: 0,
+            last_completion: 0,
+            counts: RequestCounts::default(),
+            latency: LatencyRecorder::default(),
+            queueing: LatencyRecorder::default(),
+            tally: InstanceTally::default(),
+            usage: FarmUsage::default(),
+            timeline: Vec::new(),
+            config,
+        };
+        // The initial servers were started before the trace: serving at 0.
+        for _ in 0..farm.config.initial_servers {
+            farm.launch(0, State::Serving);
+        }
+        farm.timeline.push((0, farm.live));
+        farm
+    }
+
+    pub(super) fn clip(&self, time: Micros) -> Micros {
+        self.horizon_limit.map_or(time, |limit| time.min(limit))
+    }
+
+    /// Moves the time integrals forward to `now` (at most to the horizon).
+    pub(super) fn advance(&mut self, now: Micros) {
+        let now = self.clip(now);
+        if now > self.now {
+            let elapsed = u128::from(now - self.now);
+            let serving = self.routable.len() as u128 * u128::from(self.config.slots);
+            self.in_system_area += u128::from(self.in_system) * elapsed;
+            self.busy_slot_area += u128::from(self.busy_slots) * elapsed;
+            self.capacity_area += serving * elapsed;
+            self.now = now;
+        }
+    }
+
+    pub(super) fn should_keep_ticking(&self, next: Micros) -> bool {
+        match self.horizon_limit {
+            Some(limit) => next <= limit,
+            None => !self.stream_ended || self.in_system > 0,
+        }
+    }
+
+    /// Ends the run and hands over what it recorded.
+    pub fn finish(mut self) -> FarmRun {
+        let horizon_end = self
+            .horizon_limit
+            .unwrap_or_else(|| self.last_completion.max(self.last_arrival));
+        self.advance(horizon_end);
+        self.horizon_limit = Some(horizon_end);
+        for index in 0..self.servers.len() as u32 {
+            if self.servers[index as usize].state == State::Gone {
+                continue;
+            }
+            self.settle_sleep(index, horizon_end);
+            self.close_paid(index, horizon_end, IntervalEnd::Stopped);
+            if let Some(tail) = self.config.accrual_tail {
+                // The tail is a billing rule: it runs past the horizon.
+                let last_end = self.servers[index as usize].last_end;
+                self.close_accrual(index, last_end + tail);
+            }
+        }
+        self.tally.busy_us = self.busy_slot_area / u128::from(self.config.slots.max(1));
+        self.usage
+            .intervals
+            .sort_by_key(|interval| (interval.start, interval.server));
+        self.usage
+            .accrual
+            .sort_by_key(|interval| (interval.start, interval.server));
+        let mut levels = LevelRecorder::default();
+        for &(time, live) in &self.timeline {
+            levels.set(time, live);
+        }
+        FarmRun {
+            instances_per_minute: levels.finish(horizon_end),
+            counts: self.counts,
+            latency: self.latency,
+            queueing: self.queueing,
+            instances: self.tally,
+            usage: self.usage,
+            timeline: self.timeline,
+            mean_in_system: if horizon_end == 0 {
+                0.0
+            } else {
+                self.in_system_area as f64 / horizon_end as f64
+            },
+            horizon_end,
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Routing a request to a server: a random serving server and its own
+//! queue (Heroku's router), or the least-loaded free slot and one shared
+//! queue (a load balancer); and handing queued work to freed slots.
+
+use rand::RngExt;
+
+use super::{FarmEvent, Pending, Routing, ServerFarm, State};
+use crate::engine::EventQueue;
+use crate::units::Micros;
+
+impl ServerFarm {
+    /// Starts `pending` on a free slot of `index`.
+    pub(super) fn start(
+        &mut self,
+        index: u32,
+        pending: Pending,
+        now: Micros,
+        queue: &mut EventQueue<FarmEvent>,
+    ) {
+        if let Some(tail) = self.config.accrual_tail {
+            let server = &self.servers[index as usize];
+            let accrual_end = server.last_end + tail;
+            if server.busy == 0 && now > accrual_end {
+                // The accrual ran out before this request: close it and open
+                // another, so downtime under the tail is never counted twice.
+                self.close_accrual(index, accrual_end);
+                self.servers[index as usize].accrual_since = Some(now);
+            }
+        }
+        let server = &mut self.servers[index as usize];
+        let begin = now.max(server.ready_at);
+        server.busy += 1;
+        let generation = server.generation;
+        self.free_slots.set_busy(index, server.busy);
+        self.busy_slots += 1;
+        self.queueing.record(begin - pending.arrival);
+        queue.schedule(
+            begin + pending.work,
+            FarmEvent::Completion {
+                server: index,
+                generation,
+                arrival: pending.arrival,
+            },
+        );
+    }
+
+    /// The serving server with the most free slots (lowest index on ties).
+    pub(super) fn least_loaded(&self) -> Option<u32> {
+        self.free_slots.least_loaded()
+    }
+
+    pub(super) fn dispatch(&mut self, pending: Pending, now: Micros, queue: &mut EventQueue<FarmEvent>) {
+        if self.routable.is_empty() {
+            // Nothing serving yet (servers booting): wait at the router.
+            self.shared_queue.push_back(pending);
+            return;
+        }
+        match self.config.routing {
+            Routing::Random => {
+                let pick = self.routable[self.rng.random_range(0..self.routable.len())];
+                if self.wake(pick, now) {
+                    self.counts.cold_starts += 1;
+                }
+                if self.servers[pick as usize].busy < self.config.slots {
+                    self.start(pick, pending, now, queue);
+                } else {
+                    self.servers[pick as usize].queue.push_back(pending);
+                }
+            }
+            Routing::Shared => match self.least_loaded() {
+                Some(pick) => {
+                    if self.wake(pick, now) {
+                        self.counts.cold_starts += 1;
+                    }
+                    self.start(pick, pending, now, queue);
+                }
+                None => self.shared_queue.push_back(pending),
+            },
+        }
+    }
+
+    /// Gives free slots of `index` the work waiting for it.
+    pub(super) fn pull_work(&mut self, index: u32, now: Micros, queue: &mut EventQueue<FarmEvent>) {
+        while self.servers[index as usize].busy < self.config.slots {
+            let next = match self.servers[index as usize].queue.pop_front() {
+                Some(pending) => Some(pending),
+                None if self.servers[index as usize].state == State::Serving => self.shared_queue.pop_front(),
+                None => None,
+            };
+            match next {
+                Some(pending) => self.start(index, pending, now, queue),
+                None => break,
+            }
+        }
+    }
+}
