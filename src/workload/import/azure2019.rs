@@ -19,11 +19,11 @@ use std::path::{Path, PathBuf};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64;
 
-use super::{BadRows, ImportReport};
+use super::{BadRows, DURATION_RANGE, ImportReport, micros_from};
 use crate::distribution::{DurationSampler, DurationSpec};
 use crate::error::{Error, Result};
 use crate::units::{MICROS_PER_SECOND, Micros};
-use crate::workload::{FunctionId, Request, Spread, TraceWriter, open_input};
+use crate::workload::{FunctionId, Request, Spread, TraceWriter, check_rows, open_input};
 
 const MINUTE: Micros = 60 * MICROS_PER_SECOND;
 /// The duration file's percentile columns and the percentiles they hold.
@@ -51,6 +51,17 @@ pub enum DurationSource {
     /// The function's `Average`, for every invocation (reproduces the
     /// dataset's invocation-weighted duration statistics exactly).
     Average,
+}
+
+/// How an Azure 2019 import turns counts into requests.
+#[derive(Debug, Clone, Copy)]
+pub struct Azure2019Options {
+    pub durations_from: DurationSource,
+    pub spread: Spread,
+    pub seed: u64,
+    pub bad_rows: BadRows,
+    /// The most rows to write.
+    pub max_rows: u64,
 }
 
 struct Function {
@@ -122,9 +133,9 @@ fn read_durations(
         let record = record.map_err(|error| malformed(&label, &error))?;
         if source == DurationSource::Average {
             let text = record.get(average).unwrap_or("").trim();
-            match text.parse::<f64>().ok().filter(|ms| ms.is_finite() && *ms >= 0.0) {
-                Some(ms) => {
-                    let spec = DurationSpec::Constant((ms * 1_000.0).round() as Micros);
+            match text.parse::<f64>().ok().and_then(|ms| micros_from(ms, 1_000.0)) {
+                Some(micros) => {
+                    let spec = DurationSpec::Constant(micros);
                     durations
                         .entry(record.get(function).unwrap_or("").to_owned())
                         .or_insert(spec);
@@ -133,7 +144,7 @@ fn read_durations(
                     let error = Error::input(
                         &label,
                         line_of(&record),
-                        format!("field `Average`: expected milliseconds, found `{text}`"),
+                        format!("field `Average`: expected milliseconds {DURATION_RANGE}, found `{text}`"),
                     );
                     report.bad_row(policy, "duration row with a bad number", error)?;
                 }
@@ -143,14 +154,14 @@ fn read_durations(
         let mut points = Vec::with_capacity(columns.len());
         for &(index, percentile) in &columns {
             let text = record.get(index).unwrap_or("").trim();
-            match text.parse::<f64>().ok().filter(|ms| ms.is_finite() && *ms >= 0.0) {
-                Some(ms) => points.push((percentile, (ms * 1_000.0).round() as Micros)),
+            match text.parse::<f64>().ok().and_then(|ms| micros_from(ms, 1_000.0)) {
+                Some(micros) => points.push((percentile, micros)),
                 None => {
                     let error = Error::input(
                         &label,
                         line_of(&record),
                         format!(
-                            "field `{}`: expected milliseconds, found `{text}`",
+                            "field `{}`: expected milliseconds {DURATION_RANGE}, found `{text}`",
                             PERCENTILES[points.len()].0
                         ),
                     );
@@ -192,12 +203,15 @@ fn read_memory(path: &Path) -> Result<HashMap<String, u32>> {
         let megabytes = text
             .parse::<f64>()
             .ok()
-            .filter(|mb| mb.is_finite() && *mb > 0.0)
+            .filter(|mb| *mb > 0.0 && *mb <= f64::from(u32::MAX))
             .ok_or_else(|| {
                 Error::input(
                     &label,
                     line_of(&record),
-                    format!("field `AverageAllocatedMb`: expected megabytes, found `{text}`"),
+                    format!(
+                        "field `AverageAllocatedMb`: expected megabytes above 0 and at most {}, found `{text}`",
+                        u32::MAX
+                    ),
                 )
             })?;
         memory
@@ -219,14 +233,12 @@ fn minute_of(header: &str) -> Option<u32> {
 
 pub fn import_azure_2019(
     files: &Azure2019Files,
-    durations_from: DurationSource,
-    spread: Spread,
-    seed: u64,
-    policy: BadRows,
+    options: &Azure2019Options,
     writer: &mut TraceWriter,
 ) -> Result<ImportReport> {
+    let policy = options.bad_rows;
     let mut report = ImportReport::default();
-    let durations = read_durations(&files.durations, durations_from, policy, &mut report)?;
+    let durations = read_durations(&files.durations, options.durations_from, policy, &mut report)?;
     let memory = files
         .memory
         .as_deref()
@@ -302,9 +314,18 @@ pub fn import_azure_2019(
         });
     }
 
-    let mut rng = Pcg64::seed_from_u64(seed);
+    let rows: f64 = functions
+        .iter()
+        .flat_map(|function| function.counts.iter())
+        .map(|&count| f64::from(count))
+        .sum();
+    check_rows("the import", rows, rows, options.max_rows).map_err(Error::usage)?;
+    let (spread, mut rng) = (options.spread, Pcg64::seed_from_u64(options.seed));
     let mut batch: Vec<(Request, usize)> = Vec::new();
     for minute in 0..minutes.len() {
+        if writer.closed() {
+            break;
+        }
         batch.clear();
         let start = minute as Micros * MINUTE;
         for (index, function) in functions.iter().enumerate() {
@@ -367,15 +388,14 @@ mod tests {
             durations,
             memory: Some(memory),
         };
-        let report = import_azure_2019(
-            &files,
-            DurationSource::Percentiles,
-            Spread::Equidistant,
-            1,
-            BadRows::Fail,
-            &mut writer,
-        )
-        .expect("imports");
+        let options = Azure2019Options {
+            durations_from: DurationSource::Percentiles,
+            spread: Spread::Equidistant,
+            seed: 1,
+            bad_rows: BadRows::Fail,
+            max_rows: 100,
+        };
+        let report = import_azure_2019(&files, &options, &mut writer).expect("imports");
         writer.finish().expect("finish");
         // f2 has no duration row: skipped with its 5 invocations.
         assert_eq!(report.rows, 6);
