@@ -6,11 +6,13 @@
 mod autoscaling;
 mod bad_input;
 mod compare_command;
+mod hardening;
 mod micro_traces;
 mod pool_and_vm_billing;
 mod pricing_commands;
 mod properties;
 mod queueing;
+mod report_kill;
 mod support;
 mod trace_commands;
 mod worked_examples;

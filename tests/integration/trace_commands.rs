@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::support::{Workspace, number};
+use crate::support::{Workspace, missing_input, number};
 
 fn stats(workspace: &Workspace, trace: &str) -> Value {
     let output = workspace.run(&["trace", "stats", trace, "--format", "json"]);
@@ -303,12 +303,14 @@ fn azure_2021_rows_are_sorted_by_arrival() {
     );
 }
 
-fn shared_traces() -> Option<PathBuf> {
+/// The real traces, or none (a skip outside CI, a failure under it).
+#[track_caller]
+fn shared_traces(test: &str) -> Option<PathBuf> {
     let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/traces");
     if folder.is_dir() {
         Some(folder)
     } else {
-        println!("notice: ../shared/traces is absent; skipping the checks against the real traces");
+        missing_input(test, "../shared/traces");
         None
     }
 }
@@ -319,7 +321,9 @@ fn path(folder: &std::path::Path, relative: &str) -> String {
 
 #[test]
 fn real_azure_2019_original_layout_reproduces_the_readme() {
-    let Some(traces) = shared_traces() else { return };
+    let Some(traces) = shared_traces("real_azure_2019_original_layout_reproduces_the_readme") else {
+        return;
+    };
     let workspace = Workspace::new();
     let folder = "azure-functions-2019/original-500fn-8h";
     run_ok(
@@ -370,7 +374,9 @@ fn real_azure_2019_original_layout_reproduces_the_readme() {
 
 #[test]
 fn real_azure_2019_sampled_layout_reproduces_the_readme() {
-    let Some(traces) = shared_traces() else { return };
+    let Some(traces) = shared_traces("real_azure_2019_sampled_layout_reproduces_the_readme") else {
+        return;
+    };
     let workspace = Workspace::new();
     let folder = "azure-functions-2019/sampled-1350fn-day";
     run_ok(
@@ -406,7 +412,10 @@ fn real_azure_2019_sampled_layout_reproduces_the_readme() {
 
 #[test]
 fn real_nasa_log_alibaba_trace_and_rate_series_reproduce_the_readme() {
-    let Some(traces) = shared_traces() else { return };
+    let Some(traces) = shared_traces("real_nasa_log_alibaba_trace_and_rate_series_reproduce_the_readme")
+    else {
+        return;
+    };
     let workspace = Workspace::new();
     // NASA TSV, 1 Aug 1995: 30,969 requests over 46,322 s (the README counts
     // the last second too; first to last arrival is 46,321 s), 0.669 rps,
@@ -517,7 +526,9 @@ fn real_nasa_log_alibaba_trace_and_rate_series_reproduce_the_readme() {
 
 #[test]
 fn real_world_cup_series_reproduces_the_readme() {
-    let Some(traces) = shared_traces() else { return };
+    let Some(traces) = shared_traces("real_world_cup_series_reproduces_the_readme") else {
+        return;
+    };
     let file = traces.join("worldcup98/invocation_count_per_minute.csv");
     // All of it would be 1.35 billion requests: check the series itself, then
     // import its busiest hour and check that every count lands in its minute.
