@@ -6,6 +6,9 @@
 mod autoscaling;
 mod bad_input;
 mod compare_command;
+mod fuzz_cases;
+mod fuzz_end_to_end;
+mod fuzz_parsers;
 mod hardening;
 mod micro_traces;
 mod pool_and_vm_billing;
