@@ -179,6 +179,15 @@ pub struct Arrivals {
     next_bucket: usize,
 }
 
+/// The next of `remaining` sorted uniform draws in [0, 1) above `last`
+/// (Bentley and Saxe): its distance to 1 is the last distance times the
+/// largest of `remaining` uniforms, U^(1/remaining). Drawn one at a time,
+/// sorted draws need no memory however many there are.
+pub fn next_uniform_share(last: f64, remaining: f64, rng: &mut Pcg64) -> f64 {
+    let draw: f64 = 1.0 - rng.random::<f64>();
+    1.0 - (1.0 - last) * draw.powf(1.0 / remaining)
+}
+
 /// An exponential draw with the given rate.
 fn exponential(rng: &mut Pcg64, rate: f64) -> f64 {
     let uniform: f64 = rng.random();
@@ -299,12 +308,8 @@ impl Arrivals {
                 offset as Micros
             }
             Spread::Uniform => {
-                // The next of `remaining` sorted uniforms above the last one:
-                // its distance to the top is the last distance times the
-                // largest of `remaining` uniforms, U^(1/remaining).
                 let remaining = (cursor.count - cursor.placed) as f64;
-                let draw: f64 = 1.0 - self.rng.random::<f64>();
-                cursor.share = 1.0 - (1.0 - cursor.share) * draw.powf(1.0 / remaining);
+                cursor.share = next_uniform_share(cursor.share, remaining, &mut self.rng);
                 cursor.placed += 1;
                 ((cursor.share * length) as Micros).min(cursor.length.saturating_sub(1))
             }

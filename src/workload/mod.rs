@@ -14,7 +14,7 @@ mod tally;
 mod trace_reader;
 mod trace_writer;
 
-pub use arrivals::{ArrivalProcess, Arrivals, BucketCounts, Spread};
+pub use arrivals::{ArrivalProcess, Arrivals, BucketCounts, Spread, next_uniform_share};
 pub use generator::{FunctionMix, Generator, GeneratorSpec, WorkEstimate};
 pub use generator_options::{
     DEFAULT_DURATION, DEFAULT_MAX_ROWS, GeneratorOptions, GeneratorProblems, MAX_RATE, check_rows,

@@ -10,7 +10,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The kinds of input fuzzed, one command line each.
-pub const KINDS: [&str; 10] = [
+pub const KINDS: [&str; 11] = [
+    "import-azure-2019",
     "trace",
     "trace-stats",
     "scenario",
@@ -203,6 +204,21 @@ const SERIES_CSV: &str =
     "period,count\n1998-04-30 21:30:00,5\n1998-04-30 21:31:00,7\n1998-04-30 21:33:00,1\n";
 const SERIES_PLAIN: &str = "0 3 1 2\n5 0 1\n";
 const AZURE_2021: &str = "app,func,end_timestamp,duration\na,f,10.5,0.5\na,g,3.0,2.0\nb,f,4.0,0.001\n";
+const AZURE_2019: [(&str, &str); 3] = [
+    (
+        "inv.csv",
+        "HashOwner,HashApp,HashFunction,Trigger,480,481\no1,a1,f1,http,2,1\no1,a1,f2,timer,5,0\no2,a2,f3,http,0,3\n",
+    ),
+    (
+        "dur.csv",
+        "HashOwner,HashApp,HashFunction,Average,Count,Minimum,Maximum,percentile_Average_0,percentile_Average_1,percentile_Average_25,percentile_Average_50,percentile_Average_75,percentile_Average_99,percentile_Average_100\n\
+         o1,a1,f1,100,3,100.0,100.0,100,100,100,100,100,100,100\no2,a2,f3,20,3,10.0,30.0,10,10,15,20,25,30,30\n",
+    ),
+    (
+        "mem.csv",
+        "HashFunction,HashOwner,HashApp,SampleCount,AverageAllocatedMb\nf1,o1,a1,5,150.5\n",
+    ),
+];
 const FUNCTION_KEYS: [&str; 8] = [
     "memory_mb",
     "keep_alive_s",
@@ -361,6 +377,46 @@ impl Case {
                     "out.csv",
                 ]),
             ),
+            "import-azure-2019" => {
+                let target = rng.below(AZURE_2019.len());
+                let files = AZURE_2019
+                    .iter()
+                    .enumerate()
+                    .map(|(index, (name, text))| {
+                        let bytes = if index == target {
+                            mutate(rng, text.as_bytes())
+                        } else {
+                            text.as_bytes().to_vec()
+                        };
+                        ((*name).to_owned(), bytes)
+                    })
+                    .collect();
+                let durations_from = rng.pick(&["percentiles", "average"]);
+                let spread = rng.pick(&["uniform", "equidistant"]);
+                (
+                    files,
+                    strings(&[
+                        "trace",
+                        "import",
+                        "--from",
+                        "azure-2019",
+                        "--invocations",
+                        "inv.csv",
+                        "--durations",
+                        "dur.csv",
+                        "--memory",
+                        "mem.csv",
+                        "--durations-from",
+                        durations_from,
+                        "--spread",
+                        spread,
+                        "--max-rows",
+                        "1000000",
+                        "-o",
+                        "out.csv",
+                    ]),
+                )
+            }
             "settings" => Case::settings(rng, samples, trace),
             _ => (Vec::new(), Case::generator(rng)),
         };

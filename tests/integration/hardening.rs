@@ -550,3 +550,60 @@ fn a_hundred_day_request_reports_its_latency_as_every_percentile() {
         assert_eq!(number(&result, &format!("latency_ms.{field}")), 8.64e9, "{field}");
     }
 }
+
+#[test]
+fn an_azure_2019_minute_of_four_billion_streams_its_first_requests() {
+    let workspace = Workspace::new();
+    workspace.write(
+        "inv.csv",
+        "HashOwner,HashApp,HashFunction,Trigger,1\no,a,f,http,4294967295\n",
+    );
+    workspace.write(
+        "dur.csv",
+        "HashOwner,HashApp,HashFunction,Average,Count,Minimum,Maximum,percentile_Average_0,percentile_Average_1,percentile_Average_25,percentile_Average_50,percentile_Average_75,percentile_Average_99,percentile_Average_100\no,a,f,100,1,100,100,100,100,100,100,100,100,100\n",
+    );
+    let import = [
+        "trace",
+        "import",
+        "--from",
+        "azure-2019",
+        "--invocations",
+        "inv.csv",
+        "--durations",
+        "dur.csv",
+    ];
+    assert_fails(
+        &run_bounded(&workspace, &[&import[..], &["-o", "x.csv"]].concat()),
+        2,
+        "the import would produce about 4294967295 requests, above the limit of 200000000 rows",
+    );
+    // Allowed, it streams: 4,294,967,295 requests spread evenly over 60 s
+    // are 13.97 ns apart, so the first three arrive at 0 µs (each 100 ms).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_costsim"))
+        .args(
+            [
+                &import[..],
+                &["--spread", "equidistant", "--max-rows", "5000000000"],
+            ]
+            .concat(),
+        )
+        .current_dir(workspace.path(""))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    let lines: Vec<String> = BufReader::new(child.stdout.take().expect("piped"))
+        .lines()
+        .take(3)
+        .map(|line| line.expect("text"))
+        .collect();
+    assert_eq!(child.wait().expect("ends").code(), Some(0));
+    assert_eq!(
+        lines,
+        [
+            "time,duration_ms,function",
+            "0.000000,100.000,f",
+            "0.000000,100.000,f"
+        ]
+    );
+}

@@ -10,20 +10,22 @@
 //! function's average, and its memory is its application's average
 //! allocation. Functions without a duration row are
 //! skipped and counted. Time 0 of the output is the first minute column of
-//! the file; requests are produced a minute at a time, so memory holds one
-//! minute of requests, not the trace.
+//! the file; each minute's requests are produced in order by merging the
+//! functions' sorted arrivals, so memory holds one pending arrival per
+//! function, not a minute of requests, however large the counts.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::path::{Path, PathBuf};
 
-use rand::{RngExt, SeedableRng};
+use rand::SeedableRng;
 use rand_pcg::Pcg64;
 
 use super::{BadRows, DURATION_RANGE, ImportReport, micros_from};
 use crate::distribution::{DurationSampler, DurationSpec};
 use crate::error::{Error, Result};
 use crate::units::{MICROS_PER_SECOND, Micros};
-use crate::workload::{FunctionId, Request, Spread, TraceWriter, check_rows, open_input};
+use crate::workload::{FunctionId, Request, Spread, TraceWriter, check_rows, next_uniform_share, open_input};
 
 const MINUTE: Micros = 60 * MICROS_PER_SECOND;
 /// The duration file's percentile columns and the percentiles they hold.
@@ -321,37 +323,86 @@ pub fn import_azure_2019(
         .sum();
     check_rows("the import", rows, rows, options.max_rows).map_err(Error::usage)?;
     let (spread, mut rng) = (options.spread, Pcg64::seed_from_u64(options.seed));
-    let mut batch: Vec<(Request, usize)> = Vec::new();
     for minute in 0..minutes.len() {
         if writer.closed() {
             break;
         }
-        batch.clear();
-        let start = minute as Micros * MINUTE;
-        for (index, function) in functions.iter().enumerate() {
-            let count = function.counts[minute];
-            for k in 0..count {
-                let offset = match spread {
-                    Spread::Equidistant => u64::from(k) * MINUTE / u64::from(count),
-                    Spread::Uniform | Spread::Poisson => (rng.random::<f64>() * MINUTE as f64) as Micros,
-                };
-                let request = Request {
-                    arrival: start + offset,
-                    duration: function.sampler.sample(&mut rng),
-                    function: FunctionId(index as u32),
-                    memory_mb: function.memory_mb,
-                    bytes_out: 0,
-                };
-                batch.push((request, index));
-            }
-        }
-        batch.sort_by_key(|(request, _)| request.arrival);
-        for (request, index) in &batch {
-            writer.write(request, &functions[*index].name)?;
-        }
-        report.rows += batch.len() as u64;
+        report.rows += write_minute(&functions, minute, spread, &mut rng, writer)?;
     }
     Ok(report)
+}
+
+/// Where one function's arrivals in the current minute stand.
+struct MinuteCursor {
+    count: u32,
+    placed: u32,
+    /// The last uniform order statistic, as a share of the minute.
+    share: f64,
+}
+
+impl MinuteCursor {
+    /// The offset into the minute of the next arrival: evenly spaced, or
+    /// the next of the count's sorted uniform draws.
+    fn next_offset(&mut self, spread: Spread, rng: &mut Pcg64) -> Micros {
+        let offset = match spread {
+            Spread::Equidistant => u64::from(self.placed) * MINUTE / u64::from(self.count),
+            Spread::Uniform | Spread::Poisson => {
+                let remaining = f64::from(self.count - self.placed);
+                self.share = next_uniform_share(self.share, remaining, rng);
+                ((self.share * MINUTE as f64) as Micros).min(MINUTE - 1)
+            }
+        };
+        self.placed += 1;
+        offset
+    }
+}
+
+/// Writes the requests of one minute in arrival order, merging the
+/// functions' sorted arrivals (ties in function order), so memory holds one
+/// pending arrival per function, not the minute; returns the rows written.
+fn write_minute(
+    functions: &[Function],
+    minute: usize,
+    spread: Spread,
+    rng: &mut Pcg64,
+    writer: &mut TraceWriter,
+) -> Result<u64> {
+    let start = minute as Micros * MINUTE;
+    let mut cursors: Vec<MinuteCursor> = functions
+        .iter()
+        .map(|function| MinuteCursor {
+            count: function.counts[minute],
+            placed: 0,
+            share: 0.0,
+        })
+        .collect();
+    let mut pending = BinaryHeap::new();
+    for (index, cursor) in cursors.iter_mut().enumerate() {
+        if cursor.count > 0 {
+            pending.push(Reverse((cursor.next_offset(spread, rng), index)));
+        }
+    }
+    let mut rows = 0;
+    while let Some(Reverse((offset, index))) = pending.pop() {
+        let function = &functions[index];
+        let request = Request {
+            arrival: start + offset,
+            duration: function.sampler.sample(rng),
+            function: FunctionId(index as u32),
+            memory_mb: function.memory_mb,
+            bytes_out: 0,
+        };
+        writer.write(&request, &function.name)?;
+        if writer.closed() {
+            break;
+        }
+        rows += 1;
+        let cursor = &mut cursors[index];
+        if cursor.placed < cursor.count {
+            pending.push(Reverse((cursor.next_offset(spread, rng), index)));
+        }
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]
