@@ -5,6 +5,11 @@
 //! the file system cannot exchange, the old folder is renamed away and the
 //! new one renamed in; a run killed between the two leaves the old folder
 //! under `.costsim-old-…`, and the next run puts it back before replacing it.
+//!
+//! Replacing a folder removes what it held, so a folder is replaced only if
+//! it is empty or holds a report: files whose extensions are among the new
+//! report's (an older version's charts, say). Anything else (a subfolder, a
+//! `notes.txt`, the user's home given as `--out`) is refused.
 
 use std::ffi::OsStr;
 use std::io::Write;
@@ -18,7 +23,11 @@ use crate::error::{Error, Result};
 /// Replaces the folder `folder` (a link to a folder replaces its target)
 /// with one holding exactly `files` (name, contents).
 pub fn replace_folder(folder: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    let folder = follow_links(folder)?;
+    let mut folder = follow_links(folder)?;
+    if folder.file_name().is_none() {
+        // `.`, `..` or a path ending in one: name the folder itself.
+        folder = std::fs::canonicalize(&folder).map_err(|error| Error::io(&folder, error))?;
+    }
     let name = folder
         .file_name()
         .ok_or_else(|| Error::io(&folder, std::io::Error::other("not a folder name")))?
@@ -29,11 +38,8 @@ pub fn replace_folder(folder: &Path, files: &[(String, Vec<u8>)]) -> Result<()> 
     };
     std::fs::create_dir_all(&parent).map_err(|error| Error::io(&parent, error))?;
     recover(&parent, &name, &folder)?;
-    if folder.exists() && !folder.is_dir() {
-        return Err(Error::io(
-            &folder,
-            std::io::Error::other("exists and is not a folder"),
-        ));
+    if folder.exists() {
+        check_replaceable(&folder, files)?;
     }
     let staged = temporary::beside(&parent, &name, Kind::New);
     let registrations = stage(&staged, files)?;
@@ -54,6 +60,41 @@ fn recover(parent: &Path, name: &OsStr, folder: &Path) -> Result<()> {
             let _ = std::fs::remove_dir_all(&old);
         } else {
             std::fs::rename(&old, folder).map_err(|error| Error::io(&old, error))?;
+        }
+    }
+    Ok(())
+}
+
+/// Refuses to replace `folder` unless it holds only files that look like a
+/// report: regular files with an extension among those of `files`.
+fn check_replaceable(folder: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    // The choice of folder is the user's: bad usage, not bad data.
+    let refuse = |what: String| {
+        Error::usage(format!(
+            "{}: {what}: only an empty folder or an earlier report is replaced; give --out a new or report folder",
+            folder.display()
+        ))
+    };
+    if !folder.is_dir() {
+        return Err(refuse("exists and is not a folder".into()));
+    }
+    let extensions: Vec<&OsStr> = files
+        .iter()
+        .filter_map(|(name, _)| Path::new(name).extension())
+        .collect();
+    let entries = std::fs::read_dir(folder).map_err(|error| Error::io(folder, error))?;
+    for entry in entries {
+        let entry = entry.map_err(|error| Error::io(folder, error))?;
+        let path = entry.path();
+        let is_file = entry.file_type().is_ok_and(|kind| kind.is_file());
+        let known = path
+            .extension()
+            .is_some_and(|extension| extensions.contains(&extension));
+        if !is_file || !known {
+            return Err(refuse(format!(
+                "holds `{}`, which is not part of a report",
+                entry.file_name().to_string_lossy()
+            )));
         }
     }
     Ok(())
@@ -149,7 +190,7 @@ mod tests {
         let root = tempfile::tempdir().expect("folder");
         let report = root.path().join("reports/api");
         replace_folder(&report, &files("old")).expect("first");
-        std::fs::write(report.join("stale.png"), "from an older version").expect("write");
+        std::fs::write(report.join("stale.csv"), "from an older version").expect("write");
         replace_folder(&report, &files("new")).expect("second");
         assert_eq!(listing(&report), ["a.csv", "b.html"]);
         assert_eq!(
@@ -157,6 +198,23 @@ mod tests {
             "new"
         );
         assert_eq!(listing(&root.path().join("reports")), ["api"]);
+    }
+
+    #[test]
+    fn a_folder_holding_anything_but_a_report_is_left_alone() {
+        let root = tempfile::tempdir().expect("folder");
+        let mine = root.path().join("mine");
+        std::fs::create_dir(&mine).expect("create");
+        std::fs::write(mine.join("notes.txt"), "keep me").expect("write");
+        let error = replace_folder(&mine, &files("new")).expect_err("refused");
+        assert!(
+            error
+                .to_string()
+                .contains("holds `notes.txt`, which is not part of a report"),
+            "{error}"
+        );
+        assert_eq!(listing(&mine), ["notes.txt"]);
+        assert_eq!(listing(root.path()), ["mine"]);
     }
 
     #[test]

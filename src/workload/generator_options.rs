@@ -267,36 +267,39 @@ impl GeneratorOptions {
                     mean_dwell_s: dwell,
                 }
             }
-            "series" => {
-                let series = need(&self.series, "series", "series")?;
-                let path = if base == Path::new(".") {
-                    series
-                } else {
-                    base.join(series)
-                };
-                let interval = self
-                    .interval
-                    .as_deref()
-                    .map(|text| span_above_zero("interval", text))
-                    .transpose()?;
-                let spread = Spread::parse(self.spread.as_deref().unwrap_or("uniform"))
-                    .map_err(|problem| format!("spread: {problem}"))?;
-                let series = read_rate_series(&path, interval).map_err(|error| match error {
-                    Error::Usage(problem) => Problem::Usage(format!("series: {problem}")),
-                    data => Problem::Data(data),
-                })?;
-                ArrivalProcess::Series {
-                    counts: series.counts,
-                    bucket: series.interval,
-                    spread,
-                }
-            }
+            "series" => self.series_process(base)?,
             other => {
                 return Err(format!(
                     "arrivals: expected poisson, diurnal, sinusoid, onoff, mmpp or series, found `{other}`"
                 )
                 .into());
             }
+        })
+    }
+
+    /// A series from its file; the file's problems are bad data.
+    fn series_process(&self, base: &Path) -> Result<ArrivalProcess, Problem> {
+        let series = need(&self.series, "series", "series")?;
+        let path = if base == Path::new(".") {
+            series
+        } else {
+            base.join(series)
+        };
+        let interval = self
+            .interval
+            .as_deref()
+            .map(|text| span_above_zero("interval", text))
+            .transpose()?;
+        let spread = Spread::parse(self.spread.as_deref().unwrap_or("uniform"))
+            .map_err(|problem| format!("spread: {problem}"))?;
+        let series = read_rate_series(&path, interval).map_err(|error| match error {
+            Error::Usage(problem) => Problem::Usage(format!("series: {problem}")),
+            data => Problem::Data(data),
+        })?;
+        Ok(ArrivalProcess::Series {
+            counts: series.counts,
+            bucket: series.interval,
+            spread,
         })
     }
 

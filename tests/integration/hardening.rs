@@ -607,3 +607,40 @@ fn an_azure_2019_minute_of_four_billion_streams_its_first_requests() {
         ]
     );
 }
+
+#[test]
+fn compare_replaces_only_a_report_folder_and_cleans_a_killed_runs_leftovers() {
+    let workspace = Workspace::new();
+    workspace.write("t.csv", "time,duration_ms\n0,10\n");
+    workspace.write(
+        "s.toml",
+        "name = \"small\"\n[workload]\ntrace = \"t.csv\"\n[[deployment]]\nname = \"L\"\nplatform = \"aws-lambda-2016\"\n",
+    );
+    // A folder of the user's own is refused and left as it was.
+    std::fs::create_dir(workspace.path("mine")).expect("create");
+    workspace.write("mine/notes.txt", "keep me");
+    let output = run_bounded(&workspace, &["compare", "s.toml", "--out", "mine"]);
+    assert_fails(
+        &output,
+        2,
+        "mine: holds `notes.txt`, which is not part of a report",
+    );
+    assert_eq!(
+        std::fs::read_to_string(workspace.path("mine/notes.txt")).expect("kept"),
+        "keep me"
+    );
+    // A report folder with what a killed run left beside it (a half-written
+    // new folder of a process that no longer runs): replaced, cleaned.
+    std::fs::create_dir(workspace.path(".costsim-tmp-out-99999999-0")).expect("create");
+    workspace.write(".costsim-tmp-out-99999999-0/summary.csv", "half");
+    for _ in 0..2 {
+        let output = run_bounded(&workspace, &["compare", "s.toml", "--out", "out"]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert_eq!(temporaries(&workspace.path("")), Vec::<String>::new());
+    assert!(workspace.path("out/report.html").is_file());
+}

@@ -233,6 +233,31 @@ fn minute_of(header: &str) -> Option<u32> {
         .ok()
 }
 
+/// The minute columns of the invocation file: (column, minute number),
+/// which must be consecutive.
+fn minute_columns(headers: &csv::StringRecord, label: &str) -> Result<Vec<(usize, u32)>> {
+    let minutes: Vec<(usize, u32)> = headers
+        .iter()
+        .enumerate()
+        .filter_map(|(index, header)| minute_of(header).map(|minute| (index, minute)))
+        .collect();
+    if minutes.is_empty() {
+        return Err(Error::input(
+            label,
+            1,
+            "header: no minute columns (`1`…`1440` or `minute_1`…)",
+        ));
+    }
+    if minutes.windows(2).any(|pair| pair[1].1 != pair[0].1 + 1) {
+        return Err(Error::input(
+            label,
+            1,
+            "header: minute columns must be consecutive",
+        ));
+    }
+    Ok(minutes)
+}
+
 pub fn import_azure_2019(
     files: &Azure2019Files,
     options: &Azure2019Options,
@@ -255,25 +280,7 @@ pub fn import_azure_2019(
     } = reader(&files.invocations)?;
     let function_column = column(&headers, &label, "HashFunction")?;
     let app_column = column(&headers, &label, "HashApp")?;
-    let minutes: Vec<(usize, u32)> = headers
-        .iter()
-        .enumerate()
-        .filter_map(|(index, header)| minute_of(header).map(|minute| (index, minute)))
-        .collect();
-    if minutes.is_empty() {
-        return Err(Error::input(
-            &label,
-            1,
-            "header: no minute columns (`1`…`1440` or `minute_1`…)",
-        ));
-    }
-    if minutes.windows(2).any(|pair| pair[1].1 != pair[0].1 + 1) {
-        return Err(Error::input(
-            &label,
-            1,
-            "header: minute columns must be consecutive",
-        ));
-    }
+    let minutes = minute_columns(&headers, &label)?;
     let mut functions = Vec::new();
     for record in csv.records() {
         let record = record.map_err(|error| malformed(&label, &error))?;

@@ -115,6 +115,39 @@ fn read_plain_counts(label: &str, text: &str, interval: Option<Micros>) -> Resul
     })
 }
 
+/// The rows of a `period,count` CSV: (line, epoch µs, count).
+fn read_csv_rows(label: &str, text: &str) -> Result<Vec<(u64, i64, u64)>> {
+    let mut rows = Vec::new();
+    for (index, line) in text.lines().enumerate().skip(1) {
+        let number = index as u64 + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (period, count) = line
+            .split_once(',')
+            .ok_or_else(|| Error::input(label, number, "expected `period,count`"))?;
+        let time = parse_period(period).ok_or_else(|| {
+            Error::input(
+                label,
+                number,
+                format!("field `period`: expected a time like 1998-04-30 21:30:00, found `{period}`"),
+            )
+        })?;
+        let count = count.trim().parse::<u64>().map_err(|_| {
+            Error::input(
+                label,
+                number,
+                format!(
+                    "field `count`: expected a whole number from 0 to 2^64 - 1, found `{}`",
+                    count.trim()
+                ),
+            )
+        })?;
+        rows.push((number, time, count));
+    }
+    Ok(rows)
+}
+
 /// Reads a rate series; `interval` is required for a plain list of counts
 /// and checked against the timestamps of a CSV.
 pub fn read_rate_series(path: &Path, interval: Option<Micros>) -> Result<RateSeries> {
@@ -130,34 +163,7 @@ pub fn read_rate_series(path: &Path, interval: Option<Micros>) -> Result<RateSer
     if !first_line.contains(',') {
         return read_plain_counts(&label, &text, interval);
     }
-    let mut rows = Vec::new();
-    for (index, line) in text.lines().enumerate().skip(1) {
-        let number = index as u64 + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let (period, count) = line
-            .split_once(',')
-            .ok_or_else(|| Error::input(&label, number, "expected `period,count`"))?;
-        let time = parse_period(period).ok_or_else(|| {
-            Error::input(
-                &label,
-                number,
-                format!("field `period`: expected a time like 1998-04-30 21:30:00, found `{period}`"),
-            )
-        })?;
-        let count = count.trim().parse::<u64>().map_err(|_| {
-            Error::input(
-                &label,
-                number,
-                format!(
-                    "field `count`: expected a whole number from 0 to 2^64 - 1, found `{}`",
-                    count.trim()
-                ),
-            )
-        })?;
-        rows.push((number, time, count));
-    }
+    let rows = read_csv_rows(&label, &text)?;
     let Some(&(_, first, _)) = rows.first() else {
         return Ok(RateSeries {
             counts: Vec::new(),
