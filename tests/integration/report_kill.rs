@@ -134,3 +134,38 @@ fn a_killed_compare_leaves_the_old_report_or_the_new_one_whole() {
         .collect();
     assert_eq!(leftovers, Vec::<String>::new());
 }
+
+#[test]
+fn a_terminated_compare_removes_its_temporary_folder() {
+    let workspace = Workspace::new();
+    workspace.write("scenario.toml", SCENARIO);
+    workspace.write("a.csv", "time,duration_ms\n0,10\n5,20\n");
+    workspace.write("b.csv", "time,duration_ms\n0,900\n1,900\n2,900\n");
+    assert!(compare(&workspace, "b.csv").status().expect("runs").success());
+    let new = report(&workspace.path("out"));
+    assert!(compare(&workspace, "a.csv").status().expect("runs").success());
+    let old = report(&workspace.path("out"));
+    let mut delays = Delays(7);
+    for _ in 0..6 {
+        let mut child = compare(&workspace, "b.csv").spawn().expect("starts");
+        let waiting = Instant::now();
+        while !staging(&workspace) && waiting.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        std::thread::sleep(delays.next_below(Duration::from_millis(3)));
+        let pid = i32::try_from(child.id()).expect("a pid");
+        // SAFETY: SIGTERM to our own child, which has not been waited for.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+        child.wait().expect("ends");
+        // SIGTERM is caught: the staged folder goes with the run, and the
+        // report is the old one or the new one.
+        assert!(!staging(&workspace), "a temporary folder survived SIGTERM");
+        let found = report(&workspace.path("out"));
+        assert!(
+            found == old || found == new,
+            "a mix of reports: {:?}",
+            found.keys()
+        );
+        assert!(compare(&workspace, "a.csv").status().expect("runs").success());
+    }
+}
