@@ -44,25 +44,35 @@ pub struct LatencySummary {
     pub max: f64,
 }
 
-/// Longest latency the histogram resolves (a week); longer ones are recorded
-/// at this value in percentiles, though `max` and `mean` stay exact.
-const HISTOGRAM_CEILING: Micros = 7 * 86_400 * 1_000_000;
-
 impl Default for LatencyRecorder {
     fn default() -> Self {
+        // Three significant digits: percentiles within 0.1%. The histogram
+        // grows its range as longer latencies come (a few kilobytes per
+        // doubling), so it covers every latency up to 2^64 - 1 µs, the
+        // longest time there is, with memory set by the longest one seen.
+        let mut histogram = Histogram::new(3).unwrap_or_else(|_| unreachable_bounds());
+        histogram.auto(true);
         LatencyRecorder {
-            // Three significant digits: percentiles within 0.1%.
-            histogram: Histogram::new_with_bounds(1, HISTOGRAM_CEILING, 3)
-                .expect("constant histogram bounds are valid"),
+            histogram,
             sum: 0,
             max: 0,
         }
     }
 }
 
+/// Three significant digits are always valid histogram bounds.
+#[cold]
+fn unreachable_bounds() -> Histogram<u64> {
+    unreachable!("a histogram of 3 significant digits is valid")
+}
+
 impl LatencyRecorder {
     pub fn record(&mut self, latency: Micros) {
-        self.histogram.saturating_record(latency);
+        // Recording fails only if the histogram cannot grow (out of
+        // memory); the value is then kept at the largest it can hold.
+        if self.histogram.record(latency).is_err() {
+            self.histogram.saturating_record(latency);
+        }
         self.sum += u128::from(latency);
         self.max = self.max.max(latency);
     }
@@ -155,5 +165,24 @@ mod tests {
         assert!((summary.p95 - 95.0).abs() < 0.1, "{summary:?}");
         assert!((summary.p99 - 99.0).abs() < 0.1, "{summary:?}");
         assert_eq!(summary.max, 100.0);
+    }
+
+    #[test]
+    fn latencies_beyond_a_week_keep_their_percentiles() {
+        // One request of 100 days: 100 × 86,400 s = 8,640,000,000 ms.
+        let mut recorder = LatencyRecorder::default();
+        recorder.record(100 * 86_400 * 1_000_000);
+        let summary = recorder.summary();
+        assert_eq!((summary.p50, summary.p99, summary.max), (8.64e9, 8.64e9, 8.64e9));
+        // The longest time there is, beside a short one: p99 within 0.1%.
+        let mut recorder = LatencyRecorder::default();
+        recorder.record(1_000);
+        recorder.record(Micros::MAX);
+        let summary = recorder.summary();
+        assert_eq!(summary.p50, 1.0);
+        assert!(
+            (summary.p99 / to_millis(Micros::MAX) - 1.0).abs() < 1e-3,
+            "{summary:?}"
+        );
     }
 }

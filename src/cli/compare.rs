@@ -11,7 +11,7 @@ use clap::Args;
 
 use super::FormatArg;
 use crate::compare::compare;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::output;
 use crate::report::{Dialect, charts, comparison, html};
 use crate::scenario::{Scenario, WorkloadSource};
@@ -90,10 +90,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
             "report.html".into(),
             html::render(&scenario.name, &results, &charts).into_bytes(),
         ));
-        std::fs::create_dir_all(&folder).map_err(|error| Error::io(&folder, error))?;
-        for (name, bytes) in &files {
-            output::to_file(&folder.join(name), bytes)?;
-        }
+        output::replace_folder(&folder, &files)?;
         eprintln!(
             "costsim: wrote {} files to {} (open {})",
             files.len(),

@@ -87,13 +87,16 @@ pub struct GenArgs {
     /// How many requests at most, e.g. --count 1000000
     #[arg(long)]
     count: Option<u64>,
+    /// The most requests to generate: a run estimated above it stops before writing
+    #[arg(long, value_name = "ROWS", default_value_t = crate::workload::DEFAULT_MAX_ROWS)]
+    max_rows: u64,
     /// Seed of the random draws, e.g. --seed 7
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// What time 0 stands for, e.g. --start 2016-01-01T00:00:00Z (sets the hour of day for diurnal shapes)
     #[arg(long, default_value = crate::workload::DEFAULT_START)]
     start: String,
-    /// Output file (.gz to compress) [default: standard output]
+    /// Output file (.gz to compress), or `-` for standard output [default: standard output]
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
 }
@@ -133,6 +136,7 @@ pub fn run(args: GenArgs) -> Result<()> {
         span: args.span,
         count: args.count,
         seed: Some(args.seed),
+        max_rows: Some(args.max_rows),
     };
     let mut problems = Vec::new();
     let start: Option<DateTime<Utc>> = DateTime::parse_from_rfc3339(&args.start)
@@ -144,10 +148,20 @@ pub fn run(args: GenArgs) -> Result<()> {
             ))
         })
         .ok();
-    let spec = options
-        .to_spec(Path::new("."))
-        .map_err(|found| problems.extend(found))
-        .ok();
+    let spec = match options.build(Path::new(".")) {
+        Ok(spec) => Some(spec),
+        Err(found) if found.usage.is_empty() && problems.is_empty() => {
+            // Only the series file is at fault: bad data, not bad usage.
+            return Err(found
+                .data
+                .unwrap_or_else(|| Error::usage("invalid generator options")));
+        }
+        Err(found) => {
+            problems.extend(found.usage);
+            problems.extend(found.data.map(|error| error.to_string()));
+            None
+        }
+    };
     let (Some(spec), Some(start), true) = (spec, start, problems.is_empty()) else {
         return Err(Error::usage(problems.join("\n")));
     };
@@ -158,9 +172,12 @@ pub fn run(args: GenArgs) -> Result<()> {
     for request in spec.generate(origin_day_seconds) {
         let request = request?;
         writer.write(&request, &names[request.function.index()])?;
+        if writer.closed() {
+            break;
+        }
     }
     let rows = writer.finish()?;
-    if args.output.is_some() {
+    if args.output.as_deref().is_some_and(|path| path.as_os_str() != "-") {
         eprintln!("costsim: wrote {rows} requests");
     }
     Ok(())

@@ -9,9 +9,9 @@ use crate::distribution::DurationSpec;
 use crate::error::{Error, Result};
 use crate::units::{MICROS_PER_MS, MICROS_PER_SECOND, Micros, parse_span};
 use crate::workload::import::{
-    Azure2019Files, BadRows, ClfOptions, CsvMapping, DurationSource, ImportReport, RateSeriesOptions,
-    TimeFormat, describe_instant, import_azure_2019, import_azure_2021, import_clf, import_mapped_csv,
-    import_rate_series, read_rate_series,
+    Azure2019Files, Azure2019Options, BadRows, ClfOptions, CsvMapping, DurationSource, ImportReport,
+    RateSeriesOptions, TimeFormat, describe_instant, import_azure_2019, import_azure_2021, import_clf,
+    import_mapped_csv, import_rate_series, read_rate_series,
 };
 use crate::workload::{Spread, TraceWriter};
 
@@ -46,7 +46,7 @@ pub struct ImportArgs {
     /// Input file (every format but azure-2019)
     #[arg(value_name = "IN")]
     input: Option<PathBuf>,
-    /// Output file (.gz to compress) [default: standard output]
+    /// Output file (.gz to compress), or `-` for standard output [default: standard output]
     #[arg(long, short = 'o', value_name = "OUT")]
     output: Option<PathBuf>,
     /// azure-2019: invocation counts per minute, e.g. --invocations invocations.csv
@@ -99,10 +99,13 @@ pub struct ImportArgs {
     interval: Option<String>,
     /// rate-series: first bucket to import (0-based), e.g. --first-bucket 1440
     #[arg(long, default_value_t = 0)]
-    first_bucket: usize,
+    first_bucket: u64,
     /// rate-series: how many buckets to import, e.g. --buckets 60
     #[arg(long)]
-    buckets: Option<usize>,
+    buckets: Option<u64>,
+    /// rate-series, azure-2019: the most requests to write; an import estimated above it stops before writing
+    #[arg(long, value_name = "ROWS", default_value_t = crate::workload::DEFAULT_MAX_ROWS)]
+    max_rows: u64,
     /// Function name where the source has none, e.g. --function web
     #[arg(long, default_value = "default")]
     function: String,
@@ -186,7 +189,14 @@ pub fn run(args: ImportArgs) -> Result<()> {
                 }
             };
             let mut writer = TraceWriter::create(output, files.memory.is_some(), false)?;
-            let report = import_azure_2019(&files, durations_from, spread, args.seed, bad_rows, &mut writer)?;
+            let options = Azure2019Options {
+                durations_from,
+                spread,
+                seed: args.seed,
+                bad_rows,
+                max_rows: args.max_rows,
+            };
+            let report = import_azure_2019(&files, &options, &mut writer)?;
             writer.finish()?;
             report
         }
@@ -282,6 +292,7 @@ pub fn run(args: ImportArgs) -> Result<()> {
                 seed: args.seed,
                 first_bucket: args.first_bucket,
                 buckets: args.buckets,
+                max_rows: args.max_rows,
             };
             let mut writer = TraceWriter::create(output, false, false)?;
             let report = import_rate_series(&series, &options, &mut writer)?;

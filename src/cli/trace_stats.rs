@@ -1,8 +1,10 @@
 //! `costsim trace stats FILE`: what a trace holds, in one streaming pass.
 
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
+use flate2::read::MultiGzDecoder;
 
 use crate::error::{Error, Result};
 use crate::output;
@@ -16,17 +18,35 @@ pub enum StatsFormat {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  costsim trace stats traces/api-sample.csv --format json")]
+#[command(
+    after_help = "Examples:\n  costsim trace stats traces/api-sample.csv --format json\n  costsim trace gen --rate 10 --span 1m -o - | costsim trace stats -"
+)]
 pub struct StatsArgs {
-    /// A trace in the native format (.csv or .csv.gz)
+    /// A trace in the native format (.csv or .csv.gz), or `-` for standard input
     #[arg(value_name = "FILE")]
     trace: PathBuf,
     #[arg(long, value_enum, default_value = "table")]
     format: StatsFormat,
 }
 
+/// The trace at `path`, or on standard input for `-` (gzipped or not).
+fn open(path: &Path) -> Result<TraceReader> {
+    if path.as_os_str() != "-" {
+        return TraceReader::open(path, None);
+    }
+    let label = "standard input";
+    let mut input = BufReader::with_capacity(256 * 1024, std::io::stdin());
+    let magic = input.fill_buf().map_err(|error| Error::io(label, error))?;
+    let input: Box<dyn Read + Send> = if magic.starts_with(&[0x1f, 0x8b]) {
+        Box::new(BufReader::new(MultiGzDecoder::new(input)))
+    } else {
+        Box::new(input)
+    };
+    TraceReader::from_reader(label.to_owned(), input, None)
+}
+
 pub fn run(args: StatsArgs) -> Result<()> {
-    let mut reader = TraceReader::open(&args.trace, None)?;
+    let mut reader = open(&args.trace)?;
     let mut collector = StatsCollector::default();
     for request in reader.by_ref() {
         collector.add(&request?);

@@ -15,7 +15,10 @@
 //! Poisson process at the peak rate, each arrival kept with probability
 //! rate(t) / peak. Every process is an iterator of arrival offsets in
 //! increasing order, drawing from the generator it is given, so a seed fixes
-//! the result.
+//! the result. Each ends at its `end` (the span, or the largest time there
+//! is), whatever its rates, and streams: a bucket's arrivals are drawn one at
+//! a time in order (uniform ones as sorted uniform order statistics), so
+//! memory never grows with a count.
 
 use rand::RngExt;
 use rand_pcg::Pcg64;
@@ -45,6 +48,10 @@ impl Spread {
     }
 }
 
+/// The buckets of a rate series that hold arrivals: (bucket index, count),
+/// by increasing index.
+pub type BucketCounts = Vec<(u64, u64)>;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum ArrivalProcess {
     Poisson {
@@ -63,7 +70,7 @@ pub enum ArrivalProcess {
         mean_dwell_s: Vec<f64>,
     },
     Series {
-        counts: Vec<u64>,
+        counts: BucketCounts,
         bucket: Micros,
         spread: Spread,
     },
@@ -87,7 +94,8 @@ impl ArrivalProcess {
         }
     }
 
-    fn peak_rate(&self) -> f64 {
+    /// The highest rate per second (for Markov, of any state).
+    pub fn peak_rate(&self) -> f64 {
         match self {
             ArrivalProcess::Poisson { rate } => *rate,
             ArrivalProcess::Hourly { rates } => rates.iter().copied().fold(0.0, f64::max),
@@ -97,15 +105,40 @@ impl ArrivalProcess {
         }
     }
 
+    /// The long-run mean rate per second, and the draws per second its
+    /// generation costs (candidates at the peak rate when thinned; arrivals
+    /// plus state changes for Markov). Zero for a series.
+    pub fn mean_and_draw_rates(&self) -> (f64, f64) {
+        match self {
+            ArrivalProcess::Poisson { rate } => (*rate, *rate),
+            ArrivalProcess::Hourly { rates } => (rates.iter().sum::<f64>() / 24.0, self.peak_rate()),
+            ArrivalProcess::Sinusoid { trough, peak, .. } => ((trough + peak) / 2.0, self.peak_rate()),
+            ArrivalProcess::Markov { rates, mean_dwell_s } => {
+                let cycle: f64 = mean_dwell_s.iter().sum();
+                let mean = rates
+                    .iter()
+                    .zip(mean_dwell_s)
+                    .map(|(rate, dwell)| rate * dwell)
+                    .sum::<f64>()
+                    / cycle;
+                (mean, mean + rates.len() as f64 / cycle)
+            }
+            ArrivalProcess::Series { .. } => (0.0, 0.0),
+        }
+    }
+
     /// The arrivals, starting at offset 0, `origin_day_seconds` into the
-    /// origin's UTC day.
-    pub fn arrivals(self, rng: Pcg64, origin_day_seconds: f64) -> Arrivals {
+    /// origin's UTC day, and ending before `end` (none: the largest time).
+    pub fn arrivals(self, rng: Pcg64, origin_day_seconds: f64, end: Option<Micros>) -> Arrivals {
+        let end = end.unwrap_or(Micros::MAX);
         Arrivals {
             state: 0,
             state_ends: 0.0,
             clock: 0.0,
-            bucket: 0,
-            in_bucket: Vec::new(),
+            end_seconds: end as f64 / MICROS_PER_SECOND as f64,
+            end,
+            bucket: BucketCursor::default(),
+            next_bucket: 0,
             peak: self.peak_rate(),
             process: self,
             rng,
@@ -114,7 +147,22 @@ impl ArrivalProcess {
     }
 }
 
-/// Arrival offsets in increasing order; endless except for a finite series.
+/// Where the arrivals of the current bucket of a series stand.
+#[derive(Debug, Default)]
+struct BucketCursor {
+    start: Micros,
+    length: Micros,
+    count: u64,
+    /// Arrivals placed so far (uniform, equidistant).
+    placed: u64,
+    /// The last uniform order statistic, as a share of the bucket.
+    share: f64,
+    /// Microseconds into the bucket of the last Poisson arrival.
+    offset: f64,
+    spread: Option<Spread>,
+}
+
+/// Arrival offsets in increasing order, before the end.
 pub struct Arrivals {
     process: ArrivalProcess,
     rng: Pcg64,
@@ -122,11 +170,22 @@ pub struct Arrivals {
     peak: f64,
     /// Seconds since the start.
     clock: f64,
+    end: Micros,
+    end_seconds: f64,
     state: usize,
     state_ends: f64,
-    bucket: usize,
-    /// Arrivals of the current bucket, latest first.
-    in_bucket: Vec<Micros>,
+    bucket: BucketCursor,
+    /// Index into the series' buckets of the next one to start.
+    next_bucket: usize,
+}
+
+/// The next of `remaining` sorted uniform draws in [0, 1) above `last`
+/// (Bentley and Saxe): its distance to 1 is the last distance times the
+/// largest of `remaining` uniforms, U^(1/remaining). Drawn one at a time,
+/// sorted draws need no memory however many there are.
+pub fn next_uniform_share(last: f64, remaining: f64, rng: &mut Pcg64) -> f64 {
+    let draw: f64 = 1.0 - rng.random::<f64>();
+    1.0 - (1.0 - last) * draw.powf(1.0 / remaining)
 }
 
 /// An exponential draw with the given rate.
@@ -142,12 +201,15 @@ impl Arrivals {
         }
         loop {
             self.clock += exponential(&mut self.rng, self.peak);
+            if self.clock >= self.end_seconds {
+                return None;
+            }
             let rate = self
                 .process
                 .rate_at((self.clock + self.origin_day_seconds) % DAY_SECONDS);
             let keep: f64 = self.rng.random();
             if keep * self.peak < rate {
-                return Some(seconds_to_micros(self.clock));
+                return self.before_end(self.clock);
             }
         }
     }
@@ -159,7 +221,7 @@ impl Arrivals {
         if rates.iter().all(|rate| *rate <= 0.0) {
             return None;
         }
-        loop {
+        while self.clock < self.end_seconds {
             if self.state_ends <= self.clock {
                 // Enter the next state (cyclically, as on/off alternates).
                 if self.state_ends > 0.0 {
@@ -173,63 +235,99 @@ impl Arrivals {
                 let next = self.clock + exponential(&mut self.rng, rate);
                 if next < self.state_ends {
                     self.clock = next;
-                    return Some(seconds_to_micros(next));
+                    return self.before_end(next);
                 }
             }
             self.clock = self.state_ends;
         }
+        None
+    }
+
+    /// `seconds` as an arrival, if it lies before the end.
+    fn before_end(&mut self, seconds: f64) -> Option<Micros> {
+        let micros = seconds * MICROS_PER_SECOND as f64;
+        if micros.is_finite() && micros.round() < self.end as f64 {
+            Some(micros.round() as Micros)
+        } else {
+            self.clock = self.end_seconds;
+            None
+        }
+    }
+
+    /// Starts the next bucket of the series that holds arrivals; false when
+    /// none is left before the end.
+    fn start_bucket(&mut self) -> bool {
+        let ArrivalProcess::Series {
+            counts,
+            bucket,
+            spread,
+        } = &self.process
+        else {
+            return false;
+        };
+        let Some(&(index, count)) = counts.get(self.next_bucket) else {
+            return false;
+        };
+        self.next_bucket += 1;
+        let Some(start) = index.checked_mul(*bucket).filter(|start| *start < self.end) else {
+            self.next_bucket = counts.len();
+            return false;
+        };
+        self.bucket = BucketCursor {
+            start,
+            length: *bucket,
+            count,
+            spread: Some(*spread),
+            ..BucketCursor::default()
+        };
+        true
+    }
+
+    /// The next arrival of the current bucket, if any is left.
+    fn next_in_bucket(&mut self) -> Option<Micros> {
+        let cursor = &mut self.bucket;
+        let length = cursor.length as f64;
+        let offset = match cursor.spread? {
+            Spread::Poisson => {
+                // A Poisson process at the bucket's rate: exponential gaps,
+                // so the number placed varies around the count.
+                let rate = cursor.count as f64 / length;
+                if !(rate > 0.0 && rate.is_finite()) {
+                    return None;
+                }
+                cursor.offset += exponential(&mut self.rng, rate);
+                if cursor.offset >= length {
+                    return None;
+                }
+                cursor.offset as Micros
+            }
+            _ if cursor.placed >= cursor.count => return None,
+            Spread::Equidistant => {
+                let offset = u128::from(cursor.placed) * u128::from(cursor.length) / u128::from(cursor.count);
+                cursor.placed += 1;
+                offset as Micros
+            }
+            Spread::Uniform => {
+                let remaining = (cursor.count - cursor.placed) as f64;
+                cursor.share = next_uniform_share(cursor.share, remaining, &mut self.rng);
+                cursor.placed += 1;
+                ((cursor.share * length) as Micros).min(cursor.length.saturating_sub(1))
+            }
+        };
+        let arrival = cursor.start.checked_add(offset)?;
+        (arrival < self.end).then_some(arrival)
     }
 
     fn next_in_series(&mut self) -> Option<Micros> {
         loop {
-            if let Some(arrival) = self.in_bucket.pop() {
+            if let Some(arrival) = self.next_in_bucket() {
                 return Some(arrival);
             }
-            let ArrivalProcess::Series {
-                counts,
-                bucket,
-                spread,
-            } = &self.process
-            else {
+            if !self.start_bucket() {
                 return None;
-            };
-            let (bucket_length, spread) = (*bucket, *spread);
-            let count = *counts.get(self.bucket)?;
-            let start = self.bucket as Micros * bucket_length;
-            self.bucket += 1;
-            let mut placed: Vec<Micros> = match spread {
-                Spread::Equidistant => (0..count)
-                    .map(|index| start + index * bucket_length / count)
-                    .collect(),
-                Spread::Uniform => (0..count)
-                    .map(|_| start + (self.rng.random::<f64>() * bucket_length as f64) as Micros)
-                    .collect(),
-                Spread::Poisson => {
-                    // A Poisson process at the bucket's rate: exponential
-                    // gaps, so the number placed varies around the count.
-                    let rate = count as f64 / bucket_length as f64;
-                    let mut placed = Vec::new();
-                    let mut at = 0.0;
-                    if rate > 0.0 {
-                        loop {
-                            at += exponential(&mut self.rng, rate);
-                            if at >= bucket_length as f64 {
-                                break;
-                            }
-                            placed.push(start + at as Micros);
-                        }
-                    }
-                    placed
-                }
-            };
-            placed.sort_unstable_by(|a, b| b.cmp(a));
-            self.in_bucket = placed;
+            }
         }
     }
-}
-
-fn seconds_to_micros(seconds: f64) -> Micros {
-    (seconds * MICROS_PER_SECOND as f64).round() as Micros
 }
 
 impl Iterator for Arrivals {
@@ -253,7 +351,7 @@ mod tests {
 
     fn take_until(process: ArrivalProcess, seconds: u64) -> Vec<Micros> {
         process
-            .arrivals(Pcg64::seed_from_u64(5), 0.0)
+            .arrivals(Pcg64::seed_from_u64(5), 0.0, None)
             .take_while(|&arrival| arrival < seconds * MICROS_PER_SECOND)
             .collect()
     }
@@ -308,21 +406,21 @@ mod tests {
     #[test]
     fn series_places_each_bucket_count_inside_its_bucket() {
         let process = ArrivalProcess::Series {
-            counts: vec![3, 0, 2],
+            counts: vec![(0, 3), (2, 2)],
             bucket: 60 * MICROS_PER_SECOND,
             spread: Spread::Equidistant,
         };
-        let arrivals: Vec<Micros> = process.arrivals(Pcg64::seed_from_u64(1), 0.0).collect();
+        let arrivals: Vec<Micros> = process.arrivals(Pcg64::seed_from_u64(1), 0.0, None).collect();
         assert_eq!(
             arrivals,
             vec![0, 20_000_000, 40_000_000, 120_000_000, 150_000_000]
         );
         let process = ArrivalProcess::Series {
-            counts: vec![1_000; 3],
+            counts: vec![(0, 1_000), (1, 1_000), (2, 1_000)],
             bucket: MICROS_PER_SECOND,
             spread: Spread::Poisson,
         };
-        let arrivals: Vec<Micros> = process.arrivals(Pcg64::seed_from_u64(1), 0.0).collect();
+        let arrivals: Vec<Micros> = process.arrivals(Pcg64::seed_from_u64(1), 0.0, None).collect();
         // Poisson spreading keeps the rate, not the count: 3,000 ± 3 SD (164).
         assert!(
             (arrivals.len() as f64 - 3_000.0).abs() < 165.0,
@@ -331,12 +429,88 @@ mod tests {
         );
         assert!(arrivals.windows(2).all(|pair| pair[0] <= pair[1]));
         let process = ArrivalProcess::Series {
-            counts: vec![1_000; 3],
+            counts: vec![(0, 1_000), (1, 1_000), (2, 1_000)],
             bucket: MICROS_PER_SECOND,
             spread: Spread::Uniform,
         };
-        let arrivals: Vec<Micros> = process.arrivals(Pcg64::seed_from_u64(1), 0.0).collect();
+        let arrivals: Vec<Micros> = process.arrivals(Pcg64::seed_from_u64(1), 0.0, None).collect();
         assert_eq!(arrivals.iter().filter(|&&a| a < MICROS_PER_SECOND).count(), 1_000);
         assert!(arrivals.windows(2).all(|pair| pair[0] <= pair[1]));
+    }
+}
+
+#[cfg(test)]
+mod streaming_tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn a_huge_bucket_count_streams_in_order() {
+        // 2^64 - 1 arrivals in one second: the first ones come at once, in
+        // order, inside the bucket, without memory for the rest.
+        for spread in [Spread::Uniform, Spread::Equidistant, Spread::Poisson] {
+            let process = ArrivalProcess::Series {
+                counts: vec![(0, u64::MAX)],
+                bucket: MICROS_PER_SECOND,
+                spread,
+            };
+            let first: Vec<Micros> = process
+                .arrivals(Pcg64::seed_from_u64(1), 0.0, None)
+                .take(1_000)
+                .collect();
+            assert_eq!(first.len(), 1_000, "{spread:?}");
+            assert!(first.windows(2).all(|pair| pair[0] <= pair[1]), "{spread:?}");
+            assert!(
+                first.iter().all(|&arrival| arrival < MICROS_PER_SECOND),
+                "{spread:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn uniform_spreading_keeps_each_count_in_its_bucket_sorted() {
+        // 3 + 5 arrivals in buckets 0 and 4 of 10 s: 3 in [0, 10 s), 5 in [40 s, 50 s).
+        let process = ArrivalProcess::Series {
+            counts: vec![(0, 3), (4, 5)],
+            bucket: 10 * MICROS_PER_SECOND,
+            spread: Spread::Uniform,
+        };
+        let arrivals: Vec<Micros> = process.arrivals(Pcg64::seed_from_u64(3), 0.0, None).collect();
+        assert_eq!(arrivals.len(), 8);
+        assert!(arrivals[..3].iter().all(|&a| a < 10 * MICROS_PER_SECOND));
+        assert!(
+            arrivals[3..]
+                .iter()
+                .all(|&a| (40..50).contains(&(a / MICROS_PER_SECOND)))
+        );
+        assert!(arrivals.windows(2).all(|pair| pair[0] <= pair[1]));
+    }
+
+    #[test]
+    fn processes_that_rarely_fire_end_at_their_end() {
+        // On at 1e-300/s: no arrival in an hour, and the state switches
+        // (every 30 s on average) stop at the hour.
+        let onoff = ArrivalProcess::Markov {
+            rates: vec![1e-300, 0.0],
+            mean_dwell_s: vec![30.0, 30.0],
+        };
+        let hour = 3_600 * MICROS_PER_SECOND;
+        assert_eq!(
+            onoff.arrivals(Pcg64::seed_from_u64(1), 0.0, Some(hour)).count(),
+            0
+        );
+        // Every arrival of a Poisson process at 10/s lies before a 2 s end.
+        let poisson = ArrivalProcess::Poisson { rate: 10.0 };
+        let arrivals: Vec<Micros> = poisson
+            .arrivals(Pcg64::seed_from_u64(1), 0.0, Some(2 * MICROS_PER_SECOND))
+            .collect();
+        assert!(arrivals.iter().all(|&a| a < 2 * MICROS_PER_SECOND));
+        // Buckets past the largest time are never reached.
+        let far = ArrivalProcess::Series {
+            counts: vec![(u64::MAX / 2, 1)],
+            bucket: 60 * MICROS_PER_SECOND,
+            spread: Spread::Equidistant,
+        };
+        assert_eq!(far.arrivals(Pcg64::seed_from_u64(1), 0.0, None).count(), 0);
     }
 }

@@ -10,7 +10,7 @@ use super::arrivals::{ArrivalProcess, Arrivals};
 use super::request::{FunctionId, Request};
 use crate::distribution::{DurationSampler, DurationSpec};
 use crate::error::Result;
-use crate::units::Micros;
+use crate::units::{MICROS_PER_SECOND, Micros};
 
 /// One function of the mix.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,10 +65,11 @@ impl GeneratorSpec {
             })
             .collect();
         Generator {
-            arrivals: self
-                .arrivals
-                .clone()
-                .arrivals(Pcg64::seed_from_u64(self.seed), origin_day_seconds),
+            arrivals: self.arrivals.clone().arrivals(
+                Pcg64::seed_from_u64(self.seed),
+                origin_day_seconds,
+                self.span,
+            ),
             rng: Pcg64::seed_from_u64(self.seed ^ DURATION_STREAM),
             default_duration: self.duration.sampler(),
             durations: self
@@ -80,6 +81,59 @@ impl GeneratorSpec {
             thresholds,
             span: self.span,
             remaining: self.count,
+        }
+    }
+}
+
+/// What a generator would do, estimated before it runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WorkEstimate {
+    /// Expected requests.
+    pub rows: f64,
+    /// Expected draws: candidate arrivals of a thinned process (at its peak
+    /// rate) or state changes of a Markov process, besides the requests.
+    pub draws: f64,
+    /// Expected seconds of simulated time the generator runs for.
+    pub seconds: f64,
+}
+
+impl WorkEstimate {
+    /// The larger of rows and draws: what the run costs.
+    pub fn work(&self) -> f64 {
+        self.rows.max(self.draws)
+    }
+}
+
+impl GeneratorSpec {
+    /// The expected requests and draws, from the rates, the span and the
+    /// count (for a series, its counts before the span). A generator without
+    /// a span runs until its count or the largest time (about 584,542 years).
+    pub fn estimate(&self) -> WorkEstimate {
+        let longest = Micros::MAX as f64 / MICROS_PER_SECOND as f64;
+        let span_s = self
+            .span
+            .map_or(longest, |span| span as f64 / MICROS_PER_SECOND as f64);
+        let count = self.count.map_or(f64::INFINITY, |count| count as f64);
+        if let ArrivalProcess::Series { counts, bucket, .. } = &self.arrivals {
+            let end = self.span.unwrap_or(Micros::MAX);
+            let rows: f64 = counts
+                .iter()
+                .filter(|(index, _)| index.checked_mul(*bucket).is_some_and(|start| start < end))
+                .map(|(_, count)| *count as f64)
+                .sum();
+            let rows = rows.min(count);
+            return WorkEstimate {
+                rows,
+                draws: rows,
+                seconds: span_s,
+            };
+        }
+        let (mean, draws_per_second) = self.arrivals.mean_and_draw_rates();
+        let seconds = if mean > 0.0 { span_s.min(count / mean) } else { 0.0 };
+        WorkEstimate {
+            rows: (mean * seconds).min(count),
+            draws: draws_per_second * seconds,
+            seconds,
         }
     }
 }
@@ -138,7 +192,6 @@ impl Iterator for Generator {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::units::MICROS_PER_SECOND;
 
     fn spec(functions: Vec<FunctionMix>) -> GeneratorSpec {
         GeneratorSpec {

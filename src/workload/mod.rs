@@ -17,9 +17,11 @@ mod trace_reader;
 mod trace_rows;
 mod trace_writer;
 
-pub use arrivals::{ArrivalProcess, Arrivals, Spread};
-pub use generator::{FunctionMix, Generator, GeneratorSpec};
-pub use generator_options::{DEFAULT_DURATION, GeneratorOptions};
+pub use arrivals::{ArrivalProcess, Arrivals, BucketCounts, Spread, next_uniform_share};
+pub use generator::{FunctionMix, Generator, GeneratorSpec, WorkEstimate};
+pub use generator_options::{
+    DEFAULT_DURATION, DEFAULT_MAX_ROWS, GeneratorOptions, GeneratorProblems, MAX_RATE, check_rows,
+};
 pub use prefetch::{Prefetched, prefetch};
 pub use request::{DEFAULT_FUNCTION, FunctionId, FunctionNames, Request};
 pub use stats::{FunctionShare, RatePerSecond, StatsCollector, TraceStats};

@@ -1,61 +1,107 @@
 //! Writes requests in the native trace format (the format the trace reader
 //! reads), streaming, gzipped when the file name ends in `.gz` (at the
-//! fastest level: imports of millions of rows stay in seconds), and
-//! atomically: into a temporary file renamed over the target at the end, so
-//! a failed import or generation never leaves half a trace behind.
+//! fastest level: imports of millions of rows stay in seconds).
+//!
+//! A regular file is written atomically, into a temporary renamed over the
+//! target at the end, so a failed import or generation never leaves half a
+//! trace behind; `-` is standard output, and a FIFO or a device is streamed
+//! in place (see [`crate::output::destination`]). A reader that goes away
+//! (`| head`) is not an error: the writer notes it, discards what follows,
+//! and [`TraceWriter::closed`] tells producers they may stop.
 
-use std::io::{BufWriter, Write};
+use std::fs::File;
+use std::io::{BufWriter, ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use tempfile::NamedTempFile;
 
 use super::Request;
 use crate::error::{Error, Result};
+use crate::output::{Destination, PendingFile, destination};
 use crate::units::{MICROS_PER_MS, MICROS_PER_SECOND};
 
+/// Where the bytes go.
+enum Out {
+    Stdout(std::io::Stdout),
+    Stream(File),
+    Pending(PendingFile),
+}
+
+impl Write for Out {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Out::Stdout(out) => out.write(bytes),
+            Out::Stream(out) => out.write(bytes),
+            Out::Pending(out) => out.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Out::Stdout(out) => out.flush(),
+            Out::Stream(out) => out.flush(),
+            Out::Pending(out) => out.flush(),
+        }
+    }
+}
+
 enum Sink {
-    Plain(BufWriter<NamedTempFile>),
-    // Boxed: zlib-rs's encoder state is several times the other variants.
-    Gzip(Box<GzEncoder<BufWriter<NamedTempFile>>>),
-    Stdout(BufWriter<std::io::Stdout>),
+    Plain(BufWriter<Out>),
+    // Boxed: zlib-rs's encoder state is several times the other variant.
+    Gzip(Box<GzEncoder<BufWriter<Out>>>),
+}
+
+impl Sink {
+    fn out(&mut self) -> &mut dyn Write {
+        match self {
+            Sink::Plain(out) => out,
+            Sink::Gzip(out) => out,
+        }
+    }
 }
 
 /// A trace being written.
 pub struct TraceWriter {
     sink: Sink,
-    target: Option<PathBuf>,
+    label: PathBuf,
     with_memory: bool,
     with_bytes: bool,
     last_arrival: u64,
     rows: u64,
+    /// The reader of a pipe went away: further rows are discarded.
+    closed: bool,
     line: String,
 }
 
 impl TraceWriter {
-    /// Starts a trace at `path` (standard output when none); the optional
-    /// columns are written when asked for.
+    /// Starts a trace at `path` (standard output when none, or `-`); the
+    /// optional columns are written when asked for.
     pub fn create(path: Option<&Path>, with_memory: bool, with_bytes: bool) -> Result<Self> {
-        let sink = match path {
-            None => Sink::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout())),
-            Some(path) => {
-                let temporary = crate::output::temporary_beside(path)?;
-                let buffered = BufWriter::with_capacity(1 << 16, temporary);
-                if path.extension().is_some_and(|extension| extension == "gz") {
-                    Sink::Gzip(Box::new(GzEncoder::new(buffered, Compression::fast())))
-                } else {
-                    Sink::Plain(buffered)
-                }
-            }
+        let target = match path {
+            None => Destination::Stdout,
+            Some(path) => destination(path)?,
+        };
+        let gzip = path.is_some_and(|path| path.extension().is_some_and(|extension| extension == "gz"));
+        let (out, label) = match target {
+            Destination::Stdout => (Out::Stdout(std::io::stdout()), PathBuf::from("standard output")),
+            Destination::Stream(target) => (Out::Stream(crate::output::open_stream(&target)?), target),
+            Destination::Replace(target) => (Out::Pending(PendingFile::beside(&target)?), target),
+        };
+        let buffered = BufWriter::with_capacity(1 << 16, out);
+        let sink = if gzip && label != Path::new("standard output") {
+            Sink::Gzip(Box::new(GzEncoder::new(buffered, Compression::fast())))
+        } else {
+            Sink::Plain(buffered)
         };
         let mut writer = TraceWriter {
             sink,
-            target: path.map(Path::to_path_buf),
+            label,
             with_memory,
             with_bytes,
             last_arrival: 0,
             rows: 0,
+            closed: false,
             line: String::with_capacity(128),
         };
         let mut header = String::from("time,duration_ms,function");
@@ -66,23 +112,26 @@ impl TraceWriter {
             header.push_str(",bytes_out");
         }
         header.push('\n');
-        writer.write_bytes(header.into_bytes())?;
+        writer.write_bytes(header.as_bytes())?;
         Ok(writer)
     }
 
-    fn write_bytes(&mut self, bytes: Vec<u8>) -> Result<()> {
-        let result = match &mut self.sink {
-            Sink::Plain(out) => out.write_all(&bytes),
-            Sink::Gzip(out) => out.write_all(&bytes),
-            Sink::Stdout(out) => out.write_all(&bytes),
-        };
-        result.map_err(|error| Error::io(self.label(), error))
+    /// Whether the reader went away, so that producers can stop early.
+    pub fn closed(&self) -> bool {
+        self.closed
     }
 
-    fn label(&self) -> PathBuf {
-        self.target
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("standard output"))
+    fn write_bytes(&mut self, bytes: &[u8]) -> Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.sink.out().write_all(bytes) {
+            Err(error) if error.kind() == ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            result => result.map_err(|error| Error::io(&self.label, error)),
+        }
     }
 
     /// Appends one request of function `name`; requests must come in
@@ -90,10 +139,14 @@ impl TraceWriter {
     pub fn write(&mut self, request: &Request, name: &str) -> Result<()> {
         use std::fmt::Write as _;
         if request.arrival < self.last_arrival {
-            return Err(Error::usage(format!(
-                "request {} arrives before the one written before it: the source is not in arrival order (use --sort)",
-                self.rows + 1
-            )));
+            return Err(Error::input(
+                self.label.display().to_string(),
+                self.rows + 2,
+                format!(
+                    "field `time`: request {} arrives before the one written before it: the source is not in arrival order (use --sort)",
+                    self.rows + 1
+                ),
+            ));
         }
         self.last_arrival = request.arrival;
         self.rows += 1;
@@ -107,7 +160,7 @@ impl TraceWriter {
             request.duration / MICROS_PER_MS,
             request.duration % MICROS_PER_MS,
         );
-        if name.contains([',', '"', '\n']) {
+        if name.contains([',', '"', '\n', '\r']) {
             let _ = write!(line, "\"{}\"", name.replace('"', "\"\""));
         } else {
             line.push_str(name);
@@ -122,44 +175,38 @@ impl TraceWriter {
             let _ = write!(line, ",{}", request.bytes_out);
         }
         line.push('\n');
-        let result = match &mut self.sink {
-            Sink::Plain(out) => out.write_all(line.as_bytes()),
-            Sink::Gzip(out) => out.write_all(line.as_bytes()),
-            Sink::Stdout(out) => out.write_all(line.as_bytes()),
-        };
+        let result = self.write_bytes(line.as_bytes());
         self.line = line;
-        result.map_err(|error| Error::io(self.label(), error))
+        result
     }
 
-    /// Finishes the file and puts it in place; returns the rows written.
+    /// Finishes the output and puts a file in place; returns the rows written.
     pub fn finish(self) -> Result<u64> {
-        let label = self.label();
-        let rows = self.rows;
-        let temporary = match self.sink {
-            Sink::Stdout(mut out) => {
-                return match out.flush() {
-                    Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
-                        Err(Error::io(label, error))
-                    }
-                    _ => Ok(rows),
-                };
-            }
-            Sink::Plain(out) => out
-                .into_inner()
-                .map_err(|error| Error::io(&label, error.into_error()))?,
+        let TraceWriter {
+            sink,
+            label,
+            rows,
+            closed,
+            ..
+        } = self;
+        let finished = match sink {
+            Sink::Plain(out) => out.into_inner().map_err(|error| error.into_error()),
             Sink::Gzip(out) => out
                 .finish()
-                .and_then(|buffered| buffered.into_inner().map_err(|error| error.into_error()))
-                .map_err(|error| Error::io(&label, error))?,
+                .and_then(|buffered| buffered.into_inner().map_err(|error| error.into_error())),
         };
-        temporary
-            .as_file()
-            .sync_all()
-            .map_err(|error| Error::io(&label, error))?;
-        if let Some(target) = &self.target {
-            temporary
-                .persist(target)
-                .map_err(|error| Error::io(target, error.error))?;
+        let out = match finished {
+            Ok(out) => out,
+            Err(error) if closed || error.kind() == ErrorKind::BrokenPipe => return Ok(rows),
+            Err(error) => return Err(Error::io(&label, error)),
+        };
+        match out {
+            Out::Pending(pending) => pending.persist()?,
+            Out::Stdout(mut out) => match out.flush() {
+                Err(error) if error.kind() != ErrorKind::BrokenPipe => return Err(Error::io(&label, error)),
+                _ => {}
+            },
+            Out::Stream(_) => {}
         }
         Ok(rows)
     }

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::{Workspace, assert_close, cents, line_item, number};
+use crate::support::{Workspace, assert_close, cents, line_item, missing_input, number};
 
 /// Two requests a day apart (10 ms each, 3 KB out) and three deployments
 /// whose bills are computed by hand below.
@@ -284,7 +284,7 @@ fn chromium() -> Option<&'static str> {
 #[test]
 fn the_html_report_renders_in_a_real_browser() {
     let Some(browser) = chromium() else {
-        println!("notice: no Chromium installed; skipping the browser check of the HTML report");
+        missing_input("the_html_report_renders_in_a_real_browser", "Chromium");
         return;
     };
     let workspace = Workspace::new();

@@ -1,4 +1,5 @@
-//! A temporary folder to write traces into and run `costsim` in.
+//! A temporary folder to write traces into and run `costsim` in, and the
+//! rule for tests whose inputs (../shared/traces, Chromium) are missing.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -140,4 +141,23 @@ pub fn replay(
         },
     )
     .expect("in-memory runs succeed")
+}
+
+/// Whether the tests run under CI (`CI=true`), where every input must be
+/// present.
+pub fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| !value.is_empty() && value != "false" && value != "0")
+}
+
+/// A test's input is missing: under CI that fails the test; elsewhere the
+/// test is skipped with a notice written straight to the terminal (not
+/// captured, so `cargo test` shows it beside the test's "ok").
+#[track_caller]
+pub fn missing_input(test: &str, input: &str) {
+    assert!(
+        !under_ci(),
+        "{test}: {input} is missing, and CI=true requires it (.ci/run provides it)"
+    );
+    let notice = format!("\nSKIPPED {test}: {input} is missing (under CI=true this fails)\n");
+    let _ = std::io::stderr().write_all(notice.as_bytes());
 }

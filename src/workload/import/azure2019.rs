@@ -10,20 +10,22 @@
 //! function's average, and its memory is its application's average
 //! allocation. Functions without a duration row are
 //! skipped and counted. Time 0 of the output is the first minute column of
-//! the file; requests are produced a minute at a time, so memory holds one
-//! minute of requests, not the trace.
+//! the file; each minute's requests are produced in order by merging the
+//! functions' sorted arrivals, so memory holds one pending arrival per
+//! function, not a minute of requests, however large the counts.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::path::{Path, PathBuf};
 
-use rand::{RngExt, SeedableRng};
+use rand::SeedableRng;
 use rand_pcg::Pcg64;
 
-use super::{BadRows, ImportReport};
+use super::{BadRows, DURATION_RANGE, ImportReport, micros_from};
 use crate::distribution::{DurationSampler, DurationSpec};
 use crate::error::{Error, Result};
 use crate::units::{MICROS_PER_SECOND, Micros};
-use crate::workload::{FunctionId, Request, Spread, TraceWriter, open_input};
+use crate::workload::{FunctionId, Request, Spread, TraceWriter, check_rows, next_uniform_share, open_input};
 
 const MINUTE: Micros = 60 * MICROS_PER_SECOND;
 /// The duration file's percentile columns and the percentiles they hold.
@@ -51,6 +53,17 @@ pub enum DurationSource {
     /// The function's `Average`, for every invocation (reproduces the
     /// dataset's invocation-weighted duration statistics exactly).
     Average,
+}
+
+/// How an Azure 2019 import turns counts into requests.
+#[derive(Debug, Clone, Copy)]
+pub struct Azure2019Options {
+    pub durations_from: DurationSource,
+    pub spread: Spread,
+    pub seed: u64,
+    pub bad_rows: BadRows,
+    /// The most rows to write.
+    pub max_rows: u64,
 }
 
 struct Function {
@@ -122,9 +135,9 @@ fn read_durations(
         let record = record.map_err(|error| malformed(&label, &error))?;
         if source == DurationSource::Average {
             let text = record.get(average).unwrap_or("").trim();
-            match text.parse::<f64>().ok().filter(|ms| ms.is_finite() && *ms >= 0.0) {
-                Some(ms) => {
-                    let spec = DurationSpec::Constant((ms * 1_000.0).round() as Micros);
+            match text.parse::<f64>().ok().and_then(|ms| micros_from(ms, 1_000.0)) {
+                Some(micros) => {
+                    let spec = DurationSpec::Constant(micros);
                     durations
                         .entry(record.get(function).unwrap_or("").to_owned())
                         .or_insert(spec);
@@ -133,7 +146,7 @@ fn read_durations(
                     let error = Error::input(
                         &label,
                         line_of(&record),
-                        format!("field `Average`: expected milliseconds, found `{text}`"),
+                        format!("field `Average`: expected milliseconds {DURATION_RANGE}, found `{text}`"),
                     );
                     report.bad_row(policy, "duration row with a bad number", error)?;
                 }
@@ -143,14 +156,14 @@ fn read_durations(
         let mut points = Vec::with_capacity(columns.len());
         for &(index, percentile) in &columns {
             let text = record.get(index).unwrap_or("").trim();
-            match text.parse::<f64>().ok().filter(|ms| ms.is_finite() && *ms >= 0.0) {
-                Some(ms) => points.push((percentile, (ms * 1_000.0).round() as Micros)),
+            match text.parse::<f64>().ok().and_then(|ms| micros_from(ms, 1_000.0)) {
+                Some(micros) => points.push((percentile, micros)),
                 None => {
                     let error = Error::input(
                         &label,
                         line_of(&record),
                         format!(
-                            "field `{}`: expected milliseconds, found `{text}`",
+                            "field `{}`: expected milliseconds {DURATION_RANGE}, found `{text}`",
                             PERCENTILES[points.len()].0
                         ),
                     );
@@ -192,12 +205,15 @@ fn read_memory(path: &Path) -> Result<HashMap<String, u32>> {
         let megabytes = text
             .parse::<f64>()
             .ok()
-            .filter(|mb| mb.is_finite() && *mb > 0.0)
+            .filter(|mb| *mb > 0.0 && *mb <= f64::from(u32::MAX))
             .ok_or_else(|| {
                 Error::input(
                     &label,
                     line_of(&record),
-                    format!("field `AverageAllocatedMb`: expected megabytes, found `{text}`"),
+                    format!(
+                        "field `AverageAllocatedMb`: expected megabytes above 0 and at most {}, found `{text}`",
+                        u32::MAX
+                    ),
                 )
             })?;
         memory
@@ -217,16 +233,39 @@ fn minute_of(header: &str) -> Option<u32> {
         .ok()
 }
 
+/// The minute columns of the invocation file: (column, minute number),
+/// which must be consecutive.
+fn minute_columns(headers: &csv::StringRecord, label: &str) -> Result<Vec<(usize, u32)>> {
+    let minutes: Vec<(usize, u32)> = headers
+        .iter()
+        .enumerate()
+        .filter_map(|(index, header)| minute_of(header).map(|minute| (index, minute)))
+        .collect();
+    if minutes.is_empty() {
+        return Err(Error::input(
+            label,
+            1,
+            "header: no minute columns (`1`…`1440` or `minute_1`…)",
+        ));
+    }
+    if minutes.windows(2).any(|pair| pair[1].1 != pair[0].1 + 1) {
+        return Err(Error::input(
+            label,
+            1,
+            "header: minute columns must be consecutive",
+        ));
+    }
+    Ok(minutes)
+}
+
 pub fn import_azure_2019(
     files: &Azure2019Files,
-    durations_from: DurationSource,
-    spread: Spread,
-    seed: u64,
-    policy: BadRows,
+    options: &Azure2019Options,
     writer: &mut TraceWriter,
 ) -> Result<ImportReport> {
+    let policy = options.bad_rows;
     let mut report = ImportReport::default();
-    let durations = read_durations(&files.durations, durations_from, policy, &mut report)?;
+    let durations = read_durations(&files.durations, options.durations_from, policy, &mut report)?;
     let memory = files
         .memory
         .as_deref()
@@ -241,25 +280,7 @@ pub fn import_azure_2019(
     } = reader(&files.invocations)?;
     let function_column = column(&headers, &label, "HashFunction")?;
     let app_column = column(&headers, &label, "HashApp")?;
-    let minutes: Vec<(usize, u32)> = headers
-        .iter()
-        .enumerate()
-        .filter_map(|(index, header)| minute_of(header).map(|minute| (index, minute)))
-        .collect();
-    if minutes.is_empty() {
-        return Err(Error::input(
-            &label,
-            1,
-            "header: no minute columns (`1`…`1440` or `minute_1`…)",
-        ));
-    }
-    if minutes.windows(2).any(|pair| pair[1].1 != pair[0].1 + 1) {
-        return Err(Error::input(
-            &label,
-            1,
-            "header: minute columns must be consecutive",
-        ));
-    }
+    let minutes = minute_columns(&headers, &label)?;
     let mut functions = Vec::new();
     for record in csv.records() {
         let record = record.map_err(|error| malformed(&label, &error))?;
@@ -302,35 +323,93 @@ pub fn import_azure_2019(
         });
     }
 
-    let mut rng = Pcg64::seed_from_u64(seed);
-    let mut batch: Vec<(Request, usize)> = Vec::new();
+    let rows: f64 = functions
+        .iter()
+        .flat_map(|function| function.counts.iter())
+        .map(|&count| f64::from(count))
+        .sum();
+    check_rows("the import", rows, rows, options.max_rows).map_err(Error::usage)?;
+    let (spread, mut rng) = (options.spread, Pcg64::seed_from_u64(options.seed));
     for minute in 0..minutes.len() {
-        batch.clear();
-        let start = minute as Micros * MINUTE;
-        for (index, function) in functions.iter().enumerate() {
-            let count = function.counts[minute];
-            for k in 0..count {
-                let offset = match spread {
-                    Spread::Equidistant => u64::from(k) * MINUTE / u64::from(count),
-                    Spread::Uniform | Spread::Poisson => (rng.random::<f64>() * MINUTE as f64) as Micros,
-                };
-                let request = Request {
-                    arrival: start + offset,
-                    duration: function.sampler.sample(&mut rng),
-                    function: FunctionId(index as u32),
-                    memory_mb: function.memory_mb,
-                    bytes_out: 0,
-                };
-                batch.push((request, index));
-            }
+        if writer.closed() {
+            break;
         }
-        batch.sort_by_key(|(request, _)| request.arrival);
-        for (request, index) in &batch {
-            writer.write(request, &functions[*index].name)?;
-        }
-        report.rows += batch.len() as u64;
+        report.rows += write_minute(&functions, minute, spread, &mut rng, writer)?;
     }
     Ok(report)
+}
+
+/// Where one function's arrivals in the current minute stand.
+struct MinuteCursor {
+    count: u32,
+    placed: u32,
+    /// The last uniform order statistic, as a share of the minute.
+    share: f64,
+}
+
+impl MinuteCursor {
+    /// The offset into the minute of the next arrival: evenly spaced, or
+    /// the next of the count's sorted uniform draws.
+    fn next_offset(&mut self, spread: Spread, rng: &mut Pcg64) -> Micros {
+        let offset = match spread {
+            Spread::Equidistant => u64::from(self.placed) * MINUTE / u64::from(self.count),
+            Spread::Uniform | Spread::Poisson => {
+                let remaining = f64::from(self.count - self.placed);
+                self.share = next_uniform_share(self.share, remaining, rng);
+                ((self.share * MINUTE as f64) as Micros).min(MINUTE - 1)
+            }
+        };
+        self.placed += 1;
+        offset
+    }
+}
+
+/// Writes the requests of one minute in arrival order, merging the
+/// functions' sorted arrivals (ties in function order), so memory holds one
+/// pending arrival per function, not the minute; returns the rows written.
+fn write_minute(
+    functions: &[Function],
+    minute: usize,
+    spread: Spread,
+    rng: &mut Pcg64,
+    writer: &mut TraceWriter,
+) -> Result<u64> {
+    let start = minute as Micros * MINUTE;
+    let mut cursors: Vec<MinuteCursor> = functions
+        .iter()
+        .map(|function| MinuteCursor {
+            count: function.counts[minute],
+            placed: 0,
+            share: 0.0,
+        })
+        .collect();
+    let mut pending = BinaryHeap::new();
+    for (index, cursor) in cursors.iter_mut().enumerate() {
+        if cursor.count > 0 {
+            pending.push(Reverse((cursor.next_offset(spread, rng), index)));
+        }
+    }
+    let mut rows = 0;
+    while let Some(Reverse((offset, index))) = pending.pop() {
+        let function = &functions[index];
+        let request = Request {
+            arrival: start + offset,
+            duration: function.sampler.sample(rng),
+            function: FunctionId(index as u32),
+            memory_mb: function.memory_mb,
+            bytes_out: 0,
+        };
+        writer.write(&request, &function.name)?;
+        if writer.closed() {
+            break;
+        }
+        rows += 1;
+        let cursor = &mut cursors[index];
+        if cursor.placed < cursor.count {
+            pending.push(Reverse((cursor.next_offset(spread, rng), index)));
+        }
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]
@@ -367,15 +446,14 @@ mod tests {
             durations,
             memory: Some(memory),
         };
-        let report = import_azure_2019(
-            &files,
-            DurationSource::Percentiles,
-            Spread::Equidistant,
-            1,
-            BadRows::Fail,
-            &mut writer,
-        )
-        .expect("imports");
+        let options = Azure2019Options {
+            durations_from: DurationSource::Percentiles,
+            spread: Spread::Equidistant,
+            seed: 1,
+            bad_rows: BadRows::Fail,
+            max_rows: 100,
+        };
+        let report = import_azure_2019(&files, &options, &mut writer).expect("imports");
         writer.finish().expect("finish");
         // f2 has no duration row: skipped with its 5 invocations.
         assert_eq!(report.rows, 6);

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{BadRows, ImportReport, Sink};
+use super::{BadRows, DURATION_RANGE, ImportReport, Sink, micros_from};
 use crate::error::{Error, Result};
 use crate::units::MICROS_PER_SECOND;
 use crate::workload::{FunctionId, Request, TraceWriter, open_input};
@@ -43,27 +43,27 @@ pub fn import_azure_2021(path: &Path, policy: BadRows, writer: &mut TraceWriter)
             record
                 .get(index)
                 .and_then(|text| text.trim().parse::<f64>().ok())
-                .filter(|value| value.is_finite() && *value >= 0.0)
+                .and_then(|value| Some((value, micros_from(value, MICROS_PER_SECOND as f64)?)))
                 .ok_or_else(|| {
                     Error::input(
                         &label,
                         line,
                         format!(
-                            "field `{field}`: expected seconds as a non-negative number, found `{}`",
+                            "field `{field}`: expected seconds {DURATION_RANGE}, found `{}`",
                             record.get(index).unwrap_or("")
                         ),
                     )
                 })
         };
         let parsed = seconds(end, "end_timestamp").and_then(|end| Ok((end, seconds(duration, "duration")?)));
-        let (end, length) = match parsed {
+        let ((end, end_micros), (length, length_micros)) = match parsed {
             Ok(values) => values,
             Err(error) => {
                 report.bad_row(policy, "bad number", error)?;
                 continue;
             }
         };
-        if length > end {
+        if length_micros > end_micros {
             let error = Error::input(
                 &label,
                 line,
@@ -72,7 +72,6 @@ pub fn import_azure_2021(path: &Path, policy: BadRows, writer: &mut TraceWriter)
             report.bad_row(policy, "starts before the trace", error)?;
             continue;
         }
-        let micros = |value: f64| (value * MICROS_PER_SECOND as f64).round() as u64;
         let name = format!(
             "{}/{}",
             record.get(app).unwrap_or(""),
@@ -80,8 +79,8 @@ pub fn import_azure_2021(path: &Path, policy: BadRows, writer: &mut TraceWriter)
         );
         sink.put(
             Request {
-                arrival: micros(end) - micros(length),
-                duration: micros(length),
+                arrival: end_micros - length_micros,
+                duration: length_micros,
                 function: FunctionId(0),
                 memory_mb: None,
                 bytes_out: 0,

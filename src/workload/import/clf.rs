@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use rand::SeedableRng;
 use rand_pcg::Pcg64;
 
-use super::{BadRows, ImportReport, TimedSink};
+use super::{BadRows, DURATION_RANGE, ImportReport, TimedSink, micros_from};
 use crate::distribution::DurationSpec;
 use crate::error::{Error, Result};
 use crate::units::Micros;
@@ -94,13 +94,21 @@ pub fn import_clf(path: &Path, options: &ClfOptions, writer: &mut TraceWriter) -
             }
         };
         let duration = match (options.response_time_unit, &sampler) {
-            (Some(unit), _) => match parsed.last_field.parse::<f64>() {
-                Ok(value) if value.is_finite() && value >= 0.0 => (value * unit as f64).round() as Micros,
-                _ => {
+            (Some(unit), _) => match parsed
+                .last_field
+                .parse::<f64>()
+                .ok()
+                .and_then(|value| micros_from(value, unit as f64))
+            {
+                Some(micros) => micros,
+                None => {
                     let error = Error::input(
                         &label,
                         number,
-                        format!("the last field `{}` is not a response time", parsed.last_field),
+                        format!(
+                            "the last field `{}` is not a response time {DURATION_RANGE}",
+                            parsed.last_field
+                        ),
                     );
                     report.bad_row(options.bad_rows, "no response time", error)?;
                     continue;

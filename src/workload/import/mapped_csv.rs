@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use rand::SeedableRng;
 use rand_pcg::Pcg64;
 
-use super::{BadRows, ImportReport, TimedSink};
+use super::{BadRows, DURATION_RANGE, ImportReport, TimedSink, micros_from};
 use crate::distribution::DurationSpec;
 use crate::error::{Error, Result};
 use crate::units::Micros;
@@ -35,20 +35,19 @@ impl TimeFormat {
         }
     }
 
-    /// Microseconds since the Unix epoch.
+    /// Microseconds since the Unix epoch, within the years a timestamp can
+    /// hold (-262143 to 262142); none otherwise.
     fn read(&self, text: &str) -> Option<i64> {
         let text = text.trim();
+        let epoch = |micros_per_unit: f64| {
+            let micros = (text.parse::<f64>().ok()? * micros_per_unit).round();
+            // Beyond ±2^63 µs no i64 holds it; chrono's range is narrower still.
+            let micros = (micros.abs() < 9.2e18).then_some(micros as i64)?;
+            DateTime::from_timestamp_micros(micros).map(|_| micros)
+        };
         match self {
-            TimeFormat::EpochSeconds => text
-                .parse::<f64>()
-                .ok()
-                .filter(|value| value.is_finite())
-                .map(|seconds| (seconds * 1e6).round() as i64),
-            TimeFormat::EpochMillis => text
-                .parse::<f64>()
-                .ok()
-                .filter(|value| value.is_finite())
-                .map(|millis| (millis * 1e3).round() as i64),
+            TimeFormat::EpochSeconds => epoch(1e6),
+            TimeFormat::EpochMillis => epoch(1e3),
             TimeFormat::Rfc3339 => DateTime::parse_from_rfc3339(text)
                 .ok()
                 .map(|time| time.timestamp_micros()),
@@ -61,8 +60,8 @@ impl TimeFormat {
 
     fn describe(&self) -> String {
         match self {
-            TimeFormat::EpochSeconds => "seconds since 1970".into(),
-            TimeFormat::EpochMillis => "milliseconds since 1970".into(),
+            TimeFormat::EpochSeconds => "seconds since 1970 (in the years -262143 to 262142)".into(),
+            TimeFormat::EpochMillis => "milliseconds since 1970 (in the years -262143 to 262142)".into(),
             TimeFormat::Rfc3339 => "an RFC 3339 timestamp".into(),
             TimeFormat::Pattern(pattern) => format!("a time like `{pattern}`"),
         }
@@ -101,6 +100,13 @@ pub fn import_mapped_csv(
         .headers()
         .map_err(|error| Error::input(&label, 1, format!("header: {error}")))?
         .clone();
+    if headers.iter().all(|header| header.trim().is_empty()) {
+        return Err(Error::input(
+            &label,
+            1,
+            "header: the file is empty or its first line names no columns",
+        ));
+    }
     let find = |name: &str| {
         headers
             .iter()
@@ -160,18 +166,19 @@ pub fn import_mapped_csv(
         let length = match (duration, &sampler) {
             (Some(column), _) => {
                 let text = record.get(column).unwrap_or("").trim();
+                let unit = mapping.duration_unit as f64;
                 match text
                     .parse::<f64>()
                     .ok()
-                    .filter(|value| value.is_finite() && *value >= 0.0)
+                    .and_then(|value| micros_from(value, unit))
                 {
-                    Some(value) => (value * mapping.duration_unit as f64).round() as Micros,
+                    Some(micros) => micros,
                     None => {
                         let name = mapping.duration_column.as_deref().unwrap_or("");
                         let error = Error::input(
                             &label,
                             line,
-                            format!("field `{name}`: expected a non-negative duration, found `{text}`"),
+                            format!("field `{name}`: expected a duration {DURATION_RANGE}, found `{text}`"),
                         );
                         report.bad_row(mapping.bad_rows, "bad duration", error)?;
                         continue;

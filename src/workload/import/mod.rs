@@ -12,7 +12,7 @@ mod rate_series;
 
 use std::collections::BTreeMap;
 
-pub use azure2019::{Azure2019Files, DurationSource, import_azure_2019};
+pub use azure2019::{Azure2019Files, Azure2019Options, DurationSource, import_azure_2019};
 pub use azure2021::import_azure_2021;
 pub use clf::{ClfOptions, import_clf};
 pub use mapped_csv::{CsvMapping, TimeFormat, import_mapped_csv};
@@ -22,6 +22,22 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::{FunctionNames, Request, TraceWriter};
 use crate::error::{Error, Result};
+use crate::units::Micros;
+
+/// A non-negative quantity (`value` units of `micros_per_unit` µs each) in
+/// whole microseconds, or none when it is negative, not finite, or beyond
+/// the largest time (2^64 - 1 µs, about 584,542 years): such a row is
+/// rejected, never clamped.
+pub fn micros_from(value: f64, micros_per_unit: f64) -> Option<Micros> {
+    let micros = (value * micros_per_unit).round();
+    // 2^64 itself is the first value that does not fit.
+    (0.0..18_446_744_073_709_551_616.0)
+        .contains(&micros)
+        .then_some(micros as Micros)
+}
+
+/// The range [`micros_from`] accepts, for messages.
+pub const DURATION_RANGE: &str = "from 0 to 18,446,744,073,709 s";
 
 /// What to do with a malformed row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,6 +159,8 @@ pub struct TimedSink<'a> {
     sorted: Option<Vec<(i64, Request, u32)>>,
     names: FunctionNames,
     origin: Option<i64>,
+    /// The time of the row before, when streaming.
+    last: Option<i64>,
 }
 
 impl<'a> TimedSink<'a> {
@@ -153,6 +171,7 @@ impl<'a> TimedSink<'a> {
             sorted: sort.then(Vec::new),
             names: FunctionNames::default(),
             origin: None,
+            last: None,
         }
     }
 
@@ -171,14 +190,29 @@ impl<'a> TimedSink<'a> {
             return Ok(());
         }
         let origin = *self.origin.get_or_insert(self.start.unwrap_or(epoch_micros));
-        let arrival = u64::try_from(epoch_micros - origin).map_err(|_| {
+        if let Some(last) = self.last.filter(|last| epoch_micros < *last) {
             let (path, line) = where_();
-            Error::input(
+            return Err(Error::input(
                 path,
                 line,
-                "field `time`: this row is earlier than the one before it or than --start; import with --sort",
-            )
-        })?;
+                format!(
+                    "field `time`: this row is {} s earlier than the one before it; the source is not in arrival order: import with --sort",
+                    (last as f64 - epoch_micros as f64) / 1e6
+                ),
+            ));
+        }
+        self.last = Some(epoch_micros);
+        let arrival = epoch_micros
+            .checked_sub(origin)
+            .and_then(|offset| u64::try_from(offset).ok())
+            .ok_or_else(|| {
+                let (path, line) = where_();
+                Error::input(
+                    path,
+                    line,
+                    "field `time`: this row is earlier than --start; give an earlier --start or none",
+                )
+            })?;
         self.writer.write(&Request { arrival, ..request }, function)
     }
 
@@ -189,10 +223,14 @@ impl<'a> TimedSink<'a> {
             let origin = self.start.or(sorted.first().map(|(time, _, _)| *time));
             self.origin = origin;
             for (time, request, id) in &sorted {
-                let offset = origin.map_or(0, |origin| time - origin);
-                let arrival = u64::try_from(offset).map_err(|_| {
-                    Error::usage("--start is later than the earliest row; give an earlier --start or none")
-                })?;
+                let offset = origin.map_or(Some(0), |origin| time.checked_sub(origin));
+                let arrival = offset
+                    .and_then(|offset| u64::try_from(offset).ok())
+                    .ok_or_else(|| {
+                        Error::usage(
+                            "--start is later than the earliest row; give an earlier --start or none",
+                        )
+                    })?;
                 self.writer.write(
                     &Request { arrival, ..*request },
                     self.names.name(super::FunctionId(*id)),
