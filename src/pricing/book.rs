@@ -82,6 +82,16 @@ pub(super) fn display<T: std::fmt::Display, S: serde::Serializer>(
     serializer.collect_str(value)
 }
 
+/// A number as a message shows it: plainly, or in exponent form when huge
+/// or tiny (`1e300`, not three hundred digits).
+fn shown(number: f64) -> String {
+    if number != 0.0 && !(1e-6..1e15).contains(&number.abs()) {
+        format!("{number:e}")
+    } else {
+        format!("{number}")
+    }
+}
+
 /// The longest span a book may give (keep-alive, time limits, boot): ten
 /// years, far below where microsecond arithmetic could wrap.
 pub const MAX_BOOK_SECONDS: f64 = 315_360_000.0;
@@ -119,7 +129,11 @@ impl Checker<'_> {
         match from_book(number).filter(|decimal| !decimal.is_sign_negative()) {
             Some(decimal) => decimal,
             None => {
-                self.problem(value, key, format!("expected {expected}, found {number}"));
+                self.problem(
+                    value,
+                    key,
+                    format!("expected {expected}, found {}", shown(number)),
+                );
                 Decimal::ZERO
             }
         }
@@ -138,7 +152,10 @@ impl Checker<'_> {
             self.problem(
                 value,
                 key,
-                format!("expected seconds from 0 to {MAX_BOOK_SECONDS} (ten years), found {number}"),
+                format!(
+                    "expected seconds from 0 to {MAX_BOOK_SECONDS} (ten years), found {}",
+                    shown(number)
+                ),
             );
             return 0.0;
         }
@@ -168,7 +185,10 @@ impl Checker<'_> {
             self.problem(
                 value,
                 key,
-                format!("expected a fraction above 0 and at most 1, found {number}"),
+                format!(
+                    "expected a fraction above 0 and at most 1, found {}",
+                    shown(number)
+                ),
             );
         }
         number

@@ -198,6 +198,13 @@ pub(super) fn validate_pool(raw: RawPool, checker: &mut Checker) -> PoolOffering
             "expected `random` or `shared`",
         );
     }
+    if defaults.min_dynos.get_ref() > defaults.max_dynos.get_ref() {
+        checker.problem(
+            &defaults.max_dynos,
+            "pool.defaults.max_dynos",
+            format!("must not be below min_dynos ({})", defaults.min_dynos.get_ref()),
+        );
+    }
     let defaults = PoolDefaults {
         dyno_type: defaults.dyno_type.get_ref().clone(),
         dynos: checker.positive(&defaults.dynos, "pool.defaults.dynos"),

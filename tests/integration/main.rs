@@ -19,6 +19,7 @@ mod properties;
 mod queueing;
 mod report_kill;
 mod seam;
+mod setting_ranges;
 mod support;
 mod trace_commands;
 mod worked_examples;

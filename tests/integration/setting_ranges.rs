@@ -1,0 +1,93 @@
+//! Issue 14's settings and price-book defects: every span, count and rate
+//! is checked against a documented range where it is given, so nothing
+//! wraps, hangs or grows without bound further in.
+
+use crate::support::Workspace;
+
+#[track_caller]
+fn fails_with(workspace: &Workspace, args: &[&str], code: i32, message: &str) {
+    let output = workspace.run(args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(code), "{args:?}: {stderr}");
+    assert!(
+        stderr.contains(message),
+        "{args:?}: expected `{message}` in {stderr}"
+    );
+}
+
+#[test]
+fn settings_beyond_their_range_are_refused_before_any_work() {
+    let workspace = Workspace::new();
+    for (args, message) in [
+        // Defect 3: a keep-alive of 2^64 µs wrapped and gave extra cold starts.
+        (
+            vec!["simulate", "--set", "keep_alive_s=18446744073709s"],
+            "setting `keep_alive_s`: expected a span in seconds (or 250ms, 10m, 8h) from 0 to 10 years, found `18446744073709s`",
+        ),
+        // Defect 5: a million dynos ran for minutes; spot interruptions at
+        // 10,000 an hour never ended.
+        (
+            vec!["simulate", "--platform", "heroku-2016", "--set", "dynos=1000000"],
+            "setting `dynos`: expected a whole number of dynos from 1 to 10000, found `1000000`",
+        ),
+        (
+            vec![
+                "simulate",
+                "--platform",
+                "ec2-2016",
+                "--set",
+                "spot=true",
+                "--set",
+                "spot_interruptions_per_hour=10000",
+            ],
+            "expected a number of interruptions per instance-hour from 0 to 60",
+        ),
+        // Defect 9: a speed of NaN made every latency zero.
+        (
+            vec!["simulate", "--platform", "heroku-2016", "--set", "speed=nan"],
+            "setting `speed`: expected a number of times the trace's speed from 0.001 to 1000, found `nan`",
+        ),
+        (
+            vec!["simulate", "--set", "granularity_ms=1e300"],
+            "setting `granularity_ms`: expected a span in ms (or 1s) from 0.001 to 3600000 ms",
+        ),
+    ] {
+        fails_with(&workspace, &args, 2, message);
+    }
+}
+
+#[test]
+fn price_books_with_absurd_values_name_the_line() {
+    let workspace = Workspace::new();
+    let lambda = include_str!("../../pricing/aws-lambda-2016.toml")
+        .replace("keep_alive_s = 600", "keep_alive_s = 1e300");
+    workspace.write("keep.toml", &lambda);
+    fails_with(
+        &workspace,
+        &["simulate", "--platform", "keep.toml"],
+        1,
+        "`function.defaults.keep_alive_s`: expected seconds from 0 to 315360000 (ten years), found 1e300",
+    );
+    let heroku = include_str!("../../pricing/heroku-2016.toml")
+        .replace("speed = 1.0\n", "speed = nan\n")
+        .replace("max_dynos = 10", "max_dynos = 0");
+    workspace.write("pool.toml", &heroku);
+    let output = workspace.run(&["simulate", "--platform", "pool.toml"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("`pool.defaults.max_dynos`"), "{stderr}");
+    assert!(
+        stderr.contains("speed`: expected a number above zero, found NaN"),
+        "{stderr}"
+    );
+    // min_dynos above max_dynos in the book is the book's problem (bad data,
+    // exit 1), not the user's settings.
+    let inverted = include_str!("../../pricing/heroku-2016.toml").replace("min_dynos = 1", "min_dynos = 20");
+    workspace.write("inverted.toml", &inverted);
+    fails_with(
+        &workspace,
+        &["simulate", "--platform", "inverted.toml"],
+        1,
+        "`pool.defaults.max_dynos`: must not be below min_dynos (20)",
+    );
+}
