@@ -230,36 +230,47 @@ fn workload_needs_start(workload: &RawWorkload) -> bool {
     workload.generator.is_some()
 }
 
+type DeploymentTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
+
+/// What a `[[deployment]]` table says besides its name and platform: its
+/// settings, its services, and where each key stands (for messages).
+struct DeploymentEntries {
+    settings: Vec<Setting>,
+    services: Vec<String>,
+    key_offsets: Vec<(String, usize)>,
+}
+
+impl DeploymentEntries {
+    fn offset_of(&self, key: &str, fallback: usize) -> usize {
+        self.key_offsets
+            .iter()
+            .find(|(name, _)| name == key)
+            .map_or(fallback, |(_, offset)| *offset)
+    }
+}
+
+/// The string value of `key` with the offset of the key, if present.
+fn text_entry(entries: &DeploymentTable, key: &str) -> Option<(usize, Option<String>)> {
+    entries
+        .iter()
+        .find(|(name, _)| name.get_ref() == key)
+        .map(|(name, value)| (name.span().start, value.get_ref().as_str().map(str::to_owned)))
+}
+
 fn resolve_deployment(
-    table: &Spanned<BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
+    table: &Spanned<DeploymentTable>,
     problems: &mut Problems,
     names: &mut Vec<String>,
 ) -> Option<NamedDeployment> {
     let at = table.span().start;
     let entries = table.get_ref();
-    let text_of = |key: &str| {
-        entries
-            .iter()
-            .find(|(name, _)| name.get_ref() == key)
-            .map(|(name, value)| (name.span().start, value.get_ref().as_str().map(str::to_owned)))
-    };
-    let name = match text_of("name") {
-        Some((_, Some(name))) if !name.trim().is_empty() => name,
-        Some((offset, _)) => {
-            problems.add(offset, "[[deployment]] `name`: expected a non-empty string");
-            return None;
-        }
-        None => {
-            problems.add(at, "[[deployment]]: missing `name`");
-            return None;
-        }
-    };
+    let name = deployment_name(entries, at, problems)?;
     if names.contains(&name) {
         problems.add(at, format!("[[deployment]] `{name}`: the name is used twice"));
     }
     names.push(name.clone());
-    let platform = match text_of("platform") {
-        Some((_, Some(platform))) => platform,
+    let (platform_offset, platform) = match text_entry(entries, "platform") {
+        Some((offset, Some(platform))) => (offset, platform),
         Some((offset, None)) => {
             problems.add(
                 offset,
@@ -272,40 +283,7 @@ fn resolve_deployment(
             return None;
         }
     };
-    let mut settings = Vec::new();
-    let mut services = Vec::new();
-    let mut key_lines: Vec<(String, usize)> = Vec::new();
-    for (key, value) in entries {
-        let key_name = key.get_ref().as_str();
-        key_lines.push((key_name.to_owned(), key.span().start));
-        match key_name {
-            "name" | "platform" => {}
-            "services" => match value.get_ref().as_array() {
-                Some(list) if list.iter().all(toml::Value::is_str) => {
-                    services.extend(list.iter().filter_map(|item| item.as_str().map(str::to_owned)));
-                }
-                _ => problems.add(
-                    key.span().start,
-                    format!("deployment `{name}`: `services`: expected a list of price book ids"),
-                ),
-            },
-            _ => match setting_text(value.get_ref()) {
-                Some(text) => settings.push(Setting {
-                    key: key_name.to_owned(),
-                    value: text,
-                }),
-                None => problems.add(
-                    key.span().start,
-                    format!("deployment `{name}`: `{key_name}`: expected a string, number or true/false"),
-                ),
-            },
-        }
-    }
-    let services_offset = key_lines
-        .iter()
-        .find(|(key, _)| key == "services")
-        .map_or(at, |(_, offset)| *offset);
-    let platform_offset = text_of("platform").map_or(at, |(offset, _)| offset);
+    let found = deployment_entries(entries, &name, problems);
     let book = match pricing::resolve(&platform) {
         Ok(book) => book,
         Err(error) => {
@@ -316,8 +294,9 @@ fn resolve_deployment(
             return None;
         }
     };
+    let services_offset = found.offset_of("services", at);
     let mut service_books = Vec::new();
-    for service in &services {
+    for service in &found.services {
         match pricing::resolve(service) {
             Ok(book) => service_books.push(book),
             Err(error) => problems.add(
@@ -326,15 +305,11 @@ fn resolve_deployment(
             ),
         }
     }
-    let deployment = match Deployment::resolve(book, &settings) {
+    let deployment = match Deployment::resolve(book, &found.settings) {
         Ok(deployment) => deployment,
-        Err(Error::Settings(found)) => {
-            for problem in found.iter() {
-                let offset = problem
-                    .key
-                    .as_deref()
-                    .and_then(|key| key_lines.iter().find(|(name, _)| name == key))
-                    .map_or(at, |(_, offset)| *offset);
+        Err(Error::Settings(settings_problems)) => {
+            for problem in settings_problems.iter() {
+                let offset = problem.key.as_deref().map_or(at, |key| found.offset_of(key, at));
                 problems.add(offset, format!("deployment `{name}`: {}", problem.message));
             }
             return None;
@@ -354,6 +329,60 @@ fn resolve_deployment(
             None
         }
     }
+}
+
+/// The deployment's non-empty `name`, or a problem.
+fn deployment_name(entries: &DeploymentTable, at: usize, problems: &mut Problems) -> Option<String> {
+    match text_entry(entries, "name") {
+        Some((_, Some(name))) if !name.trim().is_empty() => Some(name),
+        Some((offset, _)) => {
+            problems.add(offset, "[[deployment]] `name`: expected a non-empty string");
+            None
+        }
+        None => {
+            problems.add(at, "[[deployment]]: missing `name`");
+            None
+        }
+    }
+}
+
+/// Every key of a deployment but its name and platform: `services`, and
+/// settings as `KEY=VALUE` text.
+fn deployment_entries(entries: &DeploymentTable, name: &str, problems: &mut Problems) -> DeploymentEntries {
+    let mut found = DeploymentEntries {
+        settings: Vec::new(),
+        services: Vec::new(),
+        key_offsets: Vec::new(),
+    };
+    for (key, value) in entries {
+        let key_name = key.get_ref().as_str();
+        found.key_offsets.push((key_name.to_owned(), key.span().start));
+        match key_name {
+            "name" | "platform" => {}
+            "services" => match value.get_ref().as_array() {
+                Some(list) if list.iter().all(toml::Value::is_str) => {
+                    found
+                        .services
+                        .extend(list.iter().filter_map(|item| item.as_str().map(str::to_owned)));
+                }
+                _ => problems.add(
+                    key.span().start,
+                    format!("deployment `{name}`: `services`: expected a list of price book ids"),
+                ),
+            },
+            _ => match setting_text(value.get_ref()) {
+                Some(text) => found.settings.push(Setting {
+                    key: key_name.to_owned(),
+                    value: text,
+                }),
+                None => problems.add(
+                    key.span().start,
+                    format!("deployment `{name}`: `{key_name}`: expected a string, number or true/false"),
+                ),
+            },
+        }
+    }
+    found
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use crate::error::{Error, Result};
 use crate::output;
 use crate::platform::{Platform, model_for};
+use crate::pricing::function_book::ArchitectureRates;
 use crate::pricing::pool_book::{PoolBilling, PoolOffering};
 use crate::pricing::service_book::ServiceOffering;
 use crate::pricing::vm_book::{VmBilling, VmOffering};
@@ -115,10 +116,10 @@ fn show_text(book: &PriceBook) -> String {
     out
 }
 
-fn show_function(offering: &FunctionOffering, out: &mut String) {
+/// The rates of a function book: requests, then each architecture's
+/// duration, CPU and provisioned prices, then instance time (Cloud Run).
+fn function_rates(offering: &FunctionOffering) -> TextTable {
     let billing = &offering.billing;
-    let limits = &offering.limits;
-    let defaults = &offering.defaults;
     let mut rates = TextTable::new(&[
         ("Rate", Align::Left),
         ("Price", Align::Right),
@@ -130,40 +131,7 @@ fn show_function(offering: &FunctionOffering, out: &mut String) {
         "million requests".into(),
     ]);
     for (architecture, architecture_rates) in &offering.architectures {
-        for tier in &architecture_rates.duration_tiers {
-            let scope = match tier.up_to {
-                Some(bound) => format!("GB-s, monthly usage up to {bound} GB-s"),
-                None => "GB-s".into(),
-            };
-            rates.row(vec![
-                format!("Duration ({architecture})"),
-                unit_price(tier.price),
-                scope,
-            ]);
-        }
-        for tier in &architecture_rates.cpu_tiers {
-            let scope = match tier.up_to {
-                Some(bound) => format!("GHz-s, monthly usage up to {bound} GHz-s"),
-                None => "GHz-s".into(),
-            };
-            rates.row(vec![
-                format!("CPU ({architecture})"),
-                unit_price(tier.price),
-                scope,
-            ]);
-        }
-        if let Some(provisioned) = &architecture_rates.provisioned {
-            rates.row(vec![
-                format!("Provisioned concurrency ({architecture})"),
-                unit_price(provisioned.price_per_gb_s),
-                "GB-s configured".into(),
-            ]);
-            rates.row(vec![
-                format!("Provisioned duration ({architecture})"),
-                unit_price(provisioned.duration_price_per_gb_s),
-                "GB-s".into(),
-            ]);
-        }
+        architecture_rows(architecture, architecture_rates, &mut rates);
     }
     if let Some(storage) = &billing.ephemeral_storage {
         rates.row(vec![
@@ -210,6 +178,51 @@ fn show_function(offering: &FunctionOffering, out: &mut String) {
             rates.row(vec![name.into(), unit_price(price), per.into()]);
         }
     }
+    rates
+}
+
+fn architecture_rows(architecture: &str, architecture_rates: &ArchitectureRates, rates: &mut TextTable) {
+    for tier in &architecture_rates.duration_tiers {
+        let scope = match tier.up_to {
+            Some(bound) => format!("GB-s, monthly usage up to {bound} GB-s"),
+            None => "GB-s".into(),
+        };
+        rates.row(vec![
+            format!("Duration ({architecture})"),
+            unit_price(tier.price),
+            scope,
+        ]);
+    }
+    for tier in &architecture_rates.cpu_tiers {
+        let scope = match tier.up_to {
+            Some(bound) => format!("GHz-s, monthly usage up to {bound} GHz-s"),
+            None => "GHz-s".into(),
+        };
+        rates.row(vec![
+            format!("CPU ({architecture})"),
+            unit_price(tier.price),
+            scope,
+        ]);
+    }
+    if let Some(provisioned) = &architecture_rates.provisioned {
+        rates.row(vec![
+            format!("Provisioned concurrency ({architecture})"),
+            unit_price(provisioned.price_per_gb_s),
+            "GB-s configured".into(),
+        ]);
+        rates.row(vec![
+            format!("Provisioned duration ({architecture})"),
+            unit_price(provisioned.duration_price_per_gb_s),
+            "GB-s".into(),
+        ]);
+    }
+}
+
+fn show_function(offering: &FunctionOffering, out: &mut String) {
+    let billing = &offering.billing;
+    let limits = &offering.limits;
+    let defaults = &offering.defaults;
+    let rates = function_rates(offering);
     out.push_str(&rates.render(Dialect::Terminal));
     if let Some(instance_time) = &billing.instance_time {
         out.push_str(&format!(

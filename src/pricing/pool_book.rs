@@ -111,7 +111,31 @@ pub struct PoolType {
 }
 
 pub(super) fn validate_pool(raw: RawPool, checker: &mut Checker) -> PoolOffering {
-    let billing = match raw.billing.get_ref().as_str() {
+    let billing = validate_billing(&raw, checker);
+    let hourly = matches!(billing, PoolBilling::InstanceHours { .. });
+    let types = validate_types(&raw.types, hourly, checker);
+    let defaults = validate_defaults(&raw.defaults, &types, checker);
+    PoolOffering {
+        billing,
+        free_hours_per_month: raw
+            .free_hours_per_month
+            .as_ref()
+            .map(|value| checker.quantity(value, "pool.free_hours_per_month")),
+        sleep_after_s: raw
+            .sleep_after_s
+            .as_ref()
+            .map_or(0.0, |value| checker.seconds(value, "pool.sleep_after_s")),
+        wake_s: raw
+            .wake_s
+            .as_ref()
+            .map_or(0.0, |value| checker.seconds(value, "pool.wake_s")),
+        defaults,
+        types,
+    }
+}
+
+fn validate_billing(raw: &RawPool, checker: &mut Checker) -> PoolBilling {
+    match raw.billing.get_ref().as_str() {
         "prorated" => PoolBilling::Prorated {
             seconds_per_month: match &raw.seconds_per_month {
                 Some(value) => checker.positive(value, "pool.seconds_per_month"),
@@ -145,13 +169,19 @@ pub(super) fn validate_pool(raw: RawPool, checker: &mut Checker) -> PoolOffering
             );
             PoolBilling::Prorated { seconds_per_month: 1 }
         }
-    };
-    let hourly = matches!(billing, PoolBilling::InstanceHours { .. });
-    let mut types = BTreeMap::new();
-    if raw.types.get_ref().is_empty() {
-        checker.problem(&raw.types, "pool.types", "expected at least one type");
     }
-    for (name, kind) in raw.types.into_inner() {
+}
+
+fn validate_types(
+    raw_types: &Spanned<BTreeMap<String, RawPoolType>>,
+    hourly: bool,
+    checker: &mut Checker,
+) -> BTreeMap<String, PoolType> {
+    let mut types = BTreeMap::new();
+    if raw_types.get_ref().is_empty() {
+        checker.problem(raw_types, "pool.types", "expected at least one type");
+    }
+    for (name, kind) in raw_types.get_ref() {
         let key = format!("pool.types.{name}");
         let price = match (hourly, &kind.monthly_price, &kind.hourly_price) {
             (false, Some(price), None) => checker.price(price, &format!("{key}.monthly_price")),
@@ -170,7 +200,7 @@ pub(super) fn validate_pool(raw: RawPool, checker: &mut Checker) -> PoolOffering
             }
         };
         types.insert(
-            name,
+            name.clone(),
             PoolType {
                 price,
                 plan_fee_per_month: kind.plan_fee_per_month.as_ref().map_or(Decimal::ZERO, |fee| {
@@ -183,7 +213,14 @@ pub(super) fn validate_pool(raw: RawPool, checker: &mut Checker) -> PoolOffering
             },
         );
     }
-    let defaults = &raw.defaults;
+    types
+}
+
+fn validate_defaults(
+    defaults: &RawPoolDefaults,
+    types: &BTreeMap<String, PoolType>,
+    checker: &mut Checker,
+) -> PoolDefaults {
     if !types.contains_key(defaults.dyno_type.get_ref()) {
         checker.problem(
             &defaults.dyno_type,
@@ -205,7 +242,7 @@ pub(super) fn validate_pool(raw: RawPool, checker: &mut Checker) -> PoolOffering
             format!("must not be below min_dynos ({})", defaults.min_dynos.get_ref()),
         );
     }
-    let defaults = PoolDefaults {
+    PoolDefaults {
         dyno_type: defaults.dyno_type.get_ref().clone(),
         dynos: checker.positive(&defaults.dynos, "pool.defaults.dynos"),
         workers: checker.positive(&defaults.workers, "pool.defaults.workers"),
@@ -219,22 +256,5 @@ pub(super) fn validate_pool(raw: RawPool, checker: &mut Checker) -> PoolOffering
             .fraction(&defaults.target_utilization, "pool.defaults.target_utilization"),
         autoscale_window_s: checker
             .positive(&defaults.autoscale_window_s, "pool.defaults.autoscale_window_s"),
-    };
-    PoolOffering {
-        billing,
-        free_hours_per_month: raw
-            .free_hours_per_month
-            .as_ref()
-            .map(|value| checker.quantity(value, "pool.free_hours_per_month")),
-        sleep_after_s: raw
-            .sleep_after_s
-            .as_ref()
-            .map_or(0.0, |value| checker.seconds(value, "pool.sleep_after_s")),
-        wake_s: raw
-            .wake_s
-            .as_ref()
-            .map_or(0.0, |value| checker.seconds(value, "pool.wake_s")),
-        defaults,
-        types,
     }
 }
