@@ -113,6 +113,22 @@ fn bill_month(
             &rates.cpu_tiers,
         );
     }
+    bill_capacity(offering, rates, month, items);
+    if let Some(data_out) = billing.data_out.as_ref().filter(|_| choices.bill_data_out) {
+        data_out.bill_month("Data transfer out", month.bytes_out, items);
+    }
+}
+
+/// Provisioned concurrency (configured and used) and ephemeral storage
+/// above the included amount, in GB-s.
+fn bill_capacity(
+    offering: &FunctionOffering,
+    rates: &ArchitectureRates,
+    month: &FunctionMeters,
+    items: &mut Vec<LineItem>,
+) {
+    let billing = &offering.billing;
+    let per_gb_second = u128::from(billing.mb_per_gb) * u128::from(MICROS_PER_SECOND);
     if let Some(provisioned) = rates
         .provisioned
         .as_ref()
@@ -145,9 +161,6 @@ fn bill_month(
             storage.price_per_gb_s,
             Charge::billed(ratio(month.extra_storage_mb_us, per_gb_second)),
         );
-    }
-    if let Some(data_out) = billing.data_out.as_ref().filter(|_| choices.bill_data_out) {
-        data_out.bill_month("Data transfer out", month.bytes_out, items);
     }
 }
 

@@ -93,6 +93,49 @@ fn bytes_by_month(usage: &FarmUsage, origin: DateTime<Utc>) -> Vec<u128> {
     months
 }
 
+/// The load balancer (every started hour of the horizon and data processed)
+/// and data out by the month's tiers; notes for bytes no rate prices.
+fn bill_traffic(
+    offering: &VmOffering,
+    choices: &VmChoices,
+    usage: &FarmUsage,
+    origin: DateTime<Utc>,
+    horizon_hours: u64,
+    items: &mut Vec<LineItem>,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(balancer) = offering.load_balancer.as_ref().filter(|_| choices.load_balancer) {
+        accumulate(
+            items,
+            "Load balancer",
+            "hours",
+            balancer.hourly_price,
+            Charge::count(u128::from(horizon_hours)),
+        );
+        if usage.bytes_out > 0 {
+            accumulate(
+                items,
+                "Load balancer data processed",
+                "GB",
+                balancer.price_per_gb,
+                Charge::billed(ratio(usage.bytes_out, BYTES_PER_GB)),
+            );
+        }
+    }
+    match &offering.data_out {
+        Some(data_out) => {
+            for bytes in bytes_by_month(usage, origin) {
+                data_out.bill_month("Data transfer out", bytes, items);
+            }
+        }
+        None if usage.bytes_out > 0 => {
+            notes.push("Bytes sent are not priced: this book has no data-out rate.".to_owned())
+        }
+        None => {}
+    }
+    notes
+}
+
 pub fn bill_vm(
     currency: &str,
     offering: &VmOffering,
@@ -139,36 +182,7 @@ pub fn bill_vm(
         );
     }
     let compute = sum(&items);
-    if let Some(balancer) = offering.load_balancer.as_ref().filter(|_| choices.load_balancer) {
-        accumulate(
-            &mut items,
-            "Load balancer",
-            "hours",
-            balancer.hourly_price,
-            Charge::count(u128::from(horizon_hours)),
-        );
-        if usage.bytes_out > 0 {
-            accumulate(
-                &mut items,
-                "Load balancer data processed",
-                "GB",
-                balancer.price_per_gb,
-                Charge::billed(ratio(usage.bytes_out, BYTES_PER_GB)),
-            );
-        }
-    }
-    let mut notes = Vec::new();
-    match &offering.data_out {
-        Some(data_out) => {
-            for bytes in bytes_by_month(usage, origin) {
-                data_out.bill_month("Data transfer out", bytes, &mut items);
-            }
-        }
-        None if usage.bytes_out > 0 => {
-            notes.push("Bytes sent are not priced: this book has no data-out rate.".to_owned())
-        }
-        None => {}
-    }
+    let notes = bill_traffic(offering, choices, usage, origin, horizon_hours, &mut items);
     let idle = Idle::share_of(compute, tally);
     let mut bill = Bill::new(currency, items, idle);
     bill.notes = notes;
