@@ -77,6 +77,9 @@ pub fn bill_pool(
             &mut items,
         ),
     }
+    if usage.bytes_out > 0 {
+        notes.push("Bytes sent are not priced: this book has no data-out rate.".to_owned());
+    }
     let idle = Idle::share_of(sum(&items), tally);
     let mut bill = Bill::new(currency, items, idle);
     bill.notes = notes;

@@ -430,3 +430,49 @@ fn bad_pool_and_vm_settings_are_named() {
         );
     }
 }
+
+#[test]
+fn app_engine_bills_the_full_tail_of_an_instance_the_autoscaler_removes() {
+    // Two F1 instances from t = 0, one 1 s request (4 s of work at F1's
+    // quarter speed) on the first; the autoscaler removes the idle second
+    // one at its first tick (60 s). Google bills each instance until 15
+    // minutes after its last request: the first 0 to 4 + 900 = 904 s, the
+    // second 0 to 0 + 900 = 900 s even though it stopped at 60 s (before the
+    // fix: 60 s). 1,804 s = 0.50111 h × $0.05 = $0.025056.
+    let workspace = Workspace::new();
+    workspace.write("one.csv", "time,duration_ms\n0,1000\n");
+    let result = workspace.simulate_json(&[
+        "--trace",
+        "one.csv",
+        "--platform",
+        "gae-2016",
+        "--set",
+        "dynos=2",
+        "--set",
+        "min_dynos=1",
+        "--set",
+        "autoscale=utilization",
+        "--set",
+        "boot_s=0",
+        "--set",
+        "free_tier=false",
+        "--horizon",
+        "1h",
+    ]);
+    assert_eq!(result["instances_over_time"].to_string(), "[[0.0,2],[60.0,1]]");
+    let hours = number(line_item(&result, "Instance hours (F1)"), "quantity");
+    assert_close(hours * 3_600.0, 1_804.0, 1e-9);
+    assert_eq!(cents(number(&result, "bill.total")), 0.03);
+}
+
+#[test]
+fn bytes_no_book_prices_are_noted_not_silently_free() {
+    // Heroku and Azure Functions books price no data out: the bill says so.
+    let workspace = Workspace::new();
+    workspace.write("bytes.csv", "time,duration_ms,bytes_out\n0,100,1048576\n");
+    for platform in ["heroku-2016", "azure-functions-2025"] {
+        let result = workspace.simulate_json(&["--trace", "bytes.csv", "--platform", platform]);
+        let notes = result["bill"]["notes"].to_string();
+        assert!(notes.contains("Bytes sent are not priced"), "{platform}: {notes}");
+    }
+}
