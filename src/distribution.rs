@@ -247,7 +247,10 @@ impl DurationSampler {
                 interpolate(points, uniform)
             }
         };
-        drawn.round().max(0.0) as Micros
+        // At most the longest request a workload may hold (ten years): a
+        // heavy tail (Pareto of shape 1e-300) draws beyond any time the
+        // engine can add.
+        (drawn.round().max(0.0) as Micros).min(crate::workload::MAX_DURATION)
     }
 }
 

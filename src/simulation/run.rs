@@ -5,13 +5,13 @@
 use chrono::SecondsFormat;
 
 use super::{BookReference, Deployment, SimulationResult};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::platform::{ModelRun, RunOptions};
 use crate::pricing::money::to_f64;
 use crate::pricing::{Bill, Decimal, Offering, PriceBook, bill_service};
 use crate::series::{RunSeries, sample_times};
 use crate::units::{Micros, to_seconds};
-use crate::workload::{Request, WorkloadTally};
+use crate::workload::{MAX_ARRIVAL, MAX_DURATION, Request, WorkloadTally};
 
 /// Points of the latency CDF chart.
 const CDF_POINTS: usize = 200;
@@ -22,12 +22,21 @@ where
     I: IntoIterator<Item = Result<Request>>,
 {
     let mut tally = WorkloadTally::new(options.origin);
-    let mut requests = requests.into_iter().inspect(|request| {
-        if let Ok(request) = request
-            && options.horizon.is_none_or(|end| request.arrival < end)
-        {
-            tally.add(request);
+    let mut position = 0u64;
+    let mut requests = requests.into_iter().map(|request| {
+        position += 1;
+        let request = request?;
+        if request.arrival > MAX_ARRIVAL || request.duration > MAX_DURATION {
+            return Err(Error::input(
+                "request stream",
+                position,
+                "a request arrives later than 2^62 µs after the start or runs longer than ten years",
+            ));
         }
+        if options.horizon.is_none_or(|end| request.arrival < end) {
+            tally.add(&request);
+        }
+        Ok(request)
     });
     let run = deployment
         .configured

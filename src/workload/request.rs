@@ -16,6 +16,15 @@ impl FunctionId {
     }
 }
 
+/// The latest arrival any source may produce: 2^62 µs (about 146,000
+/// years) from the origin, so that every time a model computes (arrival plus
+/// waits, durations and keep-alives of at most ten years) fits in a `u64`.
+pub const MAX_ARRIVAL: Micros = 1 << 62;
+
+/// The longest request: ten years, as long as the longest span a setting
+/// or price book may give.
+pub const MAX_DURATION: Micros = 10 * 365 * 86_400 * 1_000_000;
+
 /// One request of a workload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Request {

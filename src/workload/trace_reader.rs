@@ -13,7 +13,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 
 use super::interner::FunctionInterner;
-use super::request::{FunctionNames, Request};
+use super::request::{FunctionNames, MAX_ARRIVAL, MAX_DURATION, Request};
 use super::trace_input::{input_label, open_input};
 use super::trace_rows::{RowError, RowReader};
 use crate::error::{Error, Result};
@@ -269,13 +269,22 @@ impl TraceReader {
     fn parse_record(&mut self) -> Result<Request> {
         let arrival = self.parse_arrival()?;
         let duration_slot = self.columns.duration_ms;
-        let duration = parse_decimal_micros(self.field(duration_slot), MICROS_PER_MS).ok_or_else(|| {
-            self.field_error(
-                "duration_ms",
-                "a non-negative number of milliseconds",
-                duration_slot,
-            )
-        })?;
+        let duration = parse_decimal_micros(self.field(duration_slot), MICROS_PER_MS)
+            .filter(|duration| *duration <= MAX_DURATION)
+            .ok_or_else(|| {
+                self.field_error(
+                    "duration_ms",
+                    "a non-negative number of milliseconds, at most ten years",
+                    duration_slot,
+                )
+            })?;
+        if arrival > MAX_ARRIVAL {
+            return Err(self.field_error(
+                "time",
+                "an arrival at most 2^62 µs (about 146,000 years) after the trace start",
+                self.columns.time,
+            ));
+        }
         let memory_mb = match self.columns.memory_mb {
             Some(slot) if !self.field(slot).trim_ascii().is_empty() => Some(
                 parse_integer(self.field(slot))

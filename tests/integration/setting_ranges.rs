@@ -1,6 +1,6 @@
-//! Issue 14's settings and price-book defects: every span, count and rate
-//! is checked against a documented range where it is given, so nothing
-//! wraps, hangs or grows without bound further in.
+//! Issue 14's range defects in settings, price books and requests: every
+//! span, count and rate is checked against a documented range where it is
+//! given, so nothing wraps, hangs or grows without bound further in.
 
 use crate::support::Workspace;
 
@@ -90,4 +90,32 @@ fn price_books_with_absurd_values_name_the_line() {
         1,
         "`pool.defaults.max_dynos`: must not be below min_dynos (20)",
     );
+}
+
+#[test]
+fn requests_beyond_the_engine_s_range_are_refused_or_capped() {
+    let workspace = Workspace::new();
+    // Defect 3: two requests of 2^64 − 1 µs made a pool's busy time wrap
+    // to 0 s; a duration above ten years is now a bad row.
+    workspace.write("huge.csv", "time,duration_ms\n0,18446744073709551.615\n1,10\n");
+    fails_with(
+        &workspace,
+        &["simulate", "--trace", "huge.csv", "--platform", "heroku-2016"],
+        1,
+        "huge.csv:2: field `duration_ms`: expected a non-negative number of milliseconds, at most ten years",
+    );
+    // A Pareto delay of shape 1e-300 drew beyond any time the engine can
+    // add and reported latencies shorter than the execution: draws are
+    // capped at ten years, so latency is the delay plus the 100 ms run.
+    workspace.write("p.csv", "time,duration_ms,function\n0,100,api\n");
+    let result = workspace.simulate_json(&[
+        "--trace",
+        "p.csv",
+        "--set",
+        "keep_alive_s=0",
+        "--set",
+        "cold_start_ms=pareto:scale=1ms,shape=1e-300",
+    ]);
+    // 315,360,000,000 ms (ten years) + 100 ms.
+    assert_eq!(result["latency_ms"]["max"].as_f64(), Some(315_360_000_100.0));
 }
