@@ -484,7 +484,7 @@ mod tests {
         let error = collect("time,duration_ms\n0,10\n1,abc\n").expect_err("bad duration");
         assert_eq!(
             error.to_string(),
-            "t.csv:3: field `duration_ms`: expected a non-negative number of milliseconds, found `abc`"
+            "t.csv:3: field `duration_ms`: expected a non-negative number of milliseconds, at most ten years, found `abc`"
         );
         let error = collect("time,duration_ms\n0,10\n1,-5\n").expect_err("negative");
         assert!(
