@@ -35,7 +35,7 @@ fn malformed_rows_name_file_line_and_field() {
     for (trace, message) in [
         (
             "time,duration_ms\n0,10\n1,ten\n",
-            "t.csv:3: field `duration_ms`: expected a non-negative number of milliseconds, found `ten`",
+            "t.csv:3: field `duration_ms`: expected a non-negative number of milliseconds, at most ten years, found `ten`",
         ),
         ("time,duration_ms\n0,-3\n", "t.csv:2: field `duration_ms`"),
         (

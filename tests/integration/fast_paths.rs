@@ -83,7 +83,7 @@ fn a_bad_row_on_standard_input_is_named_by_line() {
     // Line 3, although the lines end in \r\n.
     assert_eq!(
         String::from_utf8_lossy(&output.stderr).trim(),
-        "costsim: error: standard input:3: field `duration_ms`: expected a non-negative number of milliseconds, found `ten`"
+        "costsim: error: standard input:3: field `duration_ms`: expected a non-negative number of milliseconds, at most ten years, found `ten`"
     );
 }
 
