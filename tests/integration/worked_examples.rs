@@ -427,3 +427,27 @@ fn example_37_google_cloud_functions_gen_1_price_per_100_ms() {
     assert_eq!((duration.as_str(), cpu.as_str()), ("0.00000003125", "0.0000002"));
     assert_eq!(result["bill"]["total"].to_string(), "0.00000063125");
 }
+
+#[test]
+fn openwhisk_2016_bills_gb_seconds_only() {
+    // 4M activations of 300 ms at 256 MB in a month: 4M × 0.3 s × 0.25 GB =
+    // 300,000 GB-s, inside the 400,000 free: $0; at 512 MB, 600,000 GB-s −
+    // 400,000 = 200,000 × $0.000017 = $3.40. No request fee either way.
+    let small = replay_even(
+        "openwhisk-2016",
+        &["cold_start_ms=0"],
+        4_000_000,
+        500_000,
+        300_000,
+    );
+    assert_eq!(small["bill"]["total"].to_string(), "0");
+    let large = replay_even(
+        "openwhisk-2016",
+        &["cold_start_ms=0", "memory_mb=512"],
+        4_000_000,
+        500_000,
+        300_000,
+    );
+    assert_eq!(line_item(&large, "Requests")["amount"].to_string(), "0");
+    assert_eq!(large["bill"]["total"].to_string(), "3.4");
+}
