@@ -35,6 +35,19 @@ fn origin_into_day(origin: DateTime<Utc>) -> Micros {
     origin.timestamp_micros().rem_euclid(DAY) as Micros
 }
 
+/// Replays `requests` through a server farm configured by `config`, its
+/// usage priced by `priced` (the pool and VM models differ only there).
+fn run_farm(
+    config: FarmConfig,
+    requests: &mut dyn Iterator<Item = crate::error::Result<crate::workload::Request>>,
+    options: &RunOptions,
+    priced: impl FnOnce(FarmRun) -> Box<dyn Priced>,
+) -> crate::error::Result<ModelRun> {
+    let mut farm = ServerFarm::new(config, options.horizon, options.seed);
+    let outcome = crate::engine::run(&mut farm, requests, options.horizon)?;
+    Ok(farm_model_run(farm.finish(), outcome.beyond_horizon, priced))
+}
+
 /// The seam's view of a farm run, its usage priced by `priced`.
 fn farm_model_run(
     run: FarmRun,

@@ -4,11 +4,11 @@
 
 use chrono::{DateTime, Utc};
 
-use super::farm::{FarmRun, ServerFarm};
+use super::farm::FarmRun;
 use super::pool_settings::{POOL_SETTINGS, PoolAutoscale, PoolSettings};
 use super::seam::{Configured, ModelRun, Platform, Priced, RunOptions};
 use super::settings::{Setting, SettingSpec};
-use super::{Routing, farm_model_run};
+use super::{Routing, run_farm};
 use crate::error::{Error, Result};
 use crate::pricing::pool_book::PoolOffering;
 use crate::pricing::{Bill, Offering, PoolChoices, PriceBook, bill_pool};
@@ -95,10 +95,7 @@ impl Configured for PoolDeployment {
         let config = self
             .settings
             .farm_config(&self.offering, super::origin_into_day(options.origin));
-        let mut farm = ServerFarm::new(config, options.horizon, options.seed);
-        let outcome = crate::engine::run(&mut farm, requests, options.horizon)?;
-        let run = farm.finish();
-        Ok(farm_model_run(run, outcome.beyond_horizon, |run| {
+        run_farm(config, requests, options, |run| {
             Box::new(PoolUsagePriced {
                 choices: self.settings.pricing_choices(),
                 offering: self.offering.clone(),
@@ -106,7 +103,7 @@ impl Configured for PoolDeployment {
                 origin: options.origin,
                 run,
             })
-        }))
+        })
     }
 }
 

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::farm::{FarmRun, ServerFarm};
-use super::farm_model_run;
+use super::farm::FarmRun;
+use super::run_farm;
 use super::seam::{Configured, ModelRun, Platform, Priced, RunOptions};
 use super::settings::{Setting, SettingSpec};
 use super::vm_settings::{VM_SETTINGS, VmAutoscale, VmSettings};
@@ -100,10 +100,7 @@ impl Configured for VmDeployment {
         let config = self
             .settings
             .farm_config(&self.offering, super::origin_into_day(options.origin));
-        let mut farm = ServerFarm::new(config, options.horizon, options.seed);
-        let outcome = crate::engine::run(&mut farm, requests, options.horizon)?;
-        let run = farm.finish();
-        Ok(farm_model_run(run, outcome.beyond_horizon, |run| {
+        run_farm(config, requests, options, |run| {
             Box::new(VmUsagePriced {
                 choices: self.settings.pricing_choices(),
                 offering: self.offering.clone(),
@@ -111,7 +108,7 @@ impl Configured for VmDeployment {
                 origin: options.origin,
                 run,
             })
-        }))
+        })
     }
 }
 

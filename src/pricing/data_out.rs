@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use super::bill::{Charge, LineItem, accumulate};
+use super::bill::LineItem;
 use super::book::Checker;
 use super::money::{Decimal, ratio};
 use super::tiers::{self, RawTierView, Tier};
@@ -81,22 +81,6 @@ impl DataOut {
             return;
         }
         let gigabytes = ratio(bytes, BYTES_PER_GB);
-        for charge in tiers::split(gigabytes, self.free_gb_per_month, &self.tiers) {
-            let name = if self.tiers.len() == 1 {
-                label.to_owned()
-            } else {
-                format!("{label}, tier {}", charge.index + 1)
-            };
-            accumulate(
-                items,
-                &name,
-                "GB",
-                self.tiers[charge.index].price,
-                Charge {
-                    billed: charge.billed,
-                    free: charge.free,
-                },
-            );
-        }
+        tiers::bill(items, label, "GB", gigabytes, self.free_gb_per_month, &self.tiers);
     }
 }

@@ -92,7 +92,7 @@ fn bill_month(
     let per_gb_second = u128::from(billing.mb_per_gb) * u128::from(MICROS_PER_SECOND);
     let gb_seconds = ratio(month.on_demand_mb_us, per_gb_second);
     let free_gb_seconds = free.map_or(Decimal::ZERO, |free| free.gb_seconds);
-    bill_tiers(
+    tiers::bill(
         items,
         "Duration",
         "GB-s",
@@ -104,7 +104,7 @@ fn bill_month(
         // MHz·µs into GHz-s: 1,000 MHz × 1,000,000 µs.
         let ghz_seconds = ratio(month.cpu_mhz_us, 1_000_000_000);
         let free_ghz_seconds = free.map_or(Decimal::ZERO, |free| free.ghz_seconds);
-        bill_tiers(
+        tiers::bill(
             items,
             "CPU",
             "GHz-s",
@@ -193,7 +193,7 @@ fn bill_instance_time(
         (Decimal::ZERO, Decimal::ZERO)
     };
     let tier = |price| [Tier { up_to: None, price }];
-    bill_tiers(
+    tiers::bill(
         items,
         "CPU",
         "vCPU-s",
@@ -201,7 +201,7 @@ fn bill_instance_time(
         free_cpu,
         &tier(rates.cpu_price_per_vcpu_s),
     );
-    bill_tiers(
+    tiers::bill(
         items,
         "Memory",
         "GiB-s",
@@ -224,35 +224,6 @@ fn bill_instance_time(
             "GiB-s",
             instance_time.idle_memory_price_per_gib_s,
             Charge::billed(ratio(idle_us * u128::from(choices.memory_mb), 1_024_000_000)),
-        );
-    }
-}
-
-/// Adds a month's `used` volume over `tiers` after `allowance` as lines named
-/// `label` (or `label, tier N` when the book has several tiers).
-fn bill_tiers(
-    items: &mut Vec<LineItem>,
-    label: &str,
-    unit: &str,
-    used: Decimal,
-    allowance: Decimal,
-    tiers: &[Tier],
-) {
-    for charge in tiers::split(used, allowance, tiers) {
-        let name = if tiers.len() == 1 {
-            label.to_owned()
-        } else {
-            format!("{label}, tier {}", charge.index + 1)
-        };
-        accumulate(
-            items,
-            &name,
-            unit,
-            tiers[charge.index].price,
-            Charge {
-                billed: charge.billed,
-                free: charge.free,
-            },
         );
     }
 }

@@ -2,7 +2,7 @@
 //! requests fall into the monthly tiers by their cumulative position, and
 //! client-facing bytes are priced by the data-out tiers.
 
-use super::bill::{Charge, LineItem, accumulate};
+use super::bill::LineItem;
 use super::money::{Decimal, from_count, per_million};
 use super::service_book::ServiceOffering;
 use super::tiers::{self, Tier};
@@ -22,20 +22,15 @@ pub fn bill_service(service: &ServiceOffering, usage: &ServiceUsage) -> Vec<Line
     let mut items = Vec::new();
     for month in &usage.months {
         let requests = from_count(u128::from(month.requests));
-        for charge in tiers::split(requests, Decimal::ZERO, &per_request) {
-            let name = if per_request.len() == 1 {
-                format!("{} requests", service.name)
-            } else {
-                format!("{} requests, tier {}", service.name, charge.index + 1)
-            };
-            accumulate(
-                &mut items,
-                &name,
-                "requests",
-                per_request[charge.index].price,
-                Charge::billed(charge.billed),
-            );
-        }
+        let label = format!("{} requests", service.name);
+        tiers::bill(
+            &mut items,
+            &label,
+            "requests",
+            requests,
+            Decimal::ZERO,
+            &per_request,
+        );
         if let Some(data_out) = &service.data_out {
             data_out.bill_month(
                 &format!("{} data transfer out", service.name),

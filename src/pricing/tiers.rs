@@ -5,6 +5,7 @@
 
 use toml::Spanned;
 
+use super::bill::{Charge, LineItem, accumulate};
 use super::book::Checker;
 use super::money::{Decimal, from_book};
 
@@ -45,6 +46,35 @@ pub fn split(used: Decimal, allowance: Decimal, tiers: &[Tier]) -> Vec<TierCharg
         start = end;
     }
     charges
+}
+
+/// Adds a month's `used` volume over `tiers` after `allowance` to `items`,
+/// as lines named `label` (or `label, tier N` when there are several tiers).
+pub fn bill(
+    items: &mut Vec<LineItem>,
+    label: &str,
+    unit: &str,
+    used: Decimal,
+    allowance: Decimal,
+    tiers: &[Tier],
+) {
+    for charge in split(used, allowance, tiers) {
+        let name = if tiers.len() == 1 {
+            label.to_owned()
+        } else {
+            format!("{label}, tier {}", charge.index + 1)
+        };
+        accumulate(
+            items,
+            &name,
+            unit,
+            tiers[charge.index].price,
+            Charge {
+                billed: charge.billed,
+                free: charge.free,
+            },
+        );
+    }
 }
 
 /// A tier as a book writes it: its bound and its price, with their spans.
