@@ -8,6 +8,7 @@ mod bad_input;
 mod compare_command;
 mod fast_paths;
 mod micro_traces;
+mod one_read;
 mod pool_and_vm_billing;
 mod pricing_commands;
 mod properties;
