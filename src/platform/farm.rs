@@ -574,7 +574,7 @@ impl ServerFarm {
         self.usage
             .accrual
             .sort_by_key(|interval| (interval.start, interval.server));
-        let mut levels = LevelRecorder::default();
+        let mut levels = LevelRecorder::until(Some(horizon_end));
         for &(time, live) in &self.timeline {
             levels.set(time, live);
         }

@@ -136,9 +136,10 @@ pub struct FunctionRun {
     pub queueing: LatencyRecorder,
     pub instances: InstanceTally,
     pub usage: FunctionUsage,
-    /// Billable quantities per UTC clock hour, the first being the one
-    /// the origin falls in.
-    hourly: Vec<FunctionHourUsage>,
+    /// Billable quantities of each UTC clock hour with requests, by hour
+    /// (0 being the one the origin falls in), in order: sparse, so that a
+    /// long span with few requests costs no memory.
+    hourly: Vec<(Micros, FunctionHourUsage)>,
     /// How far into its UTC hour the origin lies.
     hour_offset: Micros,
     memory_mb: u32,
@@ -168,8 +169,8 @@ impl FunctionRun {
     fn usage_of(&self, requests_before: Micros, provisioned_to: Micros) -> FunctionUsage {
         let mut usage = FunctionUsage::new(BillingMonth::containing(self.origin), self.memory_mb);
         let mut cursor = MonthCursor::new(self.origin);
-        for (hour, delta) in self.hourly.iter().enumerate() {
-            let start = (hour as Micros * HOUR).saturating_sub(self.hour_offset);
+        for &(hour, ref delta) in &self.hourly {
+            let start = (hour * HOUR).saturating_sub(self.hour_offset);
             if start >= requests_before {
                 break;
             }
@@ -243,7 +244,8 @@ pub struct FunctionPlatform {
     provisioned_instance_us: u128,
     provisioned_busy_us: u128,
     hour_offset: Micros,
-    hourly: Vec<FunctionHourUsage>,
+    /// Usage of each UTC clock hour with requests (see [`FunctionRun`]).
+    hourly: Vec<(Micros, FunctionHourUsage)>,
     levels: LevelRecorder,
 }
 
@@ -295,7 +297,7 @@ impl FunctionPlatform {
 
             hour_offset: origin.timestamp_micros().rem_euclid(HOUR as i64) as Micros,
             hourly: Vec::new(),
-            levels: LevelRecorder::default(),
+            levels: LevelRecorder::until(horizon_end),
             settings,
         }
     }
@@ -557,11 +559,13 @@ impl Model for FunctionPlatform {
             .memory(request.memory_mb.unwrap_or(self.settings.memory_mb));
         let megabyte_micros = u128::from(billed_us) * u128::from(memory);
         let extra_storage = u128::from(billed_us) * u128::from(self.extra_storage_mb);
-        let hour = ((now + self.hour_offset) / HOUR) as usize;
-        if self.hourly.len() <= hour {
-            self.hourly.resize(hour + 1, FunctionHourUsage::default());
+        // Arrivals come in order, so this hour is the last one or a new one.
+        let hour = (now + self.hour_offset) / HOUR;
+        if self.hourly.last().is_none_or(|&(last, _)| last != hour) {
+            self.hourly.push((hour, FunctionHourUsage::default()));
         }
-        let delta = &mut self.hourly[hour];
+        let last = self.hourly.len() - 1;
+        let delta = &mut self.hourly[last].1;
         delta.requests += 1;
         if provisioned {
             delta.provisioned_duration_mb_us += megabyte_micros;

@@ -7,6 +7,7 @@ mod autoscaling;
 mod bad_input;
 mod compare_command;
 mod fast_paths;
+mod long_spans;
 mod micro_traces;
 mod one_read;
 mod pool_and_vm_billing;
