@@ -143,7 +143,8 @@ pub struct FunctionRun {
     /// How far into its UTC hour the origin lies.
     hour_offset: Micros,
     memory_mb: u32,
-    /// Most instances alive in each minute.
+    /// Most instances alive in each bucket of
+    /// `series::bucket_width(horizon_end)` (a minute for spans up to 91 days).
     pub instances_per_minute: Vec<u32>,
     /// End of the horizon, as an offset from the origin.
     pub horizon_end: Micros,

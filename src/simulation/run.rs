@@ -37,6 +37,7 @@ where
     bill.extend(service_items(&deployment.services, &tally, Micros::MAX));
     let series = RunSeries {
         cost_over_time: cost_curve(&run, &bill, &deployment.services, &tally),
+        // Models record levels with `LevelRecorder::finish(horizon_end)`.
         instances: Buckets {
             width: bucket_width(run.horizon_end),
             values: run.instances_per_minute.clone(),
