@@ -1,8 +1,9 @@
 //! Replay throughput, as `cargo bench` runs it: one table of trace replays
-//! (read + model + bill, as `costsim simulate` does them), each as a ratio
-//! to the floor, a bare parse of the same file with the csv crate measured
-//! here too. Then the model alone on an in-memory stream, and a generated
-//! month with the process's peak memory before and after.
+//! (read + model + bill, as `costsim simulate` does them, and `compare` of
+//! 1, 3 and 8 deployments reading the trace once), each as a ratio to the
+//! floor, a bare parse of the same file with the csv crate measured here
+//! too. Then the model alone on an in-memory stream, and a generated month
+//! with the process's peak memory before and after.
 //!
 //! `cargo bench -- quick` runs a tenth of the sizes. Each case runs three
 //! times (once in quick mode); the table shows the median wall time and the
@@ -14,8 +15,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
+use costsim::compare::compare;
 use costsim::platform::Setting;
 use costsim::pricing::resolve;
+use costsim::scenario::Scenario;
 use costsim::simulation::{Deployment, RunOptions, simulate};
 use costsim::workload::{FunctionId, Request, TraceReader, open_input, prefetch};
 
@@ -183,6 +186,43 @@ fn replay(path: &Path, deployment: &Deployment) -> u64 {
     result.requests.total
 }
 
+/// Platforms of the compare rows: one per family, then every era too.
+const COMPARED: [&str; 8] = [
+    "aws-lambda-2016",
+    "heroku-2016",
+    "ec2-2016",
+    "aws-lambda-2025",
+    "azure-functions-2016",
+    "gcf-2017",
+    "heroku-2025",
+    "ec2-2025",
+];
+
+/// A scenario of the first `count` of [`COMPARED`] (default settings) on
+/// the trace at `path`.
+fn scenario_of(path: &Path, count: usize) -> Scenario {
+    let mut text = format!(
+        "name = \"bench\"\n[workload]\ntrace = {:?}\n",
+        path.display().to_string()
+    );
+    for platform in &COMPARED[..count] {
+        text.push_str(&format!(
+            "\n[[deployment]]\nname = \"{platform}\"\nplatform = \"{platform}\"\n"
+        ));
+    }
+    Scenario::from_toml("bench.toml", &text, Path::new(".")).expect("valid scenario")
+}
+
+/// Runs `scenario` as `costsim compare` does (the trace read once, each
+/// deployment on its own thread), checking that every row was simulated.
+fn compare_rows(scenario: &Scenario) -> u64 {
+    let results = compare(scenario).expect("runs");
+    let rows = results[0].result.requests.total;
+    assert!(results.iter().all(|named| named.result.requests.total == rows));
+    std::hint::black_box(results.len());
+    rows
+}
+
 struct Table {
     floor: f64,
     rows: Vec<String>,
@@ -291,6 +331,14 @@ fn replay_table(quick: bool) {
         "heroku-2016, 500 dynos, random routing, busy trace",
         median(runs, || replay(&files.busy_one, &random)),
     );
+    for (case, count) in [
+        ("compare, 1 deployment (aws-lambda-2016), month.csv", 1),
+        ("compare, 3 deployments (one per family), month.csv", 3),
+        ("compare, 8 deployments (every family, both eras), month.csv", 8),
+    ] {
+        let scenario = scenario_of(&files.month, count);
+        table.add(case, median(runs, || compare_rows(&scenario)));
+    }
     table.print();
 }
 

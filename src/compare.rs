@@ -1,18 +1,20 @@
-//! Runs every deployment of a scenario over the same workload, in parallel,
-//! and returns the results in scenario order. Each worker opens the workload
-//! itself (reads the trace or runs the generator from its seed), so the
-//! deployments see identical requests, memory stays independent of the
-//! trace, and results do not depend on the number of threads. A
+//! Runs every deployment of a scenario over the same workload and returns
+//! the results in scenario order. The workload is read once (the trace, or
+//! the generator run from its seed) and fanned out to every deployment, each
+//! replaying it on a thread of its own ([`fan_out`]): the deployments see
+//! identical requests, memory stays independent of the trace, and results do
+//! not depend on the number of threads. Each deployment checks the trace's
+//! rows against its own limits, as if it had read the trace alone. A
 //! deployment's own random draws (cold starts, routing) use a seed derived
 //! from the scenario's seed and the deployment's position.
 
-use rayon::prelude::*;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::scenario::{NamedDeployment, Scenario, WorkloadSource};
+use crate::scenario::{Scenario, WorkloadSource};
 use crate::simulation::{RunOptions, SimulationResult, simulate};
-use crate::workload::{TraceReader, default_start};
+use crate::workload::{Feed, Request, TraceReader, default_start, fan_out, fan_out_sorted};
 
 /// One deployment's result with its name.
 #[derive(Debug, Clone, Serialize)]
@@ -32,62 +34,65 @@ pub fn deployment_seed(base: u64, index: usize) -> u64 {
     z ^ (z >> 31)
 }
 
-fn run_one(scenario: &Scenario, index: usize, named: &NamedDeployment) -> Result<NamedResult> {
-    let seed = deployment_seed(scenario.seed, index);
-    let deployment = &named.deployment;
-    let result = match &scenario.workload {
+/// Runs every deployment; the first error (in scenario order) wins.
+pub fn compare(scenario: &Scenario) -> Result<Vec<NamedResult>> {
+    let count = scenario.deployments.len();
+    let results = match &scenario.workload {
         WorkloadSource::Trace { path, sort } => {
-            let checker = deployment.clone();
-            let reader = TraceReader::open(path, scenario.start)?
-                .with_row_check(Box::new(move |request| checker.check_request(request)));
+            let reader = TraceReader::open(path, scenario.start)?;
             let origin = reader.origin();
-            let options = RunOptions {
-                origin,
-                horizon: scenario.horizon,
-                seed,
+            let screen = |reader: &TraceReader, index: usize, request: &Request| {
+                scenario.deployments[index]
+                    .deployment
+                    .check_request(request)
+                    .map_err(|(field, problem)| reader.rejected(field, &problem))
             };
+            let run = |index, feed| run_one(scenario, index, origin, feed);
             if *sort {
-                let (requests, _, origin) = reader.into_sorted()?;
-                simulate(
-                    deployment,
-                    requests.into_iter().map(Ok),
-                    RunOptions { origin, ..options },
-                )?
+                fan_out_sorted(reader.unordered(), count, screen, run)
             } else {
-                simulate(deployment, reader, options)?
+                fan_out(reader, count, screen, run)
             }
         }
         WorkloadSource::Generator(spec) => {
             let origin = scenario.start.unwrap_or_else(default_start);
             let day_seconds = origin.timestamp().rem_euclid(86_400) as f64;
-            let requests = spec.generate(day_seconds);
-            simulate(
-                deployment,
-                requests,
-                RunOptions {
-                    origin,
-                    horizon: scenario.horizon,
-                    seed,
-                },
-            )?
+            return compare_stream(scenario, spec.generate(day_seconds), origin);
         }
+    };
+    results.into_iter().collect()
+}
+
+/// Runs every deployment over `requests` (offsets from `origin`), read once,
+/// with no row checks (a generator's requests need none); the first error
+/// (in scenario order) wins.
+pub fn compare_stream<S>(scenario: &Scenario, requests: S, origin: DateTime<Utc>) -> Result<Vec<NamedResult>>
+where
+    S: Iterator<Item = Result<Request>>,
+{
+    let count = scenario.deployments.len();
+    fan_out(
+        requests,
+        count,
+        |_, _, _| Ok(()),
+        |index, feed| run_one(scenario, index, origin, feed),
+    )
+    .into_iter()
+    .collect()
+}
+
+/// Replays `requests` through the `index`-th deployment.
+fn run_one(scenario: &Scenario, index: usize, origin: DateTime<Utc>, requests: Feed) -> Result<NamedResult> {
+    let named = &scenario.deployments[index];
+    let options = RunOptions {
+        origin,
+        horizon: scenario.horizon,
+        seed: deployment_seed(scenario.seed, index),
     };
     Ok(NamedResult {
         name: named.name.clone(),
-        result,
+        result: simulate(&named.deployment, requests, options)?,
     })
-}
-
-/// Runs every deployment; the first error (in scenario order) wins.
-pub fn compare(scenario: &Scenario) -> Result<Vec<NamedResult>> {
-    scenario
-        .deployments
-        .par_iter()
-        .enumerate()
-        .map(|(index, named)| run_one(scenario, index, named))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .collect()
 }
 
 #[cfg(test)]

@@ -125,13 +125,15 @@ pub struct FunctionRun {
     pub queueing: LatencyRecorder,
     pub instances: InstanceTally,
     pub usage: FunctionUsage,
-    /// Billable quantities per UTC clock hour, the first being the one
-    /// the origin falls in.
-    hourly: Vec<FunctionMeters>,
+    /// Billable quantities of each UTC clock hour with usage, by hour (0
+    /// being the one the origin falls in), in hour order: sparse, so that a
+    /// long span with few requests costs no memory.
+    hourly: Vec<(Micros, FunctionMeters)>,
     /// How far into its UTC hour the origin lies.
     hour_offset: Micros,
     memory_mb: u32,
-    /// Most instances alive in each minute.
+    /// Most instances alive in each bucket of
+    /// `series::bucket_width(horizon_end)` (a minute for spans up to 91 days).
     pub instances_per_minute: Vec<u32>,
     /// End of the horizon, as an offset from the origin.
     pub horizon_end: Micros,
@@ -157,8 +159,8 @@ impl FunctionRun {
     fn usage_of(&self, requests_before: Micros, provisioned_to: Micros) -> FunctionUsage {
         let mut usage = FunctionUsage::new(BillingMonth::containing(self.origin), self.memory_mb);
         let mut cursor = MonthCursor::new(self.origin);
-        for (hour, delta) in self.hourly.iter().enumerate() {
-            let start = (hour as Micros * HOUR).saturating_sub(self.hour_offset);
+        for &(hour, ref delta) in &self.hourly {
+            let start = (hour * HOUR).saturating_sub(self.hour_offset);
             if start >= requests_before {
                 break;
             }
@@ -227,7 +229,8 @@ pub struct FunctionPlatform {
     provisioned_instance_us: u128,
     provisioned_busy_us: u128,
     hour_offset: Micros,
-    hourly: Vec<FunctionMeters>,
+    /// Usage of each UTC clock hour with usage (see [`FunctionRun`]).
+    hourly: Vec<(Micros, FunctionMeters)>,
     levels: LevelRecorder,
     /// Requests waiting for a free instance at the limit (Cloud Run), in
     /// arrival order.
@@ -284,20 +287,37 @@ impl FunctionPlatform {
 
             hour_offset: origin.timestamp_micros().rem_euclid(HOUR as i64) as Micros,
             hourly: Vec::new(),
-            levels: LevelRecorder::default(),
+            levels: LevelRecorder::until(horizon_end),
             waiting: VecDeque::new(),
             meter_instances: billing.instance_time.is_some(),
             settings,
         }
     }
 
-    /// The meters of the UTC hour `time` falls in.
+    /// The meters of the UTC hour `time` falls in. Requests arrive in
+    /// order, so their hour is the last one or a new one; instance spans
+    /// (busy periods, lives) may reach back, and are found by search.
     fn hour_meters(&mut self, time: Micros) -> &mut FunctionMeters {
-        let hour = (time.saturating_add(self.hour_offset) / HOUR) as usize;
-        if self.hourly.len() <= hour {
-            self.hourly.resize(hour + 1, FunctionMeters::default());
-        }
-        &mut self.hourly[hour]
+        let hour = time.saturating_add(self.hour_offset) / HOUR;
+        let index = match self.hourly.last() {
+            Some(&(last, _)) if last == hour => self.hourly.len() - 1,
+            Some(&(last, _)) if last < hour => {
+                self.hourly.push((hour, FunctionMeters::default()));
+                self.hourly.len() - 1
+            }
+            None => {
+                self.hourly.push((hour, FunctionMeters::default()));
+                0
+            }
+            Some(_) => match self.hourly.binary_search_by_key(&hour, |&(hour, _)| hour) {
+                Ok(index) => index,
+                Err(index) => {
+                    self.hourly.insert(index, (hour, FunctionMeters::default()));
+                    index
+                }
+            },
+        };
+        &mut self.hourly[index].1
     }
 
     /// Adds the span `start..end` of instance time, plus `extra` (rounding)

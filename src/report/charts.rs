@@ -12,6 +12,8 @@ use plotters::prelude::*;
 
 use crate::compare::NamedResult;
 use crate::error::{Error, Result};
+use crate::series::{Buckets, MINUTE};
+use crate::units::Micros;
 
 const WIDTH: u32 = 960;
 const HEIGHT: u32 = 520;
@@ -116,10 +118,18 @@ fn render(name: &'static str, title: &'static str, plot: &Plot) -> Result<Chart>
     })
 }
 
-/// Keeps at most `MAX_POINTS` points, each the largest of its group.
-fn thin_max(values: &[u32], scale: f64) -> Vec<(f64, f64)> {
-    let group = values.len().div_ceil(MAX_POINTS).max(1);
-    values
+/// The x-axis length of one bucket, in `unit` seconds.
+fn bucket_scale(width: Micros, unit: f64) -> f64 {
+    (width / MINUTE) as f64 * 60.0 / unit
+}
+
+/// Keeps at most `MAX_POINTS` points, each the largest of its group of
+/// buckets, at the group's start in `unit` seconds.
+fn thin_max(buckets: &Buckets<u32>, unit: f64) -> Vec<(f64, f64)> {
+    let scale = bucket_scale(buckets.width, unit);
+    let group = buckets.values.len().div_ceil(MAX_POINTS).max(1);
+    buckets
+        .values
         .chunks(group)
         .enumerate()
         .map(|(index, chunk)| {
@@ -129,17 +139,36 @@ fn thin_max(values: &[u32], scale: f64) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// Keeps at most `MAX_POINTS` points, each the mean of its group.
-fn thin_mean(values: &[u32], scale: f64) -> Vec<(f64, f64)> {
-    let group = values.len().div_ceil(MAX_POINTS).max(1);
-    values
+/// Keeps at most `MAX_POINTS` points, each the mean per minute of its group
+/// of buckets, at the group's start in `unit` seconds.
+fn thin_mean_per_minute(buckets: &Buckets<u64>, unit: f64) -> Vec<(f64, f64)> {
+    let scale = bucket_scale(buckets.width, unit);
+    let minutes = (buckets.width / MINUTE) as f64;
+    let group = buckets.values.len().div_ceil(MAX_POINTS).max(1);
+    buckets
+        .values
         .chunks(group)
         .enumerate()
         .map(|(index, chunk)| {
-            let mean = chunk.iter().map(|&value| f64::from(value)).sum::<f64>() / chunk.len() as f64;
-            ((index * group) as f64 * scale, mean)
+            let mean = chunk.iter().map(|&value| value as f64).sum::<f64>() / chunk.len() as f64;
+            ((index * group) as f64 * scale, mean / minutes)
         })
         .collect()
+}
+
+/// The time axis' label, in `unit_name`, of a chart of series in buckets of
+/// `widths`: the bucket width is named when it is not a minute.
+fn bucketed_label(unit_name: &str, widths: impl Iterator<Item = Micros>) -> String {
+    let minutes: Vec<Micros> = widths.map(|width| width / MINUTE).collect();
+    let narrowest = minutes.iter().copied().min().unwrap_or(1);
+    let widest = minutes.iter().copied().max().unwrap_or(1);
+    if widest <= 1 {
+        format!("time ({unit_name})")
+    } else if narrowest == widest {
+        format!("time ({unit_name}, in {widest}-minute buckets)")
+    } else {
+        format!("time ({unit_name}, in {narrowest}- to {widest}-minute buckets)")
+    }
 }
 
 /// Time axis unit: hours for spans up to two days, else days.
@@ -321,7 +350,6 @@ pub fn comparison_charts(results: &[NamedResult]) -> Result<Vec<Chart>> {
         .map(|named| named.result.horizon_s)
         .fold(0.0, f64::max);
     let (unit, unit_name) = time_unit(horizon);
-    let minutes_scale = 60.0 / unit;
 
     let cost: Lines = results
         .iter()
@@ -339,19 +367,14 @@ pub fn comparison_charts(results: &[NamedResult]) -> Result<Vec<Chart>> {
         .collect();
     let instances: Lines = results
         .iter()
-        .map(|named| {
-            (
-                named.name.clone(),
-                thin_max(&named.result.series.instances_per_minute, minutes_scale),
-            )
-        })
+        .map(|named| (named.name.clone(), thin_max(&named.result.series.instances, unit)))
         .collect();
     let requests: Lines = results
         .first()
         .map(|named| {
             vec![(
                 "requests per minute".to_owned(),
-                thin_mean(&named.result.series.requests_per_minute, minutes_scale),
+                thin_mean_per_minute(&named.result.series.requests, unit),
             )]
         })
         .unwrap_or_default();
@@ -392,6 +415,17 @@ pub fn comparison_charts(results: &[NamedResult]) -> Result<Vec<Chart>> {
     );
 
     let time_label = format!("time ({unit_name})");
+    let instances_label = bucketed_label(
+        unit_name,
+        results.iter().map(|named| named.result.series.instances.width),
+    );
+    let requests_label = bucketed_label(
+        unit_name,
+        results
+            .first()
+            .map(|named| named.result.series.requests.width)
+            .into_iter(),
+    );
     Ok(vec![
         render(
             "cost-over-time",
@@ -406,7 +440,7 @@ pub fn comparison_charts(results: &[NamedResult]) -> Result<Vec<Chart>> {
             "instances-over-time",
             "Instances over time",
             &Plot::Lines {
-                x_label: &time_label,
+                x_label: &instances_label,
                 y_label: "instances (most alive in each interval)",
                 lines: &instances,
             },
@@ -415,7 +449,7 @@ pub fn comparison_charts(results: &[NamedResult]) -> Result<Vec<Chart>> {
             "requests-per-minute",
             "Requests per minute",
             &Plot::Lines {
-                x_label: &time_label,
+                x_label: &requests_label,
                 y_label: "requests per minute",
                 lines: &requests,
             },
@@ -423,4 +457,62 @@ pub fn comparison_charts(results: &[NamedResult]) -> Result<Vec<Chart>> {
         render("latency-cdf", "Latency distribution", &Plot::Cdf(&latency))?,
         render("cost-by-line-item", "Cost by line item", &Plot::Stacked(&stack))?,
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_year_of_eight_minute_buckets_spans_the_axis_in_days() {
+        // A year of 8-minute buckets: 365 × 180 = 65,700, one instance in
+        // each but five in the last. Groups of ⌈65,700 / 1,000⌉ = 66 give
+        // ⌈65,700 / 66⌉ = 996 points, point i at i × 66 × 8 min = i × 0.3667
+        // days; the last at 995 × 528 / 1,440 = 364.83 days.
+        let mut values = vec![1u32; 65_700];
+        values[65_699] = 5;
+        let buckets = Buckets {
+            width: 8 * MINUTE,
+            values,
+        };
+        let points = thin_max(&buckets, 86_400.0);
+        assert_eq!(points.len(), 996);
+        let (x, y) = points[1];
+        assert!((x - 66.0 * 8.0 / 1_440.0).abs() < 1e-12, "{x}");
+        assert_eq!(y, 1.0);
+        let (last_x, last_y) = points[995];
+        assert!((last_x - 995.0 * 528.0 / 1_440.0).abs() < 1e-9, "{last_x}");
+        assert_eq!(last_y, 5.0);
+    }
+
+    #[test]
+    fn requests_are_drawn_per_minute_whatever_the_bucket() {
+        // 80 requests in each 8-minute bucket are 10 a minute; in 1-minute
+        // buckets the counts are drawn as they are.
+        let wide = Buckets {
+            width: 8 * MINUTE,
+            values: vec![80u64; 3],
+        };
+        assert_eq!(
+            thin_mean_per_minute(&wide, 3_600.0),
+            [(0.0, 10.0), (8.0 / 60.0, 10.0), (16.0 / 60.0, 10.0)]
+        );
+        let narrow = Buckets {
+            width: MINUTE,
+            values: vec![3u64, 5],
+        };
+        assert_eq!(
+            thin_mean_per_minute(&narrow, 3_600.0),
+            [(0.0, 3.0), (1.0 / 60.0, 5.0)]
+        );
+    }
+
+    #[test]
+    fn the_time_axis_names_buckets_wider_than_a_minute() {
+        let label = |minutes: &[u64]| bucketed_label("days", minutes.iter().map(|m| m * MINUTE));
+        assert_eq!(label(&[1, 1]), "time (days)");
+        assert_eq!(label(&[]), "time (days)");
+        assert_eq!(label(&[8, 8]), "time (days, in 8-minute buckets)");
+        assert_eq!(label(&[8, 16]), "time (days, in 8- to 16-minute buckets)");
+    }
 }

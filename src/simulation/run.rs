@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::platform::{ModelRun, RunOptions};
 use crate::pricing::money::to_f64;
 use crate::pricing::{Bill, Decimal, Offering, PriceBook, bill_service};
-use crate::series::{RunSeries, sample_times};
+use crate::series::{Buckets, RunSeries, bucket_width, sample_times};
 use crate::units::{Micros, to_seconds};
 use crate::workload::{MAX_ARRIVAL, MAX_DURATION, Request, WorkloadTally};
 
@@ -46,9 +46,13 @@ where
     bill.extend(service_items(&deployment.services, &tally, Micros::MAX));
     let series = RunSeries {
         cost_over_time: cost_curve(&run, &bill, &deployment.services, &tally),
-        instances_per_minute: run.instances_per_minute.clone(),
+        // Models record levels with `LevelRecorder::finish(horizon_end)`.
+        instances: Buckets {
+            width: bucket_width(run.horizon_end),
+            values: run.instances_per_minute.clone(),
+        },
         latency_cdf: run.latency.cdf(CDF_POINTS),
-        requests_per_minute: tally.requests_per_minute().to_vec(),
+        requests: tally.requests_over_time(),
     };
     Ok(SimulationResult {
         platform: deployment.book.id.clone(),
@@ -82,6 +86,9 @@ fn service_items(
     tally: &WorkloadTally,
     until: Micros,
 ) -> Vec<crate::pricing::LineItem> {
+    if services.is_empty() {
+        return Vec::new();
+    }
     let usage = tally.service_usage_until(until);
     services
         .iter()

@@ -4,6 +4,7 @@
 //! where they came from and memory does not grow with the length of a trace.
 
 mod arrivals;
+mod fanout;
 mod generator;
 mod generator_options;
 pub mod import;
@@ -18,6 +19,7 @@ mod trace_rows;
 mod trace_writer;
 
 pub use arrivals::{ArrivalProcess, Arrivals, BucketCounts, Spread, next_uniform_share};
+pub use fanout::{Feed, fan_out, fan_out_sorted};
 pub use generator::{FunctionMix, Generator, GeneratorSpec, WorkEstimate};
 pub use generator_options::{
     DEFAULT_DURATION, DEFAULT_MAX_ROWS, GeneratorOptions, GeneratorProblems, MAX_RATE, check_rows,

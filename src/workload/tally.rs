@@ -1,4 +1,4 @@
-//! Counts of a workload as it streams past: requests per minute (for
+//! Counts of a workload as it streams past: requests over time (for
 //! charts) and requests and bytes per UTC clock hour, from which a service
 //! priced in front of a deployment (API Gateway) is billed by calendar month
 //! (exactly: no clock hour straddles a month) and over time.
@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::Request;
 use crate::calendar::{BillingMonth, MonthCursor};
-use crate::series::{HOUR, MINUTE};
+use crate::series::{Buckets, CountRecorder, HOUR};
 use crate::units::Micros;
 use crate::usage::{ServiceMonthUsage, ServiceUsage};
 
@@ -16,7 +16,7 @@ pub struct WorkloadTally {
     origin: DateTime<Utc>,
     /// How far into its UTC hour the origin lies.
     hour_offset: Micros,
-    per_minute: Vec<u32>,
+    arrivals: CountRecorder,
     /// (requests, bytes) per UTC clock hour, the first holding the origin.
     per_hour: Vec<(u64, u128)>,
 }
@@ -26,17 +26,13 @@ impl WorkloadTally {
         WorkloadTally {
             origin,
             hour_offset: origin.timestamp_micros().rem_euclid(HOUR as i64) as Micros,
-            per_minute: Vec::new(),
+            arrivals: CountRecorder::default(),
             per_hour: Vec::new(),
         }
     }
 
     pub fn add(&mut self, request: &Request) {
-        let minute = (request.arrival / MINUTE) as usize;
-        if self.per_minute.len() <= minute {
-            self.per_minute.resize(minute + 1, 0);
-        }
-        self.per_minute[minute] += 1;
+        self.arrivals.add(request.arrival);
         let hour = ((request.arrival + self.hour_offset) / HOUR) as usize;
         if self.per_hour.len() <= hour {
             self.per_hour.resize(hour + 1, (0, 0));
@@ -45,8 +41,9 @@ impl WorkloadTally {
         self.per_hour[hour].1 += u128::from(request.bytes_out);
     }
 
-    pub fn requests_per_minute(&self) -> &[u32] {
-        &self.per_minute
+    /// Requests arriving in each bucket of time.
+    pub fn requests_over_time(&self) -> Buckets<u64> {
+        self.arrivals.buckets()
     }
 
     /// Requests and bytes by calendar month, of the clock hours that start

@@ -63,6 +63,8 @@ pub struct TraceReader {
     last_arrival: Micros,
     /// The first row, read ahead to learn the time format and origin.
     first: Option<Request>,
+    /// Whether rows out of arrival order are an error (see [`Self::unordered`]).
+    ordered: bool,
     finished: bool,
 }
 
@@ -113,6 +115,7 @@ impl TraceReader {
             interner: FunctionInterner::default(),
             last_arrival: 0,
             first: None,
+            ordered: true,
             finished: false,
         };
         reader.read_first_row(start)?;
@@ -152,8 +155,16 @@ impl TraceReader {
         }
     }
 
+    /// Yields rows in file order whatever their arrivals, for a caller that
+    /// sorts them itself (as [`Self::into_sorted`] does).
+    pub fn unordered(mut self) -> Self {
+        self.ordered = false;
+        self
+    }
+
+    /// The error for the row just read when a check of `field` rejects it.
     #[cold]
-    fn rejected(&self, field: &str, problem: &str) -> Error {
+    pub fn rejected(&self, field: &str, problem: &str) -> Error {
         Error::input(
             self.path.clone(),
             self.line(),
@@ -325,7 +336,7 @@ impl TraceReader {
             return Ok(None);
         }
         let request = self.parse_record()?;
-        if request.arrival < self.last_arrival {
+        if self.ordered && request.arrival < self.last_arrival {
             return Err(self.out_of_order(request.arrival));
         }
         self.last_arrival = request.arrival;

@@ -91,7 +91,8 @@ pub struct FarmRun {
     pub usage: FarmUsage,
     /// (time, live servers) at every change of the count.
     pub timeline: Vec<(Micros, u32)>,
-    /// Most servers alive in each minute.
+    /// Most servers alive in each bucket of `series::bucket_width(horizon_end)`
+    /// (a minute for spans up to 91 days).
     pub instances_per_minute: Vec<u32>,
     /// Time-averaged number of requests queued or in service.
     pub mean_in_system: f64,
@@ -276,7 +277,7 @@ impl ServerFarm {
         self.usage
             .accrual
             .sort_by_key(|interval| (interval.start, interval.server));
-        let mut levels = LevelRecorder::default();
+        let mut levels = LevelRecorder::until(Some(horizon_end));
         for &(time, live) in &self.timeline {
             levels.set(time, live);
         }
