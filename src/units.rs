@@ -29,7 +29,7 @@ pub fn to_millis(micros: u64) -> f64 {
 /// Inlined, so that a caller's constant unit (seconds, milliseconds, µs: the
 /// two numeric fields of every trace row) selects the fixed-point parse at
 /// compile time.
-#[inline]
+#[inline(always)]
 pub fn parse_decimal_micros(text: &[u8], micros_per_unit: u64) -> Option<Micros> {
     match micros_per_unit {
         1 => parse_fixed_point::<0>(text),
@@ -45,7 +45,7 @@ const POWERS_OF_TEN: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
 /// The whole part of a decimal and the fraction after its point: none when
 /// the whole part overflows, a byte other than the point follows it, or
 /// there are no digits at all.
-#[inline]
+#[inline(always)]
 fn split_decimal(text: &[u8]) -> Option<(u64, &[u8])> {
     let text = text.trim_ascii();
     let mut whole: u64 = 0;
@@ -72,7 +72,7 @@ fn split_decimal(text: &[u8]) -> Option<(u64, &[u8])> {
 /// A decimal in units of `10^PLACES` µs: the first `PLACES` digits after the
 /// point are whole microseconds (missing ones are zeros) and the next one
 /// rounds half up; every byte after the point must be a digit.
-#[inline]
+#[inline(always)]
 fn parse_fixed_point<const PLACES: usize>(text: &[u8]) -> Option<Micros> {
     let (whole, fraction) = split_decimal(text)?;
     let (places, rest) = fraction.split_at(fraction.len().min(PLACES));
