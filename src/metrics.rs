@@ -26,12 +26,47 @@ pub struct RequestCounts {
 }
 
 /// Response time from arrival to completion (queueing, cold start and
-/// execution), in a histogram whose memory does not grow with the count.
-#[derive(Debug, Clone)]
+/// execution), counted in the buckets of a three-significant-digit HDR
+/// histogram, whose memory does not grow with the count.
+///
+/// Recording is on the per-request hot path, so it only bumps a counter:
+/// the bucket index is the histogram's own (values below 2,048 µs exact,
+/// then 1,024 sub-buckets per power of two), and the `hdrhistogram`
+/// histogram that answers percentiles is built from these counts when they
+/// are read. Its answers are the same as if every value had been recorded
+/// into it, because it sees the same count in every bucket.
+#[derive(Debug, Clone, Default)]
 pub struct LatencyRecorder {
-    histogram: Histogram<u64>,
+    /// Requests per histogram bucket; grows as longer latencies come (8 KiB
+    /// per doubling), up to 2^64 - 1 µs, the longest time there is.
+    buckets: Vec<u64>,
+    count: u64,
     sum: u128,
     max: Micros,
+}
+
+/// log2 of half the sub-buckets of a three-significant-digit histogram
+/// (2,048 sub-buckets, the smallest power of two above 2 × 10^3).
+const HALF_SUB_BUCKETS_LOG2: u32 = 10;
+
+/// The histogram's bucket index of `value`: the power of two by which it
+/// exceeds the 2,048 exact values, times 1,024, plus its leading 11 bits.
+#[inline]
+fn bucket_of(value: Micros) -> usize {
+    let sub_bucket_mask = (1 << (HALF_SUB_BUCKETS_LOG2 + 1)) - 1;
+    let power = 64 - (HALF_SUB_BUCKETS_LOG2 + 1) - (value | sub_bucket_mask).leading_zeros();
+    ((power as usize) << HALF_SUB_BUCKETS_LOG2) + (value >> power) as usize
+}
+
+/// The smallest value in bucket `index` (the inverse of [`bucket_of`]).
+fn lowest_in_bucket(index: usize) -> Micros {
+    let exact = 2 << HALF_SUB_BUCKETS_LOG2;
+    if index < exact {
+        return index as Micros;
+    }
+    let power = (index >> HALF_SUB_BUCKETS_LOG2) - 1;
+    let leading = (index & ((1 << HALF_SUB_BUCKETS_LOG2) - 1)) + (1 << HALF_SUB_BUCKETS_LOG2);
+    (leading as Micros) << power
 }
 
 /// Latency summary in milliseconds.
@@ -44,22 +79,6 @@ pub struct LatencySummary {
     pub max: f64,
 }
 
-impl Default for LatencyRecorder {
-    fn default() -> Self {
-        // Three significant digits: percentiles within 0.1%. The histogram
-        // grows its range as longer latencies come (a few kilobytes per
-        // doubling), so it covers every latency up to 2^64 - 1 µs, the
-        // longest time there is, with memory set by the longest one seen.
-        let mut histogram = Histogram::new(3).unwrap_or_else(|_| unreachable_bounds());
-        histogram.auto(true);
-        LatencyRecorder {
-            histogram,
-            sum: 0,
-            max: 0,
-        }
-    }
-}
-
 /// Three significant digits are always valid histogram bounds.
 #[cold]
 fn unreachable_bounds() -> Histogram<u64> {
@@ -67,37 +86,66 @@ fn unreachable_bounds() -> Histogram<u64> {
 }
 
 impl LatencyRecorder {
+    #[inline]
     pub fn record(&mut self, latency: Micros) {
-        // Recording fails only if the histogram cannot grow (out of
-        // memory); the value is then kept at the largest it can hold.
-        if self.histogram.record(latency).is_err() {
-            self.histogram.saturating_record(latency);
+        let bucket = bucket_of(latency);
+        match self.buckets.get_mut(bucket) {
+            Some(count) => *count += 1,
+            None => self.grow_and_count(bucket),
         }
+        self.count += 1;
         self.sum += u128::from(latency);
         self.max = self.max.max(latency);
+    }
+
+    #[cold]
+    fn grow_and_count(&mut self, bucket: usize) {
+        // Whole powers of two at a time, as the histogram itself grows.
+        let size = (bucket | ((1 << HALF_SUB_BUCKETS_LOG2) - 1)) + 1;
+        self.buckets.resize(size, 0);
+        self.buckets[bucket] += 1;
+    }
+
+    /// The histogram of the recorded counts, for percentiles.
+    fn histogram(&self) -> Histogram<u64> {
+        // Three significant digits: percentiles within 0.1%; the histogram
+        // grows its range to the longest latency recorded.
+        let mut histogram = Histogram::new(3).unwrap_or_else(|_| unreachable_bounds());
+        histogram.auto(true);
+        for (index, &count) in self.buckets.iter().enumerate() {
+            // Recording fails only if the histogram cannot grow (out of
+            // memory); the value is then kept at the largest it can hold.
+            let value = lowest_in_bucket(index);
+            if count > 0 && histogram.record_n(value, count).is_err() {
+                histogram.saturating_record_n(value, count);
+            }
+        }
+        histogram
     }
 
     /// (latency in ms, share of requests at or below it) at `points`
     /// evenly spaced quantiles, for a CDF chart.
     pub fn cdf(&self, points: usize) -> Vec<(f64, f64)> {
-        if self.histogram.is_empty() {
+        if self.count == 0 {
             return Vec::new();
         }
+        let histogram = self.histogram();
         (0..=points)
             .map(|index| {
                 let quantile = index as f64 / points as f64;
-                let value = self.histogram.value_at_quantile(quantile).min(self.max);
+                let value = histogram.value_at_quantile(quantile).min(self.max);
                 (to_millis(value), quantile)
             })
             .collect()
     }
 
     pub fn summary(&self) -> LatencySummary {
-        let count = self.histogram.len();
+        let count = self.count;
         if count == 0 {
             return LatencySummary::default();
         }
-        let quantile = |q: f64| to_millis(self.histogram.value_at_quantile(q).min(self.max));
+        let histogram = self.histogram();
+        let quantile = |q: f64| to_millis(histogram.value_at_quantile(q).min(self.max));
         LatencySummary {
             mean: self.sum as f64 / count as f64 / 1_000.0,
             p50: quantile(0.50),
@@ -150,6 +198,30 @@ impl InstanceTally {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn buckets_are_the_histograms_own() {
+        // Below 2,048 µs every value has its own bucket.
+        assert_eq!((bucket_of(0), bucket_of(2_047)), (0, 2_047));
+        // 2,048..4,096 µs: 1,024 buckets of 2 µs, from index 2,048:
+        // 2,048 -> 2,048, 2,049 -> 2,048, 4,095 -> 2,048 + 1,023 = 3,071.
+        assert_eq!(
+            (bucket_of(2_048), bucket_of(2_049), bucket_of(4_095)),
+            (2_048, 2_048, 3_071)
+        );
+        // 4,096 µs starts the next power of two: 3,072, in 4 µs steps.
+        assert_eq!(
+            (bucket_of(4_096), lowest_in_bucket(3_072), lowest_in_bucket(3_073)),
+            (3_072, 4_096, 4_100)
+        );
+        // The longest time: power 53, leading bits 2,047: 53 × 1,024 + 2,047 = 56,319.
+        assert_eq!(bucket_of(Micros::MAX), 56_319);
+        for value in [0, 1, 2_047, 2_048, 2_050, 4_096, 123_456_789, Micros::MAX] {
+            let index = bucket_of(value);
+            assert!(lowest_in_bucket(index) <= value);
+            assert_eq!(bucket_of(lowest_in_bucket(index)), index);
+        }
+    }
 
     #[test]
     fn latency_summary_of_known_values() {

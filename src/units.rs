@@ -25,7 +25,28 @@ pub fn to_millis(micros: u64) -> f64 {
 /// accepted) and scales it to microseconds, where one unit of the input is
 /// `micros_per_unit` microseconds. Digits finer than a microsecond are rounded
 /// half up. Returns `None` for anything that is not a plain decimal.
+///
+/// Inlined, so that a caller's constant unit (seconds, milliseconds, µs: the
+/// two numeric fields of every trace row) selects the fixed-point parse at
+/// compile time.
+#[inline(always)]
 pub fn parse_decimal_micros(text: &[u8], micros_per_unit: u64) -> Option<Micros> {
+    match micros_per_unit {
+        1 => parse_fixed_point::<0>(text),
+        MICROS_PER_MS => parse_fixed_point::<3>(text),
+        MICROS_PER_SECOND => parse_fixed_point::<6>(text),
+        _ => parse_rational(text, micros_per_unit),
+    }
+}
+
+/// `10^PLACES` for the units of [`parse_fixed_point`].
+const POWERS_OF_TEN: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+
+/// The whole part of a decimal and the fraction after its point: none when
+/// the whole part overflows, a byte other than the point follows it, or
+/// there are no digits at all.
+#[inline(always)]
+fn split_decimal(text: &[u8]) -> Option<(u64, &[u8])> {
     let text = text.trim_ascii();
     let mut whole: u64 = 0;
     let mut digits = 0;
@@ -45,46 +66,43 @@ pub fn parse_decimal_micros(text: &[u8], micros_per_unit: u64) -> Option<Micros>
     if digits == 0 && fraction.is_empty() {
         return None;
     }
-    let micros = whole.checked_mul(micros_per_unit)?;
-    micros.checked_add(fraction_micros(fraction, micros_per_unit)?)
+    Some((whole, fraction))
 }
 
-/// The microseconds `0.<fraction>` units make, rounded half up; none unless
-/// every byte is a digit.
-#[inline]
-fn fraction_micros(fraction: &[u8], micros_per_unit: u64) -> Option<u64> {
-    // Units of 10^k microseconds (s, ms, us), the hot case in traces: the
-    // first k digits are whole microseconds and the next one rounds.
-    let decimal_places = match micros_per_unit {
-        1 => Some(0),
-        MICROS_PER_MS => Some(3),
-        MICROS_PER_SECOND => Some(6),
-        _ => None,
-    };
-    if let Some(places) = decimal_places {
-        let mut value: u64 = 0;
-        for index in 0..places {
-            let digit = match fraction.get(index) {
-                Some(&byte) => byte.wrapping_sub(b'0'),
-                None => 0,
-            };
-            if digit > 9 {
-                return None;
-            }
-            value = value * 10 + u64::from(digit);
-        }
-        let rest = fraction.get(places..).unwrap_or_default();
-        if !rest.iter().all(u8::is_ascii_digit) {
+/// A decimal in units of `10^PLACES` µs: the first `PLACES` digits after the
+/// point are whole microseconds (missing ones are zeros) and the next one
+/// rounds half up; every byte after the point must be a digit.
+#[inline(always)]
+fn parse_fixed_point<const PLACES: usize>(text: &[u8]) -> Option<Micros> {
+    let (whole, fraction) = split_decimal(text)?;
+    let (places, rest) = fraction.split_at(fraction.len().min(PLACES));
+    let mut micros: u64 = 0;
+    for &byte in places {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
             return None;
         }
-        let round_up = rest.first().is_some_and(|&digit| digit >= b'5');
-        return Some(value + u64::from(round_up));
+        micros = micros * 10 + u64::from(digit);
     }
+    micros *= POWERS_OF_TEN[PLACES - places.len()];
+    if !rest.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let round_up = rest.first().is_some_and(|&digit| digit >= b'5');
+    whole
+        .checked_mul(POWERS_OF_TEN[PLACES])?
+        .checked_add(micros + u64::from(round_up))
+}
+
+/// A decimal in other units (minutes, hours, days): the fraction × unit /
+/// 10^digits, as a rational on at most 18 digits (far below a microsecond
+/// for any unit), rounded half up.
+#[cold]
+fn parse_rational(text: &[u8], micros_per_unit: u64) -> Option<Micros> {
+    let (whole, fraction) = split_decimal(text)?;
     if !fraction.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    // Other units (minutes, hours, days): fraction × unit / 10^digits, as a
-    // rational on at most 18 digits (far below a microsecond for any unit).
     let mut numerator: u128 = 0;
     let mut denominator: u128 = 1;
     for &digit in fraction.iter().take(18) {
@@ -92,7 +110,8 @@ fn fraction_micros(fraction: &[u8], micros_per_unit: u64) -> Option<u64> {
         denominator *= 10;
     }
     let scaled = numerator * u128::from(micros_per_unit);
-    u64::try_from((scaled + denominator / 2) / denominator).ok()
+    let fraction_micros = u64::try_from((scaled + denominator / 2) / denominator).ok()?;
+    whole.checked_mul(micros_per_unit)?.checked_add(fraction_micros)
 }
 
 /// Parses a span such as `30d`, `12h`, `90m`, `45s`, `250ms`, `1.5s` or `800us`.
@@ -150,6 +169,26 @@ mod tests {
         ] {
             assert_eq!(parse_decimal_micros(bad, MICROS_PER_SECOND), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn fixed_point_units_pad_round_and_overflow() {
+        // µs: no places, so "3.5" is 3 µs rounded up to 4; "3.49" stays 3.
+        assert_eq!(parse_decimal_micros(b"3.5", 1), Some(4));
+        assert_eq!(parse_decimal_micros(b"3.49", 1), Some(3));
+        // ms: "1.2" pads to 1 ms + 200 µs = 1,200 µs.
+        assert_eq!(parse_decimal_micros(b"1.2", MICROS_PER_MS), Some(1_200));
+        // A non-digit after the microsecond places is still refused.
+        assert_eq!(parse_decimal_micros(b"1.0000001x", MICROS_PER_SECOND), None);
+        // 18,446,744,073,709 s is 18,446,744,073,709,000,000 µs, which fits in
+        // a u64 (max 18,446,744,073,709,551,615); one second more does not.
+        assert_eq!(
+            parse_decimal_micros(b"18446744073709", MICROS_PER_SECOND),
+            Some(18_446_744_073_709_000_000)
+        );
+        assert_eq!(parse_decimal_micros(b"18446744073710", MICROS_PER_SECOND), None);
+        // Rounding up the last microsecond can overflow too: ...551,615 + 1.
+        assert_eq!(parse_decimal_micros(b"18446744073709551615.5", 1), None);
     }
 
     #[test]

@@ -90,6 +90,9 @@ struct Rounding {
     /// The configurable sizes (and, for Google, their CPU clocks).
     sizes: MemorySizes,
     init_billed: bool,
+    /// [`Rounding::memory`] of the deployment's memory size, for the rows
+    /// that do not name their own (worked out once, not per request).
+    default_memory: (u32, u32),
 }
 
 impl Rounding {
@@ -254,15 +257,18 @@ impl FunctionPlatform {
             .ephemeral_storage
             .as_ref()
             .map_or(0, |storage| storage.included_mb);
+        let mut rounding = Rounding {
+            granularity_us: settings.granularity_us,
+            minimum_us: billing.minimum_billed_us,
+            memory_rounding_mb: billing.memory_rounding_mb,
+            minimum_memory_mb: billing.minimum_billed_memory_mb,
+            sizes: offering.limits.memory.clone(),
+            init_billed: billing.init_billed,
+            default_memory: (0, 0),
+        };
+        rounding.default_memory = rounding.memory(settings.memory_mb);
         FunctionPlatform {
-            rounding: Rounding {
-                granularity_us: settings.granularity_us,
-                minimum_us: billing.minimum_billed_us,
-                memory_rounding_mb: billing.memory_rounding_mb,
-                minimum_memory_mb: billing.minimum_billed_memory_mb,
-                sizes: offering.limits.memory.clone(),
-                init_billed: billing.init_billed,
-            },
+            rounding,
             provisioned_granularity_us: u64::from(billing.provisioned_granularity_s) * 1_000_000,
             extra_storage_mb: settings.ephemeral_storage_mb.saturating_sub(included_storage),
             cold_start: settings.cold_start.sampler(),
@@ -632,9 +638,10 @@ impl FunctionPlatform {
     /// Records a request's billable quantities in the hour it started.
     fn meter_request(&mut self, request: &Request, billed: Micros, now: Micros, provisioned: bool) {
         let billed_us = self.rounding.duration(billed);
-        let (memory, cpu_mhz) = self
-            .rounding
-            .memory(request.memory_mb.unwrap_or(self.settings.memory_mb));
+        let (memory, cpu_mhz) = match request.memory_mb {
+            Some(megabytes) => self.rounding.memory(megabytes),
+            None => self.rounding.default_memory,
+        };
         let megabyte_micros = u128::from(billed_us) * u128::from(memory);
         let extra_storage = u128::from(billed_us) * u128::from(self.extra_storage_mb);
         let delta = self.hour_meters(now);
