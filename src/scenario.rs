@@ -29,7 +29,7 @@ use crate::platform::Setting;
 use crate::pricing;
 use crate::simulation::Deployment;
 use crate::units::{Micros, parse_span};
-use crate::workload::{GeneratorOptions, GeneratorSpec, default_start};
+use crate::workload::{GeneratorOptions, GeneratorSpec, MAX_HORIZON, default_start};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -159,10 +159,18 @@ impl Scenario {
                 .ok()
         });
         let horizon = workload.horizon.as_ref().and_then(|text| {
-            parse_span(text.get_ref(), "s")
+            let span = parse_span(text.get_ref(), "s")
                 .map_err(|problem| problems.add(text.span().start, format!("`workload.horizon`: {problem}")))
-                .ok()
-                .filter(|span| *span > 0)
+                .ok()?;
+            if span == 0 || span > MAX_HORIZON {
+                // As `--horizon` is: a zero horizon would simulate nothing.
+                problems.add(
+                    text.span().start,
+                    "`workload.horizon`: expected a span above zero and at most 100 years (36525d)",
+                );
+                return None;
+            }
+            Some(span)
         });
         if raw.deployment.is_empty() {
             problems.add(source.len(), "expected at least one [[deployment]]");
@@ -428,6 +436,14 @@ dynos = 2
         let error = Scenario::from_toml("s.toml", &bad, Path::new(".")).expect_err("four problems");
         let text = error.to_string();
         assert!(text.contains("s.toml: line 4: `workload.horizon`"), "{text}");
+        let zero = GOOD.replace("horizon = \"1d\"", "horizon = \"0s\"");
+        let error = Scenario::from_toml("s.toml", &zero, Path::new("base")).expect_err("zero horizon");
+        assert!(
+            error.to_string().contains(
+                "s.toml: line 4: `workload.horizon`: expected a span above zero and at most 100 years"
+            ),
+            "{error}"
+        );
         assert!(
             text.contains("s.toml: line 9: deployment `Lambda`: setting `memory_mb`"),
             "{text}"

@@ -19,7 +19,7 @@ use crate::pricing;
 use crate::report;
 use crate::simulation::{Deployment, RunOptions, simulate};
 use crate::units::{Micros, parse_span};
-use crate::workload::{TraceReader, prefetch};
+use crate::workload::{MAX_HORIZON, TraceReader, prefetch};
 
 /// The sample trace used when `--trace` is not given, built into the binary.
 const BUNDLED_TRACE: &[u8] = include_bytes!("../../traces/api-sample.csv");
@@ -110,8 +110,10 @@ pub fn run(args: SimulateArgs) -> Result<()> {
         .as_deref()
         .map(|text| parse_span(text, "s").map_err(|problem| Error::usage(format!("--horizon: {problem}"))))
         .transpose()?;
-    if horizon == Some(0) {
-        return Err(Error::usage("--horizon: expected a span above zero"));
+    if horizon.is_some_and(|span| span == 0 || span > MAX_HORIZON) {
+        return Err(Error::usage(
+            "--horizon: expected a span above zero and at most 100 years (36525d)",
+        ));
     }
     let start: Option<DateTime<Utc>> = args.start.as_deref().map(parse_start).transpose()?;
     let reader = match &args.trace {

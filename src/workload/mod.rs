@@ -25,7 +25,9 @@ pub use generator_options::{
     DEFAULT_DURATION, DEFAULT_MAX_ROWS, GeneratorOptions, GeneratorProblems, MAX_RATE, check_rows,
 };
 pub use prefetch::{Prefetched, prefetch};
-pub use request::{DEFAULT_FUNCTION, FunctionId, FunctionNames, MAX_ARRIVAL, MAX_DURATION, Request};
+pub use request::{
+    DEFAULT_FUNCTION, FunctionId, FunctionNames, MAX_ARRIVAL, MAX_DURATION, MAX_HORIZON, Request,
+};
 pub use stats::{FunctionShare, RatePerSecond, StatsCollector, TraceStats};
 pub use tally::WorkloadTally;
 pub use trace_input::open_input;

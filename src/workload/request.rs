@@ -25,6 +25,12 @@ pub const MAX_ARRIVAL: Micros = 1 << 62;
 /// or price book may give.
 pub const MAX_DURATION: Micros = 10 * 365 * 86_400 * 1_000_000;
 
+/// The longest horizon a run may price: 100 years. Bills walk calendar
+/// months and pools' dyno-months at every cost-curve sample, so a far longer
+/// horizon costs time without adding a meaningful answer.
+/// (100 × 365.25 days.)
+pub const MAX_HORIZON: Micros = 36_525 * 86_400 * 1_000_000;
+
 /// One request of a workload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Request {

@@ -119,3 +119,26 @@ fn requests_beyond_the_engine_s_range_are_refused_or_capped() {
     // 315,360,000,000 ms (ten years) + 100 ms.
     assert_eq!(result["latency_ms"]["max"].as_f64(), Some(315_360_000_100.0));
 }
+
+#[test]
+fn horizons_are_above_zero_and_at_most_a_century() {
+    // Defect 1 / 9: `--horizon 18446744073709s` ran for minutes pricing
+    // 584,000 years of dyno-months; a scenario's `horizon = "0s"` was
+    // ignored while `--horizon 0s` was refused. Both now say the range.
+    let workspace = Workspace::new();
+    for span in ["0s", "18446744073709s", "36526d"] {
+        let flag = format!("--horizon={span}");
+        fails_with(
+            &workspace,
+            &["simulate", "--platform", "heroku-2016", &flag],
+            2,
+            "--horizon: expected a span above zero and at most 100 years (36525d)",
+        );
+    }
+    let output = workspace.run(&["simulate", "--platform", "heroku-2016", "--horizon", "36525d"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
