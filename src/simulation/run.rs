@@ -30,7 +30,7 @@ where
             return Err(Error::input(
                 "request stream",
                 position,
-                "a request arrives later than 2^62 µs after the start or runs longer than ten years",
+                "a request arrives more than 100 years after the start or runs longer than ten years",
             ));
         }
         if options.horizon.is_none_or(|end| request.arrival < end) {

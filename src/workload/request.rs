@@ -16,10 +16,12 @@ impl FunctionId {
     }
 }
 
-/// The latest arrival any source may produce: 2^62 µs (about 146,000
-/// years) from the origin, so that every time a model computes (arrival plus
-/// waits, durations and keep-alives of at most ten years) fits in a `u64`.
-pub const MAX_ARRIVAL: Micros = 1 << 62;
+/// The latest arrival any source may produce: 100 years after the origin,
+/// the longest horizon ([`MAX_HORIZON`]). Hourly meters and chart series
+/// then stay within tens of megabytes, and every time a model computes
+/// (arrival plus waits, durations and keep-alives of at most ten years)
+/// fits in a `u64` with room to spare.
+pub const MAX_ARRIVAL: Micros = MAX_HORIZON;
 
 /// The longest request: ten years, as long as the longest span a setting
 /// or price book may give.

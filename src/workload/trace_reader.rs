@@ -292,7 +292,7 @@ impl TraceReader {
         if arrival > MAX_ARRIVAL {
             return Err(self.field_error(
                 "time",
-                "an arrival at most 2^62 µs (about 146,000 years) after the trace start",
+                "an arrival at most 100 years after the trace start",
                 self.columns.time,
             ));
         }

@@ -104,6 +104,18 @@ fn requests_beyond_the_engine_s_range_are_refused_or_capped() {
         1,
         "huge.csv:2: field `duration_ms`: expected a non-negative number of milliseconds, at most ten years",
     );
+    // The fuzz harness's aborts: one row 77,000 years after the others made
+    // hourly meters ask for gigabytes; arrivals are at most a century out.
+    workspace.write(
+        "far.csv",
+        "time,duration_ms\n0,36.676\n2429496729683.926165,36.676\n",
+    );
+    fails_with(
+        &workspace,
+        &["simulate", "--trace", "far.csv", "--platform", "ec2-2016"],
+        1,
+        "far.csv:3: field `time`: expected an arrival at most 100 years after the trace start",
+    );
     // A Pareto delay of shape 1e-300 drew beyond any time the engine can
     // add and reported latencies shorter than the execution: draws are
     // capped at ten years, so latency is the delay plus the 100 ms run.
