@@ -105,6 +105,22 @@ impl ArrivalProcess {
         }
     }
 
+    /// The slowest positive rate the process spends whole stretches at
+    /// (an hour of a diurnal profile, a sinusoid's trough), or the mean: a
+    /// count can take that long to reach, drawing candidates at the peak
+    /// meanwhile.
+    pub fn slowest_rate(&self) -> f64 {
+        match self {
+            ArrivalProcess::Hourly { rates } => rates
+                .iter()
+                .copied()
+                .filter(|rate| *rate > 0.0)
+                .fold(f64::INFINITY, f64::min),
+            ArrivalProcess::Sinusoid { trough, .. } if *trough > 0.0 => *trough,
+            _ => self.mean_and_draw_rates().0,
+        }
+    }
+
     /// The long-run mean rate per second, and the draws per second its
     /// generation costs (candidates at the peak rate when thinned; arrivals
     /// plus state changes for Markov). Zero for a series.

@@ -130,9 +130,18 @@ impl GeneratorSpec {
         }
         let (mean, draws_per_second) = self.arrivals.mean_and_draw_rates();
         let seconds = if mean > 0.0 { span_s.min(count / mean) } else { 0.0 };
+        // A count may be reached only after slow stretches (a quiet hour of
+        // a diurnal profile) during which a thinned process still draws at
+        // its peak: bound the draws by that longest wait.
+        let slowest = self.arrivals.slowest_rate();
+        let drawing_seconds = if slowest > 0.0 && slowest.is_finite() {
+            span_s.min(count / slowest).max(seconds)
+        } else {
+            seconds
+        };
         WorkEstimate {
             rows: (mean * seconds).min(count),
-            draws: draws_per_second * seconds,
+            draws: draws_per_second * drawing_seconds,
             seconds,
         }
     }

@@ -154,3 +154,31 @@ fn horizons_are_above_zero_and_at_most_a_century() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn a_count_behind_a_quiet_hour_counts_its_candidates() {
+    // Found by the fuzz harness: 1,000 requests of a diurnal profile whose
+    // first hour runs at 1/s and whose peak is 1e6/s draw candidates at the
+    // peak for 1,000 s: 1e9 draws, above --max-rows 1e6. Refused at once
+    // instead of running for minutes.
+    let workspace = Workspace::new();
+    let hourly = "--hourly=1,1,1,1,1,1,2,5,10,10,10,10,10,10,10,10,10,1000000,5,2,1,1,1,1";
+    fails_with(
+        &workspace,
+        &[
+            "trace",
+            "gen",
+            "--arrivals",
+            "diurnal",
+            "--max-rows",
+            "1000000",
+            "-o",
+            "out.csv",
+            hourly,
+            "--span=1h",
+            "--count=1000",
+        ],
+        2,
+        "would produce about 1000 requests (drawing about 1000000000 candidates or state changes)",
+    );
+}
