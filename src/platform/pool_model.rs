@@ -82,10 +82,6 @@ impl Configured for PoolDeployment {
         serde_json::to_value(&self.settings).unwrap_or_default()
     }
 
-    fn check_request(&self, _request: &Request) -> std::result::Result<(), (&'static str, String)> {
-        Ok(())
-    }
-
     fn run(
         &self,
         requests: &mut dyn Iterator<Item = Result<Request>>,

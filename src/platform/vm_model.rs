@@ -87,10 +87,6 @@ impl Configured for VmDeployment {
         serde_json::to_value(&self.settings).unwrap_or_default()
     }
 
-    fn check_request(&self, _request: &Request) -> std::result::Result<(), (&'static str, String)> {
-        Ok(())
-    }
-
     fn run(
         &self,
         requests: &mut dyn Iterator<Item = Result<Request>>,
