@@ -20,6 +20,21 @@ fn request(arrival: u64, duration: u64) -> Request {
     }
 }
 
+/// Runs `requests` through `deployment`'s model from 2016-01-01, as the
+/// seam does, leaving the pricing to the test.
+fn model_run(
+    deployment: &costsim::simulation::Deployment,
+    requests: &mut dyn Iterator<Item = costsim::error::Result<Request>>,
+    seed: u64,
+) -> costsim::platform::ModelRun {
+    let options = RunOptions {
+        origin: costsim::workload::default_start(),
+        horizon: None,
+        seed,
+    };
+    deployment.configured.run(requests, &options, true).expect("runs")
+}
+
 #[test]
 fn a_month_of_lambda_2016_bills_exactly() {
     // 30M requests of 200 ms at 128 MB, one every 10 ms (20 at a time):
@@ -51,18 +66,11 @@ fn one_run_re_prices_like_a_second_run_under_a_book_of_the_same_metering() {
     let preview = replay(&deployment("azure-functions-2016", &settings), &requests, 7);
     let ga = replay(&deployment("azure-functions-2025", &settings), &requests, 7);
     let ga_book = resolve("azure-functions-2025").expect("book");
-    let run = deployment("azure-functions-2016", &settings)
-        .configured
-        .run(
-            &mut requests.iter().copied().map(Ok),
-            &RunOptions {
-                origin: costsim::workload::default_start(),
-                horizon: None,
-                seed: 7,
-            },
-            true,
-        )
-        .expect("runs");
+    let run = model_run(
+        &deployment("azure-functions-2016", &settings),
+        &mut requests.iter().copied().map(Ok),
+        7,
+    );
     let repriced = run.usage.reprice(&ga_book).expect("same metering");
     assert_eq!(repriced, ga.bill);
     assert_ne!(preview.bill.total, ga.bill.total, "the books' prices differ");
@@ -74,18 +82,7 @@ fn one_run_re_prices_like_a_second_run_under_a_book_of_the_same_metering() {
         &dynos,
         1,
     );
-    let run = heroku
-        .configured
-        .run(
-            &mut dynos.iter().copied().map(Ok),
-            &RunOptions {
-                origin: costsim::workload::default_start(),
-                horizon: None,
-                seed: 1,
-            },
-            true,
-        )
-        .expect("runs");
+    let run = model_run(&heroku, &mut dynos.iter().copied().map(Ok), 1);
     let repriced = run
         .usage
         .reprice(&resolve("heroku-2025").expect("book"))
@@ -99,18 +96,7 @@ fn a_book_that_meters_otherwise_asks_for_a_new_run() {
     // 1 ms and bills INIT: that is behaviour of the meter, not a price, so
     // re-pricing refuses and says why.
     let lambda = deployment("aws-lambda-2016", &[]);
-    let run = lambda
-        .configured
-        .run(
-            &mut [request(0, 10_000)].into_iter().map(Ok),
-            &RunOptions {
-                origin: costsim::workload::default_start(),
-                horizon: None,
-                seed: 1,
-            },
-            true,
-        )
-        .expect("runs");
+    let run = model_run(&lambda, &mut [request(0, 10_000)].into_iter().map(Ok), 1);
     let error = run
         .usage
         .reprice(&resolve("aws-lambda-2025").expect("book"))
