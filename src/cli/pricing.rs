@@ -6,6 +6,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use crate::error::{Error, Result};
 use crate::output;
 use crate::platform::{Platform, model_for};
+use crate::pricing::flat_plan_book::{AtLimit, Confidence, FlatPlanOffering, Quota};
 use crate::pricing::function_book::ArchitectureRates;
 use crate::pricing::pool_book::{PoolBilling, PoolOffering};
 use crate::pricing::service_book::ServiceOffering;
@@ -99,6 +100,7 @@ fn show_text(book: &PriceBook) -> String {
         Offering::Pool(offering) => show_pool(offering, &mut out),
         Offering::Vm(offering) => show_vm(offering, &mut out),
         Offering::Service(offering) => show_service(offering, &mut out),
+        Offering::FlatPlan(offering) => show_flat_plan(offering, &mut out),
     }
     if let Some(model) = model_for(book) {
         settings_help(book, model, &mut out);
@@ -460,5 +462,70 @@ fn show_service(offering: &ServiceOffering, out: &mut String) {
     out.push_str(&tiers.render(Dialect::Terminal));
     if let Some(data_out) = &offering.data_out {
         out.push_str(&format!("Data out: {}.\n", data_out.describe()));
+    }
+}
+
+fn show_flat_plan(offering: &FlatPlanOffering, out: &mut String) {
+    let mut plans = TextTable::new(&[
+        ("Plan", Align::Left),
+        ("Per month", Align::Right),
+        ("Requests/month", Align::Right),
+        ("Concurrency", Align::Right),
+        ("Time limit (s)", Align::Right),
+        ("Rate limits", Align::Left),
+        ("Other", Align::Left),
+    ]);
+    let or_dash = |value: Option<String>| value.unwrap_or_else(|| "-".to_owned());
+    let mut by_price: Vec<_> = offering.plans.iter().collect();
+    by_price.sort_by_key(|(name, plan)| (plan.monthly_price, *name));
+    for (name, plan) in by_price {
+        let limits = &plan.limits;
+        let mut other = Vec::new();
+        if let Some(price) = plan.price_per_compute_hour {
+            other.push(format!(
+                "{} compute-hours included, then {}/hour",
+                plan.included_compute_hours,
+                unit_price(price)
+            ));
+        }
+        if let Some(memory) = limits.memory_mb {
+            other.push(format!("{memory} MB"));
+        }
+        if let Some(days) = limits.script_lifetime_days {
+            other.push(format!("scripts expire after {days} days"));
+        }
+        if plan.confidence == Confidence::Unconfirmed {
+            other.push("[R] unconfirmed".to_owned());
+        }
+        plans.row(vec![
+            name.clone(),
+            unit_price(plan.monthly_price),
+            or_dash(limits.requests_per_month.map(|quota| match limits.quota {
+                Quota::Soft => format!("{quota} (soft)"),
+                Quota::Hard => format!("{quota} (hard)"),
+            })),
+            or_dash(limits.concurrency.map(|limit| match limits.at_limit {
+                AtLimit::Reject => format!("{limit} (rejects)"),
+                AtLimit::Queue => format!("{limit} (queues)"),
+            })),
+            or_dash(limits.time_limit_s.map(|seconds| seconds.to_string())),
+            limits
+                .rate_limits
+                .iter()
+                .map(|limit| format!("{}/{}", limit.requests, limit.per))
+                .collect::<Vec<_>>()
+                .join(", "),
+            other.join("; "),
+        ]);
+    }
+    out.push_str(&plans.render(Dialect::Terminal));
+    out.push_str(&format!(
+        "\nBilling: the plan's monthly price for each calendar month (UTC) the run spans, started months in full; requests over a soft quota are served and reported, over a hard limit rejected. Default plan: {}.\n",
+        offering.default_plan
+    ));
+    for (name, plan) in &offering.plans {
+        if let Some(note) = &plan.note {
+            out.push_str(&format!("{name}: {note}\n"));
+        }
     }
 }

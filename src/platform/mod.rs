@@ -5,6 +5,12 @@
 
 mod autoscale;
 mod farm;
+mod flat_plan_fit;
+mod flat_plan_limits;
+mod flat_plan_model;
+mod flat_plan_rate;
+mod flat_plan_run;
+mod flat_plan_settings;
 mod free_slots;
 mod function;
 mod function_model;

@@ -97,6 +97,7 @@ pub static REGISTRY: &[&dyn Platform] = &[
     &super::function_model::FunctionModel,
     &super::pool_model::PoolModel,
     &super::vm_model::VmModel,
+    &super::flat_plan_model::FlatPlanModel,
 ];
 
 /// The model that runs `book`, if any (service books are priced alongside a

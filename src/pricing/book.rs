@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use super::flat_plan_book::{FlatPlanOffering, RawFlatPlan, validate_flat_plan};
 use super::function_book::{FunctionOffering, RawFunction, validate_function};
 use super::money::{Decimal, from_book};
 use super::pool_book::{PoolOffering, RawPool, validate_pool};
@@ -35,6 +36,7 @@ struct RawBook {
     pool: Option<RawPool>,
     vm: Option<RawVm>,
     service: Option<RawService>,
+    flat_plan: Option<RawFlatPlan>,
 }
 
 /// A validated price book.
@@ -62,6 +64,8 @@ pub enum Offering {
     Vm(VmOffering),
     /// A per-request service priced alongside a deployment.
     Service(ServiceOffering),
+    /// Subscription plans with quotas and limits (hook.io, IronWorker).
+    FlatPlan(FlatPlanOffering),
 }
 
 impl Offering {
@@ -71,6 +75,7 @@ impl Offering {
             Offering::Pool(_) => "pool",
             Offering::Vm(_) => "vm",
             Offering::Service(_) => "service",
+            Offering::FlatPlan(_) => "flat_plan",
         }
     }
 }
@@ -246,7 +251,8 @@ impl PriceBook {
     }
 }
 
-fn validate(raw: RawBook, checker: &mut Checker) -> Option<PriceBook> {
+fn validate(mut raw: RawBook, checker: &mut Checker) -> Option<PriceBook> {
+    let flat_plan = flat_plan_section(&mut raw, checker);
     let id = raw.id.get_ref().clone();
     if id.is_empty()
         || !id
@@ -291,7 +297,8 @@ fn validate(raw: RawBook, checker: &mut Checker) -> Option<PriceBook> {
         ("service", None, None, None, Some(service)) => {
             Some(Offering::Service(validate_service(service, checker)))
         }
-        ("function" | "pool" | "vm" | "service", ..) => {
+        ("flat_plan", None, None, None, None) if flat_plan.is_some() => flat_plan.map(Offering::FlatPlan),
+        ("function" | "pool" | "vm" | "service" | "flat_plan", ..) => {
             checker.problem(
                 &raw.family,
                 "family",
@@ -303,7 +310,7 @@ fn validate(raw: RawBook, checker: &mut Checker) -> Option<PriceBook> {
             checker.problem(
                 &raw.family,
                 "family",
-                format!("expected `function`, `pool`, `vm` or `service`, found `{other}`"),
+                format!("expected `function`, `pool`, `vm`, `service` or `flat_plan`, found `{other}`"),
             );
             None
         }
@@ -320,4 +327,18 @@ fn validate(raw: RawBook, checker: &mut Checker) -> Option<PriceBook> {
         notes: raw.notes,
         offering: offering?,
     })
+}
+
+/// The validated `[flat_plan]` section, if any; a problem when the book is
+/// of another family.
+fn flat_plan_section(raw: &mut RawBook, checker: &mut Checker) -> Option<FlatPlanOffering> {
+    let section = raw.flat_plan.take()?;
+    if raw.family.get_ref() != "flat_plan" {
+        checker.problem(
+            &raw.family,
+            "family",
+            "a [flat_plan] section belongs in a book of family `flat_plan`",
+        );
+    }
+    Some(validate_flat_plan(section, checker))
 }

@@ -98,5 +98,11 @@ pub fn render(result: &SimulationResult, dialect: Dialect) -> String {
     ]);
     out.push_str(&heading(&format!("Bill ({})", bill.currency)));
     out.push_str(&items.render(dialect));
+    if !bill.notes.is_empty() {
+        out.push('\n');
+    }
+    for note in &bill.notes {
+        out.push_str(&format!("Note: {note}\n"));
+    }
     out
 }
