@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
 use super::flat_plan_rate::SlidingCounter;
 use crate::pricing::flat_plan_book::{AtLimit, FlatPlanOffering, Plan, PlanLimits};
+use crate::pricing::money::round;
 use crate::pricing::{Decimal, plan_cost};
 use crate::units::{MICROS_PER_SECOND, Micros};
 use crate::workload::{FunctionId, Request};
@@ -64,11 +65,15 @@ impl Demand {
         while self.ends.peek().is_some_and(|end| end.0 <= request.arrival) {
             self.ends.pop();
         }
-        self.ends.push(Reverse(request.arrival.saturating_add(request.duration)));
+        self.ends
+            .push(Reverse(request.arrival.saturating_add(request.duration)));
         self.peak_concurrency = self.peak_concurrency.max(self.ends.len() as u64);
         self.longest = self.longest.max(request.duration);
         self.most_memory = self.most_memory.max(request.memory_mb);
-        let first = *self.first_request.entry(request.function).or_insert(request.arrival);
+        let first = *self
+            .first_request
+            .entry(request.function)
+            .or_insert(request.arrival);
         self.oldest_script = self.oldest_script.max(request.arrival - first);
         if self.months.len() <= month {
             self.months.resize(month + 1, (0, 0));
@@ -80,7 +85,12 @@ impl Demand {
     /// The first limit of `limits` the workload exceeds, if any.
     pub fn misfit(&self, limits: &PlanLimits) -> Option<String> {
         if let Some(quota) = limits.requests_per_month
-            && let Some(most) = self.months.iter().map(|month| month.0).max().filter(|most| *most > quota)
+            && let Some(most) = self
+                .months
+                .iter()
+                .map(|month| month.0)
+                .max()
+                .filter(|most| *most > quota)
         {
             return Some(format!("{most} requests in a month, over its quota of {quota}"));
         }
@@ -139,11 +149,17 @@ pub fn advice(offering: &FlatPlanOffering, chosen: &str, demand: &Demand, months
         .filter(|(_, plan)| demand.misfit(&plan.limits).is_none())
         .map(|(name, plan)| (demand.cost(plan, months), name))
         .min();
-    let spell = |cost: Decimal| format!("${} for {months} month(s)", cost.round_dp(2));
-    let misfit = offering.plans.get(chosen).and_then(|plan| demand.misfit(&plan.limits));
+    let spell = |cost: Decimal| format!("${:.2} for {months} month(s)", round(cost, 2));
+    let misfit = offering
+        .plans
+        .get(chosen)
+        .and_then(|plan| demand.misfit(&plan.limits));
     match (misfit, cheapest) {
         (None, Some((cost, name))) if name == chosen => {
-            format!("Plan {chosen} fits this workload and is the cheapest that does ({}).", spell(cost))
+            format!(
+                "Plan {chosen} fits this workload and is the cheapest that does ({}).",
+                spell(cost)
+            )
         }
         (None, Some((cost, name))) => format!(
             "Plan {chosen} fits this workload, but the cheapest plan that fits is {name} ({}).",

@@ -31,7 +31,10 @@ impl Rejection {
     /// How a bill note names the reason.
     pub fn describe(self, limits: &PlanLimits) -> String {
         match self {
-            Rejection::Memory => format!("asked for more than the plan's {} MB", limits.memory_mb.unwrap_or(0)),
+            Rejection::Memory => format!(
+                "asked for more than the plan's {} MB",
+                limits.memory_mb.unwrap_or(0)
+            ),
             Rejection::Expired => format!(
                 "arrived after their script expired ({} days after its first request)",
                 limits.script_lifetime_days.unwrap_or(0)

@@ -89,10 +89,16 @@ impl Configured for FlatPlanDeployment {
         options: &RunOptions,
         _bill_data_out: bool,
     ) -> Result<ModelRun> {
-        let mut replay = FlatPlanReplay::new(&self.offering, &self.plan.limits, options.origin, options.horizon);
+        let mut replay =
+            FlatPlanReplay::new(&self.offering, &self.plan.limits, options.origin, options.horizon);
         let outcome = engine::run(&mut replay, requests, options.horizon)?;
         let mut run = replay.finish();
-        let advice = advice(&self.offering, &self.settings.plan, &run.demand, run.usage.months.len());
+        let advice = advice(
+            &self.offering,
+            &self.settings.plan,
+            &run.demand,
+            run.usage.months.len(),
+        );
         Ok(ModelRun {
             counts: run.counts,
             latency: std::mem::take(&mut run.latency),
@@ -188,6 +194,12 @@ impl Priced for FlatPlanPriced {
                 self.plan_name, book.id
             )));
         }
-        Ok(bill_flat_plan(&book.currency, &self.plan_name, plan, &self.usage, Micros::MAX))
+        Ok(bill_flat_plan(
+            &book.currency,
+            &self.plan_name,
+            plan,
+            &self.usage,
+            Micros::MAX,
+        ))
     }
 }

@@ -66,7 +66,12 @@ pub struct FlatPlanRun {
 }
 
 impl FlatPlanReplay {
-    pub fn new(offering: &FlatPlanOffering, plan: &PlanLimits, origin: DateTime<Utc>, horizon: Option<Micros>) -> Self {
+    pub fn new(
+        offering: &FlatPlanOffering,
+        plan: &PlanLimits,
+        origin: DateTime<Utc>,
+        horizon: Option<Micros>,
+    ) -> Self {
         FlatPlanReplay {
             time_limit: plan
                 .time_limit_s
@@ -94,11 +99,12 @@ impl FlatPlanReplay {
     fn month_at(&mut self, offset: Micros) -> usize {
         let index = self.cursor.advance_to(offset);
         while self.months.len() <= index {
-            let month = self.months.last().map_or_else(
-                || BillingMonth::containing(self.origin),
-                |last| last.month.next(),
-            );
-            let starts_at = u64::try_from(month.start_epoch_micros() - self.origin.timestamp_micros()).unwrap_or(0);
+            let month = self
+                .months
+                .last()
+                .map_or_else(|| BillingMonth::containing(self.origin), |last| last.month.next());
+            let starts_at =
+                u64::try_from(month.start_epoch_micros() - self.origin.timestamp_micros()).unwrap_or(0);
             self.months.push(FlatPlanMonth {
                 month,
                 starts_at,
@@ -134,7 +140,9 @@ impl FlatPlanReplay {
 
     fn start(&mut self, request: &Request, month: usize) {
         self.limits.accept();
-        let service = self.time_limit.map_or(request.duration, |limit| request.duration.min(limit));
+        let service = self
+            .time_limit
+            .map_or(request.duration, |limit| request.duration.min(limit));
         let starts = match self.plan.concurrency {
             Some(limit) if self.plan.at_limit == AtLimit::Queue && self.slots.len() >= limit as usize => {
                 let free = self.slots.pop().map_or(request.arrival, |slot| slot.0);

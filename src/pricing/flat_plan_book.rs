@@ -146,7 +146,12 @@ pub(super) fn validate_flat_plan(raw: RawFlatPlan, checker: &mut Checker) -> Fla
         .plans
         .get_ref()
         .iter()
-        .map(|(name, plan)| (name.clone(), validate_plan(plan, &format!("flat_plan.plans.{name}"), checker)))
+        .map(|(name, plan)| {
+            (
+                name.clone(),
+                validate_plan(plan, &format!("flat_plan.plans.{name}"), checker),
+            )
+        })
         .collect();
     FlatPlanOffering {
         default_plan: raw.default_plan.into_inner(),
@@ -159,11 +164,19 @@ fn validate_plan(raw: &RawPlan, key: &str, checker: &mut Checker) -> Plan {
         None | Some((_, "soft")) => Quota::Soft,
         Some((_, "hard")) => Quota::Hard,
         Some((value, other)) => {
-            checker.problem(value, &format!("{key}.quota"), format!("expected `soft` or `hard`, found `{other}`"));
+            checker.problem(
+                value,
+                &format!("{key}.quota"),
+                format!("expected `soft` or `hard`, found `{other}`"),
+            );
             Quota::Soft
         }
     };
-    let at_limit = match raw.at_limit.as_ref().map(|value| (value, value.get_ref().as_str())) {
+    let at_limit = match raw
+        .at_limit
+        .as_ref()
+        .map(|value| (value, value.get_ref().as_str()))
+    {
         None | Some((_, "reject")) => AtLimit::Reject,
         Some((_, "queue")) => AtLimit::Queue,
         Some((value, other)) => {
@@ -205,9 +218,12 @@ fn validate_plan(raw: &RawPlan, key: &str, checker: &mut Checker) -> Plan {
     Plan {
         monthly_price: checker.price(&raw.monthly_price, &format!("{key}.monthly_price")),
         limits,
-        included_compute_hours: raw.included_compute_hours.as_ref().map_or(Decimal::ZERO, |value| {
-            checker.quantity(value, &format!("{key}.included_compute_hours"))
-        }),
+        included_compute_hours: raw
+            .included_compute_hours
+            .as_ref()
+            .map_or(Decimal::ZERO, |value| {
+                checker.quantity(value, &format!("{key}.included_compute_hours"))
+            }),
         price_per_compute_hour: raw
             .price_per_compute_hour
             .as_ref()

@@ -8,6 +8,7 @@ mod bad_input;
 mod cloud_run;
 mod compare_command;
 mod fast_paths;
+mod flat_plans;
 mod fuzz_cases;
 mod fuzz_end_to_end;
 mod fuzz_parsers;
