@@ -317,7 +317,7 @@ fn settings_help(book: &PriceBook, model: &dyn Platform, out: &mut String) {
 fn show_pool(offering: &PoolOffering, out: &mut String) {
     let per = match offering.billing {
         PoolBilling::Prorated { .. } => "month",
-        PoolBilling::InstanceHours { .. } => "hour",
+        PoolBilling::InstanceHours { .. } | PoolBilling::Hourly { .. } => "hour",
     };
     let mut types = TextTable::new(&[
         ("Type", Align::Left),
@@ -337,6 +337,9 @@ fn show_pool(offering: &PoolOffering, out: &mut String) {
         }
         if kind.plan_fee_per_month > Decimal::ZERO {
             notes.push(format!("plan {}/month", unit_price(kind.plan_fee_per_month)));
+        }
+        if kind.confidence == Confidence::Unconfirmed {
+            notes.push("[R] unconfirmed".to_owned());
         }
         types.row(vec![
             name.clone(),
@@ -358,6 +361,13 @@ fn show_pool(offering: &PoolOffering, out: &mut String) {
         } => out.push_str(&format!(
             "\nBilling: instance-hours from start until {accrual_tail_min} minutes after the last request; {daily_free_instance_hours} free instance-hours a day (Pacific time, in units of the cheapest class).\n"
         )),
+        PoolBilling::Hourly { hours_per_month } => {
+            out.push_str("\nBilling: every second of each instance's life at the hourly price, serving or not.");
+            if let Some(hours) = hours_per_month {
+                out.push_str(&format!(" The portal quoted monthly prices for {hours} hours."));
+            }
+            out.push('\n');
+        }
     }
     if let Some(hours) = offering.free_hours_per_month {
         out.push_str(&format!("Free dyno hours: {hours} a month for sleeping types.\n"));

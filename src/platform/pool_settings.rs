@@ -59,8 +59,8 @@ pub const POOL_SETTINGS: &[SettingSpec] = &[
     },
     SettingSpec {
         key: "autoscale",
-        kind: Kind::Choice(&["off", "p95", "utilization"]),
-        doc: "off, p95 (Heroku: ±1 dyno a minute on p95 response time) or utilization",
+        kind: Kind::Choice(&["off", "p95", "utilization", "schedule"]),
+        doc: "off, p95 (Heroku: ±1 dyno a minute on p95 response time), utilization or schedule",
     },
     SettingSpec {
         key: "min_dynos",
@@ -110,6 +110,11 @@ pub const POOL_SETTINGS: &[SettingSpec] = &[
         kind: Kind::Flag,
         doc: "deduct free dyno or instance hours",
     },
+    SettingSpec {
+        key: "schedule",
+        kind: Kind::Name,
+        doc: "with autoscale=schedule: dynos by hour of day (UTC), e.g. 0-7:1,8-19:3,20-23:1",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -118,6 +123,7 @@ pub enum PoolAutoscale {
     Off,
     P95,
     Utilization,
+    Schedule,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -136,6 +142,8 @@ pub struct PoolSettings {
     pub boot_s: f64,
     pub speed: f64,
     pub free_tier: bool,
+    /// Dynos by hour of day (UTC) when autoscaling on a schedule.
+    pub schedule: Option<[u32; 24]>,
 }
 
 impl PoolSettings {
@@ -160,6 +168,7 @@ impl PoolSettings {
             autoscale: match values.text("autoscale") {
                 Some("p95") => PoolAutoscale::P95,
                 Some("utilization") => PoolAutoscale::Utilization,
+                Some("schedule") => PoolAutoscale::Schedule,
                 _ => PoolAutoscale::Off,
             },
             min_dynos: values.whole("min_dynos").unwrap_or(defaults.min_dynos),
@@ -174,6 +183,7 @@ impl PoolSettings {
             boot_s: values.seconds("boot_s").unwrap_or(defaults.boot_s),
             speed: values.number("speed").unwrap_or(type_speed),
             free_tier: values.flag("free_tier").unwrap_or(true),
+            schedule: schedule_of(&values, &mut problems),
             dyno_type,
         };
         resolved.check(book_id, offering, &values, &mut problems);
@@ -223,6 +233,7 @@ impl PoolSettings {
                 problems,
             );
         }
+        check_schedule(self, values, problems);
         if kind.sleeps && self.dynos > 1 {
             problems.push(SettingProblem::at(
                 "dynos",
@@ -255,6 +266,9 @@ impl PoolSettings {
             PoolAutoscale::Utilization => ScalingPolicy::StepUtilization {
                 target: self.target_utilization,
             },
+            PoolAutoscale::Schedule => ScalingPolicy::Schedule {
+                counts: self.schedule.unwrap_or([self.dynos; 24]),
+            },
         };
         FarmConfig {
             initial_servers: self.dynos,
@@ -269,7 +283,7 @@ impl PoolSettings {
             }),
             accrual_tail: match offering.billing {
                 PoolBilling::InstanceHours { accrual_tail_min, .. } => Some(micros(accrual_tail_min * 60.0)),
-                PoolBilling::Prorated { .. } => None,
+                PoolBilling::Prorated { .. } | PoolBilling::Hourly { .. } => None,
             },
             interruptions_per_hour: 0.0,
             scaling,
@@ -280,6 +294,44 @@ impl PoolSettings {
             },
             origin_into_day,
         }
+    }
+}
+
+/// The `schedule` setting, parsed; a problem when malformed.
+fn schedule_of(values: &Values, problems: &mut Vec<SettingProblem>) -> Option<[u32; 24]> {
+    let text = values.text("schedule")?;
+    super::vm_settings::parse_schedule(text)
+        .map_err(|message| problems.push(SettingProblem::at("schedule", message)))
+        .ok()
+}
+
+/// A schedule goes with autoscale=schedule, and the other way round, and
+/// its counts lie within the autoscaling bounds.
+fn check_schedule(settings: &PoolSettings, values: &Values, problems: &mut Vec<SettingProblem>) {
+    let scheduling = settings.autoscale == PoolAutoscale::Schedule;
+    if scheduling && !values.has("schedule") {
+        problems.push(SettingProblem::at(
+            "autoscale",
+            "setting `autoscale`: schedule needs a `schedule`, e.g. 0-7:1,8-19:3,20-23:1",
+        ));
+    } else if !scheduling && settings.schedule.is_some() {
+        problems.push(SettingProblem::at(
+            "schedule",
+            "setting `schedule`: needs autoscale=schedule",
+        ));
+    } else if let Some(count) = settings
+        .schedule
+        .iter()
+        .flatten()
+        .find(|count| !(settings.min_dynos..=settings.max_dynos).contains(count))
+    {
+        problems.push(SettingProblem::at(
+            "schedule",
+            format!(
+                "setting `schedule`: {count} dynos lie outside min_dynos {} to max_dynos {}",
+                settings.min_dynos, settings.max_dynos
+            ),
+        ));
     }
 }
 

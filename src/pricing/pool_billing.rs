@@ -11,6 +11,8 @@
 //!   count as multiples of the cheapest class's, and a daily allowance of
 //!   those (reset at midnight Pacific time, taken here as UTC−8 all year)
 //!   is free.
+//! - Hourly (Azure App Service): every second of each instance's life at
+//!   the hourly price, whether it serves or not; no cap, no free hours.
 
 use std::collections::BTreeMap;
 
@@ -18,7 +20,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::bill::{Bill, Charge, Idle, LineItem, accumulate, accumulate_amount, sum};
-use super::money::{Decimal, ratio, times};
+use super::money::{Decimal, ratio, round, times};
 use super::pool_book::{PoolBilling, PoolOffering, PoolType};
 use crate::calendar::{BillingMonth, split_by_month};
 use crate::metrics::InstanceTally;
@@ -76,6 +78,9 @@ pub fn bill_pool(
             daily_free_instance_hours,
             &mut items,
         ),
+        PoolBilling::Hourly { hours_per_month } => {
+            bill_hourly(kind, choices, usage, hours_per_month, &mut items, &mut notes);
+        }
     }
     if usage.bytes_out > 0 {
         notes.push("Bytes sent are not priced: this book has no data-out rate.".to_owned());
@@ -188,6 +193,38 @@ fn bill_free_hours(
                 hours.round_dp(1)
             ));
         }
+    }
+}
+
+/// App Service: each instance's life at the hourly price, and what one
+/// instance costs over the portal's month, if the book gives it.
+fn bill_hourly(
+    kind: &PoolType,
+    choices: &PoolChoices,
+    usage: &FarmUsage,
+    hours_per_month: Option<u32>,
+    items: &mut Vec<LineItem>,
+    notes: &mut Vec<String>,
+) {
+    let micros: u128 = usage
+        .intervals
+        .iter()
+        .map(|interval| u128::from(interval.end - interval.start))
+        .sum();
+    accumulate(
+        items,
+        &format!("Instance hours ({})", choices.dyno_type),
+        "instance-hours",
+        kind.price,
+        Charge::billed(ratio(micros, MICROS_PER_HOUR)),
+    );
+    if let Some(hours) = hours_per_month {
+        notes.push(format!(
+            "The portal's month is {hours} hours: one {} instance, {hours} × ${} = ${:.2} a month",
+            choices.dyno_type,
+            kind.price,
+            round(times(kind.price, Decimal::from(hours)), 2)
+        ));
     }
 }
 

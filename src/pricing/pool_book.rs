@@ -1,6 +1,6 @@
 //! The `[pool]` section of a price book: dyno pools and instance classes
-//! (Heroku, App Engine) with their prices, behaviour defaults and billing
-//! rule, raw (as parsed) and validated.
+//! (Heroku, App Engine, Azure App Service) with their prices, behaviour
+//! defaults and billing rule, raw (as parsed) and validated.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::book::Checker;
+use super::flat_plan_book::Confidence;
 use super::money::Decimal;
 
 #[derive(Deserialize)]
@@ -18,6 +19,7 @@ pub(super) struct RawPool {
     accrual_tail_min: Option<Spanned<f64>>,
     daily_free_instance_hours: Option<Spanned<f64>>,
     free_hours_per_month: Option<Spanned<f64>>,
+    hours_per_month: Option<Spanned<u32>>,
     sleep_after_s: Option<Spanned<f64>>,
     wake_s: Option<Spanned<f64>>,
     defaults: RawPoolDefaults,
@@ -52,6 +54,8 @@ struct RawPoolType {
     sleeps: bool,
     #[serde(default)]
     autoscaling: bool,
+    #[serde(default)]
+    unconfirmed: bool,
 }
 
 /// How a pool is billed.
@@ -68,6 +72,11 @@ pub enum PoolBilling {
         accrual_tail_min: f64,
         daily_free_instance_hours: Decimal,
     },
+    /// Azure App Service: each instance's whole life (booting, idle or
+    /// serving) at its type's hourly price, to the second, with no monthly
+    /// cap. `hours_per_month` is the month the vendor's portal quoted
+    /// monthly prices for (744 h, 730 h from 2019), for display only.
+    Hourly { hours_per_month: Option<u32> },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -108,11 +117,16 @@ pub struct PoolType {
     pub speed: f64,
     pub sleeps: bool,
     pub autoscaling: bool,
+    /// Whether the price was read in the vendor's own text ([R] if not).
+    pub confidence: Confidence,
 }
 
 pub(super) fn validate_pool(raw: RawPool, checker: &mut Checker) -> PoolOffering {
     let billing = validate_billing(&raw, checker);
-    let hourly = matches!(billing, PoolBilling::InstanceHours { .. });
+    let hourly = matches!(
+        billing,
+        PoolBilling::InstanceHours { .. } | PoolBilling::Hourly { .. }
+    );
     let types = validate_types(&raw.types, hourly, checker);
     let defaults = validate_defaults(&raw.defaults, &types, checker);
     PoolOffering {
@@ -161,11 +175,17 @@ fn validate_billing(raw: &RawPool, checker: &mut Checker) -> PoolBilling {
                     checker.quantity(value, "pool.daily_free_instance_hours")
                 }),
         },
+        "hourly" => PoolBilling::Hourly {
+            hours_per_month: raw
+                .hours_per_month
+                .as_ref()
+                .map(|value| checker.positive(value, "pool.hours_per_month")),
+        },
         other => {
             checker.problem(
                 &raw.billing,
                 "pool.billing",
-                format!("expected `prorated` or `instance_hours`, found `{other}`"),
+                format!("expected `prorated`, `instance_hours` or `hourly`, found `{other}`"),
             );
             PoolBilling::Prorated { seconds_per_month: 1 }
         }
@@ -210,6 +230,11 @@ fn validate_types(
                 speed: checker.positive(&kind.speed, &format!("{key}.speed")),
                 sleeps: kind.sleeps,
                 autoscaling: kind.autoscaling,
+                confidence: if kind.unconfirmed {
+                    Confidence::Unconfirmed
+                } else {
+                    Confidence::Confirmed
+                },
             },
         );
     }

@@ -3,6 +3,7 @@
 //! hand (the arithmetic is in the comments), or drives the library directly
 //! for property tests.
 
+mod app_service;
 mod autoscaling;
 mod bad_input;
 mod cloud_run;
