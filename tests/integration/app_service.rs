@@ -154,3 +154,43 @@ fn pricing_show_marks_the_unconfirmed_2016_rates() {
     assert_eq!(book["offering"]["types"]["B1"]["confidence"], "unconfirmed");
     assert_eq!(book["offering"]["types"]["F1"]["confidence"], "confirmed");
 }
+
+#[test]
+fn a_2016_run_re_prices_under_the_2025_book_but_not_under_heroku() {
+    // Both App Service books bill by the hourly rule: a 2016 run of one B1
+    // for 10 h re-prices under 2025 (10 × $0.075 = $0.75 in both; the
+    // portal's month becomes 730 h); Heroku prorates monthly prices, so
+    // its book asks for a new run.
+    let book = costsim::pricing::resolve("app-service-2016").expect("book");
+    let deployment = costsim::simulation::Deployment::resolve(book, &[]).expect("valid settings");
+    let options = costsim::platform::RunOptions {
+        origin: costsim::workload::default_start(),
+        horizon: Some(10 * 3_600_000_000),
+        seed: 1,
+    };
+    let mut requests = std::iter::once(Ok(costsim::workload::Request {
+        arrival: 0,
+        duration: 200_000,
+        function: costsim::workload::FunctionId(0),
+        memory_mb: None,
+        bytes_out: 0,
+    }));
+    let run = deployment
+        .configured
+        .run(&mut requests, &options, true)
+        .expect("runs");
+    let today = costsim::pricing::resolve("app-service-2025").expect("book");
+    let repriced = run.usage.reprice(&today).expect("same rule");
+    assert_eq!(repriced.total.to_string(), "0.75");
+    assert!(
+        repriced
+            .notes
+            .iter()
+            .any(|note| note.contains("730 × $0.075 = $54.75")),
+        "{:?}",
+        repriced.notes
+    );
+    let heroku = costsim::pricing::resolve("heroku-2016").expect("book");
+    let error = run.usage.reprice(&heroku).expect_err("another rule");
+    assert!(error.to_string().contains("another rule"), "{error}");
+}

@@ -368,3 +368,65 @@ fn pricing_show_lists_the_plans_and_marks_unconfirmed_ones() {
     );
     assert_eq!(book["offering"]["plans"]["free"]["confidence"], "confirmed");
 }
+
+/// The model's own run of `requests` (arrival, duration in µs) on `book`
+/// from 2016-01-01, for re-pricing.
+fn model_run(book: &str, requests: &[(u64, u64)]) -> costsim::platform::ModelRun {
+    let book = costsim::pricing::resolve(book).expect("a price book");
+    let deployment = costsim::simulation::Deployment::resolve(book, &[]).expect("valid settings");
+    let options = costsim::platform::RunOptions {
+        origin: costsim::workload::default_start(),
+        horizon: None,
+        seed: 1,
+    };
+    let mut requests = requests.iter().map(|&(arrival, duration)| {
+        Ok(costsim::workload::Request {
+            arrival,
+            duration,
+            function: costsim::workload::FunctionId(0),
+            memory_mb: None,
+            bytes_out: 0,
+        })
+    });
+    deployment
+        .configured
+        .run(&mut requests, &options, true)
+        .expect("runs")
+}
+
+#[test]
+fn a_run_re_prices_under_a_plan_of_the_same_limits_only() {
+    let workspace = Workspace::new();
+    let book = workspace.write("plans.toml", TEST_BOOK);
+    let dearer = workspace.write(
+        "dearer.toml",
+        &TEST_BOOK
+            .replace(r#"id = "test-plans""#, r#"id = "dearer-plans""#)
+            .replace("monthly_price = 10", "monthly_price = 12"),
+    );
+    // Five requests on soft3 (the default plan) in January: one month, at
+    // $10 in the book and at $12 in the dearer one, same limits.
+    let requests: Vec<(u64, u64)> = (0..5).map(|second| (second * 1_000_000, 1_000)).collect();
+    let run = model_run(book.to_str().expect("utf-8 path"), &requests);
+    assert_eq!(run.usage.bill(u64::MAX).total.to_string(), "10");
+    let dearer = costsim::pricing::resolve(dearer.to_str().expect("utf-8 path")).expect("book");
+    let repriced = run.usage.reprice(&dearer).expect("same limits");
+    assert_eq!(repriced.total.to_string(), "12");
+    assert!(
+        repriced
+            .notes
+            .iter()
+            .any(|note| note.contains("5 requests, 2 beyond the plan's quota of 3")),
+        "{:?}",
+        repriced.notes
+    );
+    // hook.io's free plan had a 15 s limit in March 2016 and 10 s from May:
+    // a run under one is not a run under the other.
+    let run = model_run("hookio-2016", &requests);
+    let march = costsim::pricing::resolve("hookio-2016-03").expect("book");
+    let error = run.usage.reprice(&march).expect_err("other limits");
+    assert!(
+        error.to_string().contains("has other limits than this run's"),
+        "{error}"
+    );
+}
