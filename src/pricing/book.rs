@@ -437,3 +437,79 @@ fn validate_source(entry: &Spanned<toml::Value>, checker: &mut Checker) -> Optio
         note,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A service book with `sources` as given.
+    fn book(sources: &str) -> String {
+        format!(
+            "id = \"x\"\nfamily = \"service\"\ntitle = \"X\"\nvendor = \"V\"\nregion = \"r\"\nera = \"2016\"\n\
+             effective_date = \"2016-01-01\"\ncurrency = \"USD\"\nsources = [\n{sources}\n]\n\
+             [service]\nname = \"X\"\nrequest_tiers = [{{ price_per_million = 1.0 }}]\n"
+        )
+    }
+
+    #[test]
+    fn a_source_is_a_link_with_an_archived_copy_a_date_and_a_note() {
+        let text = book(
+            "  { url = \"https://example.com/p\", archived = \"https://web.archive.org/web/2016/https://example.com/p\", accessed = \"2026-12-01\", note = \"[V] $1 per million\" },\n  \"a plain note [S]\",",
+        );
+        let parsed = PriceBook::from_toml("x.toml", &text).expect("valid");
+        assert_eq!(
+            parsed.sources[0],
+            Source {
+                url: Some("https://example.com/p".into()),
+                archived: Some("https://web.archive.org/web/2016/https://example.com/p".into()),
+                accessed: Some("2026-12-01".into()),
+                note: "[V] $1 per million".into(),
+            }
+        );
+        assert_eq!(parsed.sources[1].url, None);
+        assert_eq!(
+            parsed.sources[0].to_string(),
+            "[V] $1 per million\n    https://example.com/p\n    archived copy: https://web.archive.org/web/2016/https://example.com/p\n    read 2026-12-01"
+        );
+    }
+
+    #[test]
+    fn bad_sources_are_reported_with_their_line_and_key() {
+        // `sources = [` is line 9, the good entry line 10, the bad one line 11.
+        let text = book(
+            "  { url = \"https://example.com\", accessed = \"2026-12-01\", note = \"ok [V]\" },\n  { url = \"example.com\", accessed = \"Dec 2026\", note = \"\", page = 3 },",
+        );
+        let message = PriceBook::from_toml("x.toml", &text)
+            .expect_err("invalid")
+            .to_string();
+        for expected in [
+            "line 11: `sources`: unknown key `page`",
+            "line 11: `sources.url`: expected a link",
+            "line 11: `sources.accessed`: expected the date",
+            "line 11: `sources.note`: expected what the source supports",
+        ] {
+            assert!(message.contains(expected), "{expected} not in {message}");
+        }
+    }
+
+    #[test]
+    fn every_shipped_book_cites_links_read_on_a_date() {
+        for book in super::super::built_in().expect("shipped books parse") {
+            for source in &book.sources {
+                assert!(
+                    source.url.is_some(),
+                    "{}: a source without a link: {}",
+                    book.id,
+                    source.note
+                );
+                assert!(
+                    source.accessed.is_some(),
+                    "{}: no access date: {}",
+                    book.id,
+                    source.note
+                );
+                assert!(!source.note.contains("FACTS.md"), "{}: {}", book.id, source.note);
+            }
+        }
+    }
+}

@@ -49,7 +49,11 @@ code{background:#f5f5f5;padding:0 .2rem;overflow-wrap:anywhere}.note{color:#555;
 /// A chart as a figure: the SVG inline, which draws its title and names
 /// itself with `role="img"`, an `aria-label`, a `<title>` and a `<desc>`.
 fn figure(chart: &Chart) -> String {
-    format!("<figure id=\"chart-{}\">\n{}\n</figure>\n", chart.name, chart.svg.trim())
+    format!(
+        "<figure id=\"chart-{}\">\n{}\n</figure>\n",
+        chart.name,
+        chart.svg.trim()
+    )
 }
 
 /// A price book source as a list item: the note, the link, the archived

@@ -42,7 +42,10 @@ pub fn group(values: &[f64], width: Micros, unit: f64) -> Steps {
         1
     } else {
         let minutes = needed as u64 * bucket_minutes;
-        let nice = NICE_MINUTES.into_iter().find(|nice| *nice >= minutes).unwrap_or(minutes);
+        let nice = NICE_MINUTES
+            .into_iter()
+            .find(|nice| *nice >= minutes)
+            .unwrap_or(minutes);
         nice.div_ceil(bucket_minutes) as usize
     };
     let length = bucket_minutes as f64 * 60.0 / unit;

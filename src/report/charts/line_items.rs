@@ -88,7 +88,9 @@ impl Stack {
     /// Writes each segment's amount: inside it when it is tall enough
     /// (a twentieth of the axis), else beside the bar, right of it.
     fn label_segments<DB: DrawingBackend>(&self, chart: &mut Bars<'_, DB>, y_max: f64) -> Drawn {
-        let inside = ("sans-serif", 14).into_font().color(&WHITE)
+        let inside = ("sans-serif", 14)
+            .into_font()
+            .color(&WHITE)
             .pos(Pos::new(HPos::Center, VPos::Center));
         let beside = TextStyle::from(("sans-serif", 13).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
         let mut labels = Vec::new();
