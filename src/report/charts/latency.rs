@@ -139,7 +139,10 @@ impl Plot for Latency {
             for (ms, (_, share)) in [*p50, *p95, *p99].into_iter().zip(GUIDES) {
                 if ms > 0.0 {
                     let at = (ms.clamp(x.0, x.1), share);
-                    draw_marker(area, style.marker, at, 7, style.color)?;
+                    // Earlier deployments' marks are larger, so equal
+                    // percentiles show as nested marks, not one.
+                    let size = 9 - 2 * index.min(3) as i32;
+                    draw_marker(area, style.marker, at, size, style.color)?;
                 }
             }
         }
