@@ -124,15 +124,25 @@ impl LatencyRecorder {
     }
 
     /// (latency in ms, share of requests at or below it) at `points`
-    /// evenly spaced quantiles, for a CDF chart.
+    /// evenly spaced quantiles and, beyond the last of them, in the tail
+    /// (four quantiles a decade, down to one request in the count), for a
+    /// CDF chart and its complement on a log axis.
     pub fn cdf(&self, points: usize) -> Vec<(f64, f64)> {
         if self.count == 0 {
             return Vec::new();
         }
         let histogram = self.histogram();
-        (0..=points)
-            .map(|index| {
-                let quantile = index as f64 / points as f64;
+        let points = points.max(1);
+        let resolution = 1.0 / self.count as f64;
+        let tail = (1..)
+            .map(|quarter| (points as f64).recip() * 10f64.powf(-f64::from(quarter) / 4.0))
+            .take_while(|slower| *slower >= resolution * (1.0 - 1e-9))
+            .map(|slower| 1.0 - slower);
+        (0..points)
+            .map(|index| index as f64 / points as f64)
+            .chain(tail.take(40))
+            .chain(std::iter::once(1.0))
+            .map(|quantile| {
                 let value = histogram.value_at_quantile(quantile).min(self.max);
                 (to_millis(value), quantile)
             })
@@ -198,6 +208,25 @@ impl InstanceTally {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cdf_reaches_into_the_tail() {
+        // 1,000 requests of 1..=1,000 ms and 10 even points: quantiles 0,
+        // 0.1, …, 0.9; then the tail, four a decade below 0.1 slower:
+        // 0.1 × 10^(−q/4) for q = 1..8 (q = 8 is 0.001, one request of
+        // 1,000); then 1.0, the slowest. 10 + 8 + 1 = 19 points.
+        let mut recorder = LatencyRecorder::default();
+        for ms in 1..=1_000u64 {
+            recorder.record(ms * 1_000);
+        }
+        let cdf = recorder.cdf(10);
+        assert_eq!(cdf.len(), 19);
+        assert!((cdf[10].1 - (1.0 - 0.1 * 10f64.powf(-0.25))).abs() < 1e-12);
+        assert!((cdf[17].1 - 0.999).abs() < 1e-12);
+        assert_eq!(cdf[18], (1_000.0, 1.0));
+        // Quantile 0.999 is the 999th request, within the histogram's 0.1%.
+        assert!((cdf[17].0 - 999.0).abs() <= 1.0, "{}", cdf[17].0);
+    }
 
     #[test]
     fn buckets_are_the_histograms_own() {

@@ -13,6 +13,7 @@ use super::FormatArg;
 use crate::compare::compare;
 use crate::error::Result;
 use crate::output;
+use crate::report::workload::Workload;
 use crate::report::{Dialect, charts, comparison, html};
 use crate::scenario::{Scenario, WorkloadSource};
 
@@ -88,7 +89,13 @@ pub fn run(args: CompareArgs) -> Result<()> {
         }
         files.push((
             "report.html".into(),
-            html::render(&scenario.name, &results, &charts).into_bytes(),
+            html::render(
+                &scenario.name,
+                &results,
+                &charts,
+                &Workload::describe(&scenario, &results),
+            )
+            .into_bytes(),
         ));
         output::replace_folder(&folder, &files)?;
         eprintln!(

@@ -29,7 +29,7 @@ struct RawBook {
     era: String,
     effective_date: Spanned<String>,
     currency: Spanned<String>,
-    sources: Spanned<Vec<String>>,
+    sources: Spanned<Vec<Spanned<toml::Value>>>,
     #[serde(default)]
     notes: Vec<String>,
     function: Option<Spanned<RawFunction>>,
@@ -50,9 +50,43 @@ pub struct PriceBook {
     #[serde(serialize_with = "display")]
     pub effective_date: NaiveDate,
     pub currency: String,
-    pub sources: Vec<String>,
+    pub sources: Vec<Source>,
     pub notes: Vec<String>,
     pub offering: Offering,
+}
+
+/// Where a price book's figures come from: the vendor page (or another
+/// public record) a reader can open, a web.archive.org copy where the page
+/// has changed since, the day it was read, and what it supports, with its
+/// confidence tag ([V], [S] or [R], see `pricing/README.md`). Books may
+/// still give a plain string, read as a note without a link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessed: Option<String>,
+    pub note: String,
+}
+
+/// The note, then the link, the archived copy and the day read, on a line
+/// below (as `pricing show` prints it).
+impl std::fmt::Display for Source {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        out.write_str(&self.note)?;
+        if let Some(url) = &self.url {
+            write!(out, "\n    {url}")?;
+        }
+        if let Some(archived) = &self.archived {
+            write!(out, "\n    archived copy: {archived}")?;
+        }
+        if let Some(accessed) = &self.accessed {
+            write!(out, "\n    read {accessed}")?;
+        }
+        Ok(())
+    }
 }
 
 /// What kind of platform a price book describes, with its family's terms.
@@ -323,7 +357,12 @@ fn validate(mut raw: RawBook, checker: &mut Checker) -> Option<PriceBook> {
         era: raw.era,
         effective_date,
         currency: raw.currency.into_inner(),
-        sources: raw.sources.into_inner(),
+        sources: raw
+            .sources
+            .into_inner()
+            .iter()
+            .filter_map(|source| validate_source(source, checker))
+            .collect(),
         notes: raw.notes,
         offering: offering?,
     })
@@ -341,4 +380,157 @@ fn flat_plan_section(raw: &mut RawBook, checker: &mut Checker) -> Option<FlatPla
         );
     }
     Some(validate_flat_plan(section, checker))
+}
+
+fn is_link(text: &str) -> bool {
+    (text.starts_with("https://") || text.starts_with("http://")) && !text.contains(char::is_whitespace)
+}
+
+/// One `sources` entry: a table `{ url, archived, accessed, note }` or a
+/// plain string (a note without a link).
+fn validate_source(entry: &Spanned<toml::Value>, checker: &mut Checker) -> Option<Source> {
+    let table = match entry.get_ref() {
+        toml::Value::String(note) => {
+            return Some(Source {
+                url: None,
+                archived: None,
+                accessed: None,
+                note: note.clone(),
+            });
+        }
+        toml::Value::Table(table) => table,
+        _ => {
+            checker.problem(
+                entry,
+                "sources",
+                "expected a table { url, archived, accessed, note } or a string",
+            );
+            return None;
+        }
+    };
+    let text = |key: &str| table.get(key).and_then(toml::Value::as_str).map(str::to_owned);
+    for key in table.keys() {
+        if !["url", "archived", "accessed", "note"].contains(&key.as_str()) {
+            checker.problem(
+                entry,
+                "sources",
+                format!("unknown key `{key}` (expected url, archived, accessed, note)"),
+            );
+        }
+    }
+    let url = text("url");
+    if !url.as_deref().is_some_and(is_link) {
+        checker.problem(
+            entry,
+            "sources.url",
+            "expected a link starting with https:// or http://",
+        );
+    }
+    let archived = text("archived");
+    if table.contains_key("archived") && !archived.as_deref().is_some_and(is_link) {
+        checker.problem(
+            entry,
+            "sources.archived",
+            "expected a link starting with https:// or http://",
+        );
+    }
+    let accessed = text("accessed");
+    let read_on = |date: &str| NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok();
+    if !accessed.as_deref().is_some_and(read_on) {
+        checker.problem(
+            entry,
+            "sources.accessed",
+            "expected the date the source was read, like 2026-12-01",
+        );
+    }
+    let note = text("note").unwrap_or_default();
+    if note.trim().is_empty() {
+        checker.problem(
+            entry,
+            "sources.note",
+            "expected what the source supports, with its tag [V], [S] or [R]",
+        );
+    }
+    Some(Source {
+        url,
+        archived,
+        accessed,
+        note,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A service book with `sources` as given.
+    fn book(sources: &str) -> String {
+        format!(
+            "id = \"x\"\nfamily = \"service\"\ntitle = \"X\"\nvendor = \"V\"\nregion = \"r\"\nera = \"2016\"\n\
+             effective_date = \"2016-01-01\"\ncurrency = \"USD\"\nsources = [\n{sources}\n]\n\
+             [service]\nname = \"X\"\nrequest_tiers = [{{ price_per_million = 1.0 }}]\n"
+        )
+    }
+
+    #[test]
+    fn a_source_is_a_link_with_an_archived_copy_a_date_and_a_note() {
+        let text = book(
+            "  { url = \"https://example.com/p\", archived = \"https://web.archive.org/web/2016/https://example.com/p\", accessed = \"2026-12-01\", note = \"[V] $1 per million\" },\n  \"a plain note [S]\",",
+        );
+        let parsed = PriceBook::from_toml("x.toml", &text).expect("valid");
+        assert_eq!(
+            parsed.sources[0],
+            Source {
+                url: Some("https://example.com/p".into()),
+                archived: Some("https://web.archive.org/web/2016/https://example.com/p".into()),
+                accessed: Some("2026-12-01".into()),
+                note: "[V] $1 per million".into(),
+            }
+        );
+        assert_eq!(parsed.sources[1].url, None);
+        assert_eq!(
+            parsed.sources[0].to_string(),
+            "[V] $1 per million\n    https://example.com/p\n    archived copy: https://web.archive.org/web/2016/https://example.com/p\n    read 2026-12-01"
+        );
+    }
+
+    #[test]
+    fn bad_sources_are_reported_with_their_line_and_key() {
+        // `sources = [` is line 9, the good entry line 10, the bad one line 11.
+        let text = book(
+            "  { url = \"https://example.com\", accessed = \"2026-12-01\", note = \"ok [V]\" },\n  { url = \"example.com\", accessed = \"Dec 2026\", note = \"\", page = 3 },",
+        );
+        let message = PriceBook::from_toml("x.toml", &text)
+            .expect_err("invalid")
+            .to_string();
+        for expected in [
+            "line 11: `sources`: unknown key `page`",
+            "line 11: `sources.url`: expected a link",
+            "line 11: `sources.accessed`: expected the date",
+            "line 11: `sources.note`: expected what the source supports",
+        ] {
+            assert!(message.contains(expected), "{expected} not in {message}");
+        }
+    }
+
+    #[test]
+    fn every_shipped_book_cites_links_read_on_a_date() {
+        for book in super::super::built_in().expect("shipped books parse") {
+            for source in &book.sources {
+                assert!(
+                    source.url.is_some(),
+                    "{}: a source without a link: {}",
+                    book.id,
+                    source.note
+                );
+                assert!(
+                    source.accessed.is_some(),
+                    "{}: no access date: {}",
+                    book.id,
+                    source.note
+                );
+                assert!(!source.note.contains("FACTS.md"), "{}: {}", book.id, source.note);
+            }
+        }
+    }
 }

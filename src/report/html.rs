@@ -1,12 +1,17 @@
 //! The HTML report of a comparison: one self-contained page (charts inline
-//! as SVG, no scripts, no network access) with the summary table, the line
-//! items, the charts and the assumptions behind the numbers: price books
-//! with their effective dates and sources, and every deployment's settings.
+//! as SVG, no scripts, no network access) that reads on a desktop and on a
+//! phone: the conclusion in words, the workload, the summary table, the
+//! line items, the charts and the assumptions behind the numbers: price
+//! books with their effective dates and sources (links), and every
+//! deployment's settings.
 
 use super::charts::Chart;
 use super::comparison::{SUMMARY_COLUMNS, cheapest, summary_rows};
+use super::conclusion::conclude;
 use super::format::{decimal_quantity, dollars, fixed, quantity, unit_price};
+use super::workload::Workload;
 use crate::compare::NamedResult;
+use crate::pricing::Source;
 
 /// Escapes text for HTML.
 pub fn escape(text: &str) -> String {
@@ -33,17 +38,143 @@ fn row(cells: &[String], header: bool) -> String {
     format!("<tr>{cells}</tr>\n")
 }
 
-const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;margin:2rem auto;max-width:1000px;color:#222;line-height:1.45}\
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;margin:1.5rem auto;padding:0 1rem;max-width:1000px;color:#222;line-height:1.45;overflow-wrap:break-word}\
+.wide{overflow-x:auto;max-width:100%}a{overflow-wrap:anywhere}dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dl.facts dt{font-weight:600}dl.facts dd{margin:0}\
 table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}\
 th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}tr.cheapest td{background:#eef8ee;font-weight:600}\
-figure{margin:1.5rem 0}figcaption{font-weight:600;margin-bottom:.3rem}svg{max-width:100%;height:auto}\
-code{background:#f5f5f5;padding:0 .2rem}.note{color:#555;font-size:.9rem}\
+figure{margin:1.5rem 0}svg{max-width:100%;height:auto}\
+code{background:#f5f5f5;padding:0 .2rem;overflow-wrap:anywhere}.note{color:#555;font-size:.9rem}\
 #line-items td:nth-child(2),#line-items th:nth-child(2),#line-items td:nth-child(5),#line-items th:nth-child(5){text-align:left}";
 
+/// A chart as a figure: the SVG inline, which draws its title and names
+/// itself with `role="img"`, an `aria-label`, a `<title>` and a `<desc>`.
+fn figure(chart: &Chart) -> String {
+    format!(
+        "<figure id=\"chart-{}\">\n{}\n</figure>\n",
+        chart.name,
+        chart.svg.trim()
+    )
+}
+
+/// A price book source as a list item: the note, the link, the archived
+/// copy and the day it was read.
+fn source_item(source: &Source) -> String {
+    let link = |url: &str, text: &str| format!("<a href=\"{}\">{}</a>", escape(url), escape(text));
+    let mut item = escape(&source.note);
+    if let Some(url) = &source.url {
+        item.push_str(&format!(" ({}", link(url, url)));
+        if let Some(archived) = &source.archived {
+            item.push_str(&format!("; {}", link(archived, "archived copy")));
+        }
+        if let Some(accessed) = &source.accessed {
+            item.push_str(&format!("; read {}", escape(accessed)));
+        }
+        item.push(')');
+    }
+    format!("<li>{item}</li>")
+}
+
+fn conclusion_section(results: &[NamedResult], workload: &Workload) -> String {
+    let conclusion = conclude(results);
+    let mut caveats = conclusion.caveats;
+    let horizon = results
+        .iter()
+        .map(|named| named.result.horizon_s)
+        .fold(0.0, f64::max);
+    if workload.span_s > 0.0 && workload.span_s < horizon * 0.95 {
+        caveats.insert(
+            0,
+            format!(
+                "The workload spans {} days but the bills cover {} days: what lies beyond the workload is billed as idle, not as more traffic.",
+                fixed(workload.span_s / 86_400.0, 2),
+                fixed(horizon / 86_400.0, 2)
+            ),
+        );
+    }
+    let mut html = String::from("<h2>Conclusion</h2>\n<ul id=\"conclusion\">\n");
+    for finding in &conclusion.findings {
+        html.push_str(&format!("<li>{}</li>\n", escape(finding)));
+    }
+    html.push_str("</ul>\n");
+    if !caveats.is_empty() {
+        html.push_str("<p>Caveats:</p>\n<ul id=\"caveats\">\n");
+        for caveat in &caveats {
+            html.push_str(&format!("<li class=\"note\">{}</li>\n", escape(caveat)));
+        }
+        html.push_str("</ul>\n");
+    }
+    html
+}
+
+fn workload_section(workload: &Workload, requests_chart: Option<&Chart>) -> String {
+    let mut facts = vec![
+        ("Source", workload.source.clone()),
+        (
+            "Span",
+            format!(
+                "{} days ({} hours)",
+                fixed(workload.span_s / 86_400.0, 2),
+                fixed(workload.span_s / 3_600.0, 1)
+            ),
+        ),
+        (
+            "Requests",
+            format!(
+                "{} in all, {} a day",
+                quantity(workload.requests as f64),
+                quantity(workload.per_day().round())
+            ),
+        ),
+        (
+            "Rate",
+            format!(
+                "mean {}/s ({} a minute); busiest minute {}/s{}",
+                fixed(workload.mean_per_s, 2),
+                quantity((workload.mean_per_s * 60.0).round()),
+                fixed(workload.peak_minute_per_s, 2),
+                workload.peak_second.map_or(String::new(), |peak| format!(
+                    "; busiest second {} requests",
+                    quantity(peak)
+                ))
+            ),
+        ),
+    ];
+    if let Some(duration) = &workload.duration_ms {
+        facts.push((
+            "Durations",
+            format!(
+                "mean {} ms; p50 {} ms, p95 {} ms, p99 {} ms; longest {} ms",
+                fixed(duration.mean, 1),
+                fixed(duration.p50, 1),
+                fixed(duration.p95, 1),
+                fixed(duration.p99, 1),
+                fixed(duration.max, 1)
+            ),
+        ));
+    }
+    if !workload.functions.is_empty() {
+        let functions: Vec<String> = workload
+            .functions
+            .iter()
+            .map(|(name, share)| format!("{name} {:.1}%", share * 100.0))
+            .collect();
+        facts.push(("Functions", functions.join(", ")));
+    }
+    let mut html = String::from("<h2>Workload</h2>\n<dl class=\"facts\" id=\"workload\">\n");
+    for (term, value) in facts {
+        html.push_str(&format!("<dt>{term}</dt><dd>{}</dd>\n", escape(&value)));
+    }
+    html.push_str("</dl>\n");
+    if let Some(chart) = requests_chart {
+        html.push_str(&figure(chart));
+    }
+    html
+}
+
 /// The page.
-pub fn render(scenario: &str, results: &[NamedResult], charts: &[Chart]) -> String {
+pub fn render(scenario: &str, results: &[NamedResult], charts: &[Chart], workload: &Workload) -> String {
     let mut page = String::new();
-    page.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    page.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     page.push_str(&format!(
         "<title>costsim: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
         escape(scenario)
@@ -61,7 +192,11 @@ pub fn render(scenario: &str, results: &[NamedResult], charts: &[Chart]) -> Stri
         ));
     }
 
-    page.push_str("<h2>Summary</h2>\n<table id=\"summary\">\n");
+    page.push_str(&conclusion_section(results, workload));
+    let requests_chart = charts.iter().find(|chart| chart.name == "requests-per-minute");
+    page.push_str(&workload_section(workload, requests_chart));
+
+    page.push_str("<h2>Summary</h2>\n<div class=\"wide\"><table id=\"summary\">\n");
     page.push_str(&row(&SUMMARY_COLUMNS.map(|(name, _)| name.to_owned()), true));
     let best = cheapest(results);
     for (index, cells) in summary_rows(results).iter().enumerate() {
@@ -72,9 +207,9 @@ pub fn render(scenario: &str, results: &[NamedResult], charts: &[Chart]) -> Stri
             page.push_str(&line);
         }
     }
-    page.push_str("</table>\n");
+    page.push_str("</table></div>\n");
 
-    page.push_str("<h2>Line items</h2>\n<table id=\"line-items\">\n");
+    page.push_str("<h2>Line items</h2>\n<div class=\"wide\"><table id=\"line-items\">\n");
     page.push_str(&row(
         &[
             "Deployment",
@@ -104,16 +239,11 @@ pub fn render(scenario: &str, results: &[NamedResult], charts: &[Chart]) -> Stri
             ));
         }
     }
-    page.push_str("</table>\n");
+    page.push_str("</table></div>\n");
 
     page.push_str("<h2>Charts</h2>\n");
-    for chart in charts {
-        page.push_str(&format!(
-            "<figure id=\"chart-{}\">\n<figcaption>{}</figcaption>\n{}\n</figure>\n",
-            chart.name,
-            escape(chart.title),
-            chart.svg.trim()
-        ));
+    for chart in charts.iter().filter(|chart| chart.name != "requests-per-minute") {
+        page.push_str(&figure(chart));
     }
 
     page.push_str("<h2>Assumptions</h2>\n");
@@ -127,10 +257,7 @@ pub fn render(scenario: &str, results: &[NamedResult], charts: &[Chart]) -> Stri
                 escape(&book.id),
                 escape(&book.title),
                 escape(&book.effective_date),
-                book.sources
-                    .iter()
-                    .map(|source| format!("<li>{}</li>", escape(source)))
-                    .collect::<String>()
+                book.sources.iter().map(source_item).collect::<String>()
             ));
         }
         let settings = serde_json::to_value(&result.settings).unwrap_or_default();
@@ -154,7 +281,7 @@ pub fn render(scenario: &str, results: &[NamedResult], charts: &[Chart]) -> Stri
         }
         page.push_str("</ul>\n");
     }
-    page.push_str("<p class=\"note\">Made by costsim. Figures tagged [R] in a price book's sources are assumptions; see each book with <code>costsim pricing show ID</code>.</p>\n</body>\n</html>\n");
+    page.push_str("<p class=\"note\">Made by costsim. Sources are tagged [V] (verified on the vendor's page), [S] (from a secondary source) or [R] (an assumption not confirmed by the vendor); see each book with <code>costsim pricing show ID</code>.</p>\n</body>\n</html>\n");
     page
 }
 

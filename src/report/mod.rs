@@ -4,12 +4,14 @@
 
 pub mod charts;
 pub mod comparison;
+mod conclusion;
 mod csv_summary;
 mod format;
 pub mod html;
 mod json;
 mod text;
 mod text_table;
+pub mod workload;
 
 pub use format::{dollars, fixed, quantity, unit_price};
 pub use text_table::{Align, Dialect, TextTable};

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::metrics::{InstanceSummary, LatencySummary, RequestCounts};
-use crate::pricing::{Bill, PriceBook};
+use crate::pricing::{Bill, PriceBook, Source};
 use crate::series::RunSeries;
 
 /// The price book a result was priced with.
@@ -13,7 +13,7 @@ pub struct BookReference {
     pub id: String,
     pub title: String,
     pub effective_date: String,
-    pub sources: Vec<String>,
+    pub sources: Vec<Source>,
 }
 
 impl BookReference {

@@ -1,13 +1,13 @@
 //! `costsim compare`: scenarios with hand-checked totals, the report files,
-//! determinism whatever the thread count, bad scenarios, and the HTML report
-//! in a real browser (headless Chromium) where one is installed.
+//! determinism whatever the thread count and bad scenarios (the HTML report
+//! in a real browser is checked in `report_browser.rs`).
 
 use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::{Workspace, assert_close, cents, line_item, missing_input, number};
+use crate::support::{Workspace, assert_close, cents, line_item, number};
 
 /// Two requests a day apart (10 ms each, 3 KB out) and three deployments
 /// whose bills are computed by hand below.
@@ -269,86 +269,6 @@ fn the_bundled_scenario_runs_without_arguments() {
             "EC2 2 x t2.small + ELB"
         ]
     );
-}
-
-fn chromium() -> Option<&'static str> {
-    [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-    ]
-    .into_iter()
-    .find(|path| Path::new(path).exists())
-}
-
-#[test]
-fn the_html_report_renders_in_a_real_browser() {
-    let Some(browser) = chromium() else {
-        missing_input("the_html_report_renders_in_a_real_browser", "Chromium");
-        return;
-    };
-    let workspace = Workspace::new();
-    write_scenario(&workspace);
-    compare_json(&workspace, &[]);
-    let page = format!("file://{}", workspace.path("out/report.html").display());
-    let profile = workspace.path("profile");
-    let headless = |extra: &[&str]| {
-        let mut command = Command::new(browser);
-        command.args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--hide-scrollbars",
-            "--window-size=1100,2400",
-        ]);
-        command.arg(format!("--user-data-dir={}", profile.display()));
-        command.args(extra).arg(&page);
-        command.output().expect("Chromium starts")
-    };
-    // The DOM as rendered: the summary table and every chart, as SVG.
-    let dom = headless(&["--dump-dom"]);
-    assert!(dom.status.success(), "{}", String::from_utf8_lossy(&dom.stderr));
-    let html = String::from_utf8_lossy(&dom.stdout);
-    assert!(html.contains("<table id=\"summary\">"), "no summary table");
-    for chart in [
-        "cost-over-time",
-        "instances-over-time",
-        "requests-per-minute",
-        "latency-cdf",
-        "cost-by-line-item",
-    ] {
-        let figure = html
-            .split(&format!("<figure id=\"chart-{chart}\">"))
-            .nth(1)
-            .unwrap_or_else(|| panic!("no figure for {chart}"));
-        assert!(
-            figure
-                .split("</figure>")
-                .next()
-                .is_some_and(|inside| inside.contains("<svg")),
-            "{chart} has no SVG"
-        );
-    }
-    // A screenshot that is not blank, and no console messages (the page has
-    // no scripts, so any would be an error).
-    let shot = workspace.path("shot.png");
-    let output = headless(&[&format!("--screenshot={}", shot.display())]);
-    let log = String::from_utf8_lossy(&output.stderr);
-    assert!(!log.contains("CONSOLE"), "console messages: {log}");
-    let image = image::open(&shot).expect("a screenshot").to_rgb8();
-    let inked = image
-        .pixels()
-        .filter(|pixel| pixel.0.iter().any(|&channel| channel < 200))
-        .count();
-    let share = inked as f64 / (image.width() * image.height()) as f64;
-    assert!(share > 0.02, "the screenshot is nearly blank ({share:.4} inked)");
 }
 
 #[test]

@@ -54,10 +54,13 @@ fn two_requests_a_century_apart_keep_small_series() {
 }
 
 #[test]
-fn a_year_long_report_names_its_buckets_on_the_time_axis() {
+fn a_year_long_report_names_its_steps() {
     // A request a day, the last on day 365, and a 366-day horizon: the last
     // arrival at 525,600 minutes and the end at 527,040, over 2^17, are
-    // 4.01 and 4.02, so 8-minute buckets; the cost chart has none.
+    // 4.01 and 4.02, so 8-minute buckets, 102,727 of them. Charts draw at
+    // most 360 steps: ⌈102,727 / 360⌉ = 286 buckets = 2,288 minutes, and the
+    // shortest round step at least that long is 2 days (2,880 minutes). The
+    // cost chart has no steps.
     let workspace = Workspace::new();
     let rows = (0..366u64).map(|day| format!("{},200", day * 86_400));
     workspace.write_rows("year.csv", "time,duration_ms", rows);
@@ -72,12 +75,16 @@ fn a_year_long_report_names_its_buckets_on_the_time_axis() {
         String::from_utf8_lossy(&output.stderr)
     );
     let svg = |name: &str| std::fs::read_to_string(workspace.path(&format!("out/{name}.svg"))).expect("svg");
-    for chart in ["instances-over-time", "requests-per-minute"] {
+    for (chart, named) in [
+        ("instances-over-time", "the most in each 2 days"),
+        ("requests-per-minute", "mean of each 2 days"),
+    ] {
+        let svg = svg(chart);
         assert!(
-            svg(chart).contains("time (days, in 8-minute buckets)"),
-            "{chart} names its buckets"
+            svg.contains("time (days)") && svg.contains(named),
+            "{chart} names its steps"
         );
     }
     let cost = svg("cost-over-time");
-    assert!(cost.contains("time (days)") && !cost.contains("buckets"));
+    assert!(cost.contains("time (days)") && !cost.contains(" each "));
 }

@@ -21,6 +21,7 @@ mod pool_and_vm_billing;
 mod pricing_commands;
 mod properties;
 mod queueing;
+mod report_browser;
 mod report_kill;
 mod seam;
 mod setting_ranges;

@@ -55,7 +55,9 @@ fn show_lists_rates_settings_and_sources() {
         "rounded up to 100 ms (minimum 100 ms)",
         "Free each month: 1000000 requests and 400000 GB-s",
         "keep_alive_s",
-        "FACTS.md §1.1",
+        "https://aws.amazon.com/lambda/pricing/",
+        "archived copy: https://web.archive.org/web/20160601000000/https://aws.amazon.com/lambda/pricing/",
+        "read 2026-12-01",
     ] {
         assert!(text.contains(expected), "`{expected}` missing from:\n{text}");
     }
