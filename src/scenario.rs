@@ -9,7 +9,7 @@
 //! name = "Lambda 512 MB + API Gateway"
 //! platform = "aws-lambda-2016"
 //! memory_mb = 512
-//! services = ["aws-api-gateway-2016"]
+//! services = ["aws-api-gateway-2016", { book = "dynamodb-2016", reads_per_request = 2 }]
 //! ```
 //!
 //! Any settable key of the deployment's platform may appear in a
@@ -244,7 +244,8 @@ type DeploymentTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
 /// settings, its services, and where each key stands (for messages).
 struct DeploymentEntries {
     settings: Vec<Setting>,
-    services: Vec<String>,
+    /// Service book ids with their settings (`{ book = …, KEY = VALUE }`).
+    services: Vec<(String, Vec<Setting>)>,
     key_offsets: Vec<(String, usize)>,
 }
 
@@ -304,9 +305,9 @@ fn resolve_deployment(
     };
     let services_offset = found.offset_of("services", at);
     let mut service_books = Vec::new();
-    for service in &found.services {
+    for (service, settings) in &found.services {
         match pricing::resolve(service) {
-            Ok(book) => service_books.push(book),
+            Ok(book) => service_books.push((book, settings.clone())),
             Err(error) => problems.add(
                 services_offset,
                 format!("deployment `{name}`: `services`: {error}"),
@@ -327,7 +328,7 @@ fn resolve_deployment(
             return None;
         }
     };
-    match deployment.with_services(service_books) {
+    match deployment.with_configured_services(service_books) {
         Ok(deployment) => Some(NamedDeployment { name, deployment }),
         Err(error) => {
             problems.add(
@@ -367,15 +368,13 @@ fn deployment_entries(entries: &DeploymentTable, name: &str, problems: &mut Prob
         found.key_offsets.push((key_name.to_owned(), key.span().start));
         match key_name {
             "name" | "platform" => {}
-            "services" => match value.get_ref().as_array() {
-                Some(list) if list.iter().all(toml::Value::is_str) => {
-                    found
-                        .services
-                        .extend(list.iter().filter_map(|item| item.as_str().map(str::to_owned)));
-                }
+            "services" => match value.get_ref().as_array().map(|list| service_entries(list)) {
+                Some(Some(services)) => found.services.extend(services),
                 _ => problems.add(
                     key.span().start,
-                    format!("deployment `{name}`: `services`: expected a list of price book ids"),
+                    format!(
+                        "deployment `{name}`: `services`: expected a list of price book ids or tables like {{ book = \"dynamodb-2025\", reads_per_request = 2 }}"
+                    ),
                 ),
             },
             _ => match setting_text(value.get_ref()) {
@@ -391,6 +390,31 @@ fn deployment_entries(entries: &DeploymentTable, name: &str, problems: &mut Prob
         }
     }
     found
+}
+
+/// `services` entries: ids, or tables with a `book` and its settings;
+/// none when an entry is neither.
+fn service_entries(list: &[toml::Value]) -> Option<Vec<(String, Vec<Setting>)>> {
+    list.iter()
+        .map(|item| match item {
+            toml::Value::String(id) => Some((id.clone(), Vec::new())),
+            toml::Value::Table(table) => {
+                let id = table.get("book")?.as_str()?.to_owned();
+                let settings = table
+                    .iter()
+                    .filter(|(key, _)| key.as_str() != "book")
+                    .map(|(key, value)| {
+                        setting_text(value).map(|text| Setting {
+                            key: key.clone(),
+                            value: text,
+                        })
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                Some((id, settings))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -457,6 +481,31 @@ dynos = 2
         assert!(
             text.contains("s.toml: line 16: deployment `Heroku`: unknown setting `warmth`"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn services_take_their_counts_in_a_table() {
+        let with_counts = GOOD.replace(
+            "services = [\"aws-api-gateway-2016\"]",
+            "services = [\"aws-api-gateway-2016\", { book = \"dynamodb-2025\", reads_per_request = 2, storage_gb = 30 }]",
+        );
+        let scenario = Scenario::from_toml("s.toml", &with_counts, Path::new(".")).expect("valid");
+        let lambda = &scenario.deployments[0].deployment;
+        assert_eq!(lambda.services.len(), 2);
+        let dynamodb = &lambda.service_settings[1];
+        assert_eq!(dynamodb.storage_gb, pricing::Decimal::from(30));
+        assert_eq!(
+            dynamodb.per_request.values().copied().collect::<Vec<_>>(),
+            [pricing::Decimal::from(2), pricing::Decimal::ONE]
+        );
+        let wrong = with_counts.replace("reads_per_request", "gets_per_request");
+        let error = Scenario::from_toml("s.toml", &wrong, Path::new(".")).expect_err("unknown key");
+        assert!(
+            error.to_string().contains(
+                "line 10: deployment `Lambda`: `services`: dynamodb-2025: `gets_per_request`: unknown for DynamoDB; expected one of reads_per_request, writes_per_request, storage_gb"
+            ),
+            "{error}"
         );
     }
 

@@ -226,6 +226,7 @@ fn show_function(offering: &FunctionOffering, out: &mut String) {
     let defaults = &offering.defaults;
     let rates = function_rates(offering);
     out.push_str(&rates.render(Dialect::Terminal));
+    out.push_str(&crate::pricing::cpu_time::describe(billing));
     if let Some(instance_time) = &billing.instance_time {
         out.push_str(&format!(
             "\nFree each month: request-based {} vCPU-s and {} GiB-s; instance-based {} vCPU-s and {} GiB-s.",
@@ -410,10 +411,14 @@ fn show_vm(offering: &VmOffering, out: &mut String) {
             kind.vcpus.to_string(),
             kind.memory_gb.to_string(),
             format!("{}/h", unit_price(kind.hourly_price)),
-            format!(
-                "{}/h",
-                unit_price(kind.hourly_price * (Decimal::ONE - offering.reserved_discount))
-            ),
+            if kind.task.is_some() {
+                "-".to_owned()
+            } else {
+                format!(
+                    "{}/h",
+                    unit_price(kind.hourly_price * (Decimal::ONE - offering.reserved_discount))
+                )
+            },
             format!(
                 "{}/h",
                 unit_price(kind.hourly_price * (Decimal::ONE - offering.spot_discount))
@@ -421,6 +426,7 @@ fn show_vm(offering: &VmOffering, out: &mut String) {
         ]);
     }
     out.push_str(&types.render(Dialect::Terminal));
+    out.push_str(&crate::pricing::task_book::describe_tasks(offering));
     out.push_str(&match offering.billing {
         VmBilling::Hourly => "\nBilling: every started instance-hour in full.\n".to_owned(),
         VmBilling::PerSecond => format!(
@@ -469,9 +475,19 @@ fn show_service(offering: &ServiceOffering, out: &mut String) {
         "{} in front of a deployment (scenario `services`):\n",
         offering.name
     ));
-    out.push_str(&tiers.render(Dialect::Terminal));
+    if !offering.request_tiers.is_empty() {
+        out.push_str(&tiers.render(Dialect::Terminal));
+    }
     if let Some(data_out) = &offering.data_out {
         out.push_str(&format!("Data out: {}.\n", data_out.describe()));
+    }
+    out.push_str(&offering.meters.describe());
+    let keys = crate::pricing::service_settings::known_keys(offering);
+    if !keys.is_empty() {
+        out.push_str(&format!(
+            "Deployment keys (scenario `services = [{{ book = ..., KEY = VALUE }}]`): {}.\n",
+            keys.join(", ")
+        ));
     }
 }
 

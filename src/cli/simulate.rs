@@ -63,7 +63,8 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "TIME")]
     start: Option<String>,
 
-    /// A per-request service priced alongside, e.g. --service aws-api-gateway-2016 (repeatable)
+    /// A service priced alongside, e.g. --service aws-api-gateway-2016, with its counts after a colon:
+    /// --service dynamodb-2025:reads_per_request=2,writes_per_request=1 (repeatable)
     #[arg(long = "service", value_name = "ID|FILE")]
     services: Vec<String>,
 
@@ -102,9 +103,13 @@ pub fn run(args: SimulateArgs) -> Result<()> {
     let services = args
         .services
         .iter()
-        .map(|id| pricing::resolve(id))
+        .map(|text| {
+            let (id, settings) =
+                pricing::service_settings::parse_service_argument(text).map_err(Error::usage)?;
+            Ok((pricing::resolve(id)?, settings))
+        })
         .collect::<Result<Vec<_>>>()?;
-    let deployment = Arc::new(Deployment::resolve(book, &settings)?.with_services(services)?);
+    let deployment = Arc::new(Deployment::resolve(book, &settings)?.with_configured_services(services)?);
     let horizon: Option<Micros> = args
         .horizon
         .as_deref()

@@ -133,6 +133,15 @@ pub const FUNCTION_SETTINGS: &[SettingSpec] = &[
         kind: Kind::Choice(&["request", "instance"]),
         doc: "Cloud Run: request-based (instance time while serving, plus a request fee) or instance-based (whole instance life, lower rates)",
     },
+    SettingSpec {
+        key: "cpu_ms_per_request",
+        kind: Kind::Number {
+            unit: "CPU-ms",
+            min: 0.0,
+            max: 900_000.0,
+        },
+        doc: "CPU time per request where the book bills CPU apart from wall time (Workers; default: the whole duration)",
+    },
 ];
 
 /// Resolved settings of a function deployment, serialised with the keys
@@ -170,6 +179,9 @@ pub struct FunctionSettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_based: Option<bool>,
+    /// CPU-ms per request, where the book bills CPU time (Workers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_ms_per_request: Option<f64>,
 }
 
 fn at_limit<S: serde::Serializer>(queue: &bool, serializer: S) -> std::result::Result<S::Ok, S::Error> {
@@ -275,7 +287,14 @@ impl FunctionSettings {
                 .instance_time
                 .as_ref()
                 .map(|_| values.text("billing") == Some("instance")),
+            cpu_ms_per_request: values.number("cpu_ms_per_request"),
         };
+        if resolved.cpu_ms_per_request.is_some() && offering.billing.cpu_time.is_none() {
+            problems.push(SettingProblem::at(
+                "cpu_ms_per_request",
+                format!("setting `cpu_ms_per_request`: {book_id} bills no CPU time apart from duration"),
+            ));
+        }
         resolved.check_instance_time(book_id, offering, &values, &mut problems);
         resolved.check(book_id, offering, &mut problems);
         Error::settings(problems)?;
@@ -292,6 +311,7 @@ impl FunctionSettings {
             instance_based: self.instance_based == Some(true),
             milli_vcpu: self.milli_vcpu,
             memory_mb: self.memory_mb,
+            cpu_ms_per_request: self.cpu_ms_per_request.and_then(crate::pricing::money::from_book),
         }
     }
 

@@ -74,6 +74,15 @@ pub const VM_SETTINGS: &[SettingSpec] = &[
         doc: "no scale-in within this long of the last scaling action",
     },
     SettingSpec {
+        key: "ephemeral_storage_gb",
+        kind: Kind::Whole {
+            unit: "GB",
+            min: 1,
+            max: 10_000,
+        },
+        doc: "ephemeral storage per task, GB, for task sizes (Fargate; default: the included GB)",
+    },
+    SettingSpec {
         key: "schedule",
         kind: Kind::Name,
         doc: "instances by hour of day (UTC), e.g. 0-7:2,8-19:6,20-23:3",
@@ -138,6 +147,8 @@ pub struct VmSettings {
     pub spot: bool,
     pub spot_interruptions_per_hour: f64,
     pub load_balancer: bool,
+    /// Ephemeral storage per task (task sizes), GB; 0 for the included.
+    pub ephemeral_storage_gb: u32,
 }
 
 /// Parses `0-7:2,8-19:6,20-23:3`: every hour of the day exactly once.
@@ -171,6 +182,37 @@ pub fn parse_schedule(value: &str) -> std::result::Result<[u32; 24], String> {
             count.ok_or_else(|| format!("setting `schedule`: hour {hour} has no count; {expected}"))?;
     }
     Ok(full)
+}
+
+/// Task sizes (Fargate) take ephemeral storage up to the book's maximum and
+/// no reservations; instance types take no ephemeral storage.
+fn check_task_settings(settings: &VmSettings, offering: &VmOffering, problems: &mut Vec<SettingProblem>) {
+    let is_task = offering
+        .types
+        .get(&settings.instance_type)
+        .is_some_and(|kind| kind.task.is_some());
+    let storage = offering.ephemeral_storage.as_ref().filter(|_| is_task);
+    match storage {
+        Some(storage) if settings.ephemeral_storage_gb > storage.max_gb => problems.push(SettingProblem::at(
+            "ephemeral_storage_gb",
+            format!(
+                "setting `ephemeral_storage_gb`: at most {} GB per task",
+                storage.max_gb
+            ),
+        )),
+        None if settings.ephemeral_storage_gb > 0 => problems.push(SettingProblem::at(
+            "ephemeral_storage_gb",
+            "setting `ephemeral_storage_gb`: only for task sizes of a book with [vm.ephemeral_storage]"
+                .to_owned(),
+        )),
+        _ => {}
+    }
+    if is_task && settings.reserved > 0 {
+        problems.push(SettingProblem::at(
+            "reserved",
+            "setting `reserved`: task sizes have no reserved instances".to_owned(),
+        ));
+    }
 }
 
 impl VmSettings {
@@ -214,6 +256,7 @@ impl VmSettings {
             spot: values.flag("spot").unwrap_or(false),
             spot_interruptions_per_hour: values.number("spot_interruptions_per_hour").unwrap_or(0.0),
             load_balancer: values.flag("load_balancer").unwrap_or(defaults.load_balancer),
+            ephemeral_storage_gb: values.whole("ephemeral_storage_gb").unwrap_or(0),
             instance_type,
             instances,
         };
@@ -229,6 +272,7 @@ impl VmSettings {
         values: &Values,
         problems: &mut Vec<SettingProblem>,
     ) {
+        check_task_settings(self, offering, problems);
         let mut problem = |key: &str, message: String| problems.push(SettingProblem::at(key, message));
         if !offering.types.contains_key(&self.instance_type) {
             problem(
@@ -290,6 +334,7 @@ impl VmSettings {
             reserved: self.reserved,
             spot: self.spot,
             load_balancer: self.load_balancer,
+            ephemeral_storage_gb: self.ephemeral_storage_gb,
         }
     }
 

@@ -11,6 +11,7 @@
 use serde::Serialize;
 
 use super::bill::{Bill, Charge, Idle, LineItem, accumulate};
+use super::cpu_time::{bill_cpu_month, cpu_ms};
 use super::function_book::{ArchitectureRates, FunctionOffering, InstanceTime};
 use super::money::{Decimal, from_count, per_million, ratio, times};
 use super::tiers::{self, Tier};
@@ -33,6 +34,9 @@ pub struct FunctionChoices {
     /// vCPUs (thousandths) and memory per instance, for instance time.
     pub milli_vcpu: u32,
     pub memory_mb: u32,
+    /// CPU-milliseconds per request where the book bills CPU time apart
+    /// from wall time (Workers); none takes the billed duration.
+    pub cpu_ms_per_request: Option<Decimal>,
 }
 
 /// Prices a function deployment's usage.
@@ -89,17 +93,25 @@ fn bill_month(
             },
         );
     }
+    if billing.cpu_time.is_some() || billing.subscription.is_some() {
+        let used_ms = cpu_ms(month, choices.cpu_ms_per_request, choices.memory_mb);
+        let terms = (billing.cpu_time.as_ref(), billing.subscription.as_ref());
+        bill_cpu_month(terms, used_ms, items);
+    }
     let per_gb_second = u128::from(billing.mb_per_gb) * u128::from(MICROS_PER_SECOND);
     let gb_seconds = ratio(month.on_demand_mb_us, per_gb_second);
     let free_gb_seconds = free.map_or(Decimal::ZERO, |free| free.gb_seconds);
-    tiers::bill(
-        items,
-        "Duration",
-        "GB-s",
-        gb_seconds,
-        free_gb_seconds,
-        &rates.duration_tiers,
-    );
+    // A book billing CPU time apart (Workers) charges no wall time.
+    if billing.cpu_time.is_none() {
+        tiers::bill(
+            items,
+            "Duration",
+            "GB-s",
+            gb_seconds,
+            free_gb_seconds,
+            &rates.duration_tiers,
+        );
+    }
     if !rates.cpu_tiers.is_empty() {
         // MHz·µs into GHz-s: 1,000 MHz × 1,000,000 µs.
         let ghz_seconds = ratio(month.cpu_mhz_us, 1_000_000_000);
@@ -274,6 +286,7 @@ mod tests {
             instance_based: false,
             milli_vcpu: 0,
             memory_mb: 128,
+            cpu_ms_per_request: None,
         };
         let usage = FunctionUsage {
             months,

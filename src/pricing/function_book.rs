@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::book::Checker;
+use super::cpu_time::{
+    CpuTime, RawCpuTime, RawSubscription, Subscription, validate_cpu_time, validate_subscription,
+};
 use super::data_out::{self, DataOut, RawDataOut};
 use super::money::Decimal;
 use super::tiers::{self, RawTierView, Tier};
@@ -99,6 +102,9 @@ struct RawFunctionBilling {
     /// Instance time billed by vCPU and memory (Cloud Run) instead of each
     /// request's duration × memory.
     instance_time: Option<RawInstanceTime>,
+    /// CPU time apart from wall time, and a monthly base (Workers).
+    cpu_time: Option<RawCpuTime>,
+    subscription: Option<RawSubscription>,
 }
 
 #[derive(Deserialize)]
@@ -275,6 +281,9 @@ pub struct FunctionBilling {
     /// to this many seconds.
     pub provisioned_granularity_s: u32,
     pub instance_time: Option<InstanceTime>,
+    /// CPU-milliseconds billed apart from wall time (Workers).
+    pub cpu_time: Option<CpuTime>,
+    pub subscription: Option<Subscription>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -465,6 +474,14 @@ fn validate_billing(billing: &RawFunctionBilling, checker: &mut Checker) -> Func
             .instance_time
             .as_ref()
             .map(|raw| validate_instance_time(raw, checker)),
+        cpu_time: billing
+            .cpu_time
+            .as_ref()
+            .map(|raw| validate_cpu_time(raw, checker)),
+        subscription: billing
+            .subscription
+            .as_ref()
+            .map(|raw| validate_subscription(raw, checker)),
     }
 }
 

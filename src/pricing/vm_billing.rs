@@ -18,7 +18,8 @@ use serde::Serialize;
 use super::bill::{Bill, Charge, Idle, LineItem, accumulate, sum};
 use super::data_out::BYTES_PER_GB;
 use super::money::{Decimal, ratio};
-use super::vm_book::{VmBilling, VmOffering};
+use super::task_billing::bill_tasks;
+use super::vm_book::{VmBilling, VmOffering, VmType};
 use crate::calendar::MonthCursor;
 use crate::metrics::InstanceTally;
 use crate::platform::{FarmUsage, IntervalEnd};
@@ -76,6 +77,8 @@ pub struct VmChoices {
     pub reserved: u32,
     pub spot: bool,
     pub load_balancer: bool,
+    /// Ephemeral storage per task, GB (task sizes only; 0 = the included).
+    pub ephemeral_storage_gb: u32,
 }
 
 /// Bytes sent per calendar month, each hour from the origin counted in the
@@ -149,14 +152,45 @@ pub fn bill_vm(
         return Bill::new(currency, Vec::new(), Idle::default());
     };
     let horizon_hours = horizon_end.div_ceil(HOUR).max(1);
-    let minimum = u64::from(offering.minimum_billed_s) * MICROS_PER_SECOND;
+    let minimum_s = kind
+        .task
+        .as_ref()
+        .map_or(offering.minimum_billed_s, |task| task.rates.minimum_billed_s);
+    let minimum = u64::from(minimum_s) * MICROS_PER_SECOND;
     let buckets = billed_by_hour(choices.billing, minimum, usage, horizon_hours as usize);
     let reserved_per_hour = u128::from(choices.reserved) * u128::from(HOUR);
     let covered: u128 = buckets.iter().map(|used| (*used).min(reserved_per_hour)).sum();
     let used: u128 = buckets.iter().sum();
-    let hours = |micros: u128| ratio(micros, u128::from(HOUR));
-
     let mut items: Vec<LineItem> = Vec::new();
+    if let Some(task) = &kind.task {
+        let terms = (used, choices.ephemeral_storage_gb, choices.spot);
+        bill_tasks(offering, task, kind.vcpus, terms, &mut items);
+    } else {
+        bill_instances(
+            offering,
+            kind,
+            choices,
+            (used, covered, horizon_hours),
+            &mut items,
+        );
+    }
+    let compute = sum(&items);
+    let notes = bill_traffic(offering, choices, usage, origin, horizon_hours, &mut items);
+    let idle = Idle::share_of(compute, tally);
+    let mut bill = Bill::new(currency, items, idle);
+    bill.notes = notes;
+    bill
+}
+
+/// Instance-hours on demand or spot, and reserved instances.
+fn bill_instances(
+    offering: &VmOffering,
+    kind: &VmType,
+    choices: &VmChoices,
+    (used, covered, horizon_hours): (u128, u128, u64),
+    items: &mut Vec<LineItem>,
+) {
+    let hours = |micros: u128| ratio(micros, u128::from(HOUR));
     let (label, rate) = if choices.spot {
         (
             "spot",
@@ -166,7 +200,7 @@ pub fn bill_vm(
         ("on-demand", kind.hourly_price)
     };
     accumulate(
-        &mut items,
+        items,
         &format!("Instances ({}, {label})", choices.instance_type),
         "instance-hours",
         rate,
@@ -174,17 +208,11 @@ pub fn bill_vm(
     );
     if choices.reserved > 0 {
         accumulate(
-            &mut items,
+            items,
             &format!("Reserved instances ({})", choices.instance_type),
             "instance-hours",
             kind.hourly_price * (Decimal::ONE - offering.reserved_discount),
             Charge::count(u128::from(choices.reserved) * u128::from(horizon_hours)),
         );
     }
-    let compute = sum(&items);
-    let notes = bill_traffic(offering, choices, usage, origin, horizon_hours, &mut items);
-    let idle = Idle::share_of(compute, tally);
-    let mut bill = Bill::new(currency, items, idle);
-    bill.notes = notes;
-    bill
 }

@@ -10,6 +10,10 @@ use toml::Spanned;
 use super::book::Checker;
 use super::data_out::{self, DataOut, RawDataOut};
 use super::money::Decimal;
+use super::task_book::{
+    EphemeralStorageRates, RawEphemeralStorage, RawTaskRates, TaskPrice, task_price, validate_ephemeral,
+    validate_task_rates,
+};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,6 +26,9 @@ pub(super) struct RawVm {
     load_balancer: Option<RawLoadBalancer>,
     defaults: RawVmDefaults,
     types: Spanned<BTreeMap<String, RawVmType>>,
+    /// Task sizes priced per vCPU-second and GB-second (Fargate).
+    task_rates: Option<BTreeMap<String, RawTaskRates>>,
+    ephemeral_storage: Option<RawEphemeralStorage>,
 }
 
 #[derive(Deserialize)]
@@ -50,7 +57,9 @@ struct RawVmDefaults {
 struct RawVmType {
     vcpus: Spanned<u32>,
     memory_gb: Spanned<f64>,
-    hourly_price: Spanned<f64>,
+    /// An instance's price, or `rates` naming a task rate set.
+    hourly_price: Option<Spanned<f64>>,
+    rates: Option<Spanned<String>>,
 }
 
 /// How instance time is billed.
@@ -75,6 +84,8 @@ pub struct VmOffering {
     pub load_balancer: Option<LoadBalancerRates>,
     pub defaults: VmDefaults,
     pub types: BTreeMap<String, VmType>,
+    /// Storage above the included GB per task (Fargate).
+    pub ephemeral_storage: Option<EphemeralStorageRates>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -100,7 +111,10 @@ pub struct VmDefaults {
 pub struct VmType {
     pub vcpus: u32,
     pub memory_gb: f64,
+    /// For a task size, its per-second price as an hourly figure.
     pub hourly_price: Decimal,
+    /// Set for task sizes priced per vCPU-second and GB-second.
+    pub task: Option<TaskPrice>,
 }
 
 pub(super) fn validate_vm(raw: RawVm, checker: &mut Checker) -> VmOffering {
@@ -120,14 +134,37 @@ pub(super) fn validate_vm(raw: RawVm, checker: &mut Checker) -> VmOffering {
     if raw.types.get_ref().is_empty() {
         checker.problem(&raw.types, "vm.types", "expected at least one instance type");
     }
+    let task_rates = raw
+        .task_rates
+        .as_ref()
+        .map(|rates| validate_task_rates(rates, checker))
+        .unwrap_or_default();
     for (name, kind) in raw.types.into_inner() {
         let key = format!("vm.types.\"{name}\"");
+        let vcpus = checker.positive(&kind.vcpus, &format!("{key}.vcpus"));
+        let memory_gb = checker.positive(&kind.memory_gb, &format!("{key}.memory_gb"));
+        let (hourly_price, task) = match (&kind.hourly_price, &kind.rates) {
+            (Some(price), None) => (checker.price(price, &format!("{key}.hourly_price")), None),
+            (None, Some(rates)) => {
+                let task = task_price(rates, memory_gb, &task_rates, &format!("{key}.rates"), checker);
+                (
+                    task.as_ref()
+                        .map_or(Decimal::ZERO, |task| task.hourly_price(vcpus)),
+                    task,
+                )
+            }
+            _ => {
+                checker.problem(&kind.vcpus, &key, "give exactly one of hourly_price and rates");
+                (Decimal::ZERO, None)
+            }
+        };
         types.insert(
             name,
             VmType {
-                vcpus: checker.positive(&kind.vcpus, &format!("{key}.vcpus")),
-                memory_gb: checker.positive(&kind.memory_gb, &format!("{key}.memory_gb")),
-                hourly_price: checker.price(&kind.hourly_price, &format!("{key}.hourly_price")),
+                vcpus,
+                memory_gb,
+                hourly_price,
+                task,
             },
         );
     }
@@ -165,5 +202,9 @@ pub(super) fn validate_vm(raw: RawVm, checker: &mut Checker) -> VmOffering {
         }),
         defaults,
         types,
+        ephemeral_storage: raw
+            .ephemeral_storage
+            .as_ref()
+            .map(|raw| validate_ephemeral(raw, checker)),
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::platform::{Configured, Setting, model_for};
-use crate::pricing::{Offering, PriceBook};
+use crate::pricing::{Offering, PriceBook, ServiceSettings};
 use crate::workload::Request;
 
 /// A price book with settings resolved and checked against it: everything
@@ -16,6 +16,9 @@ pub struct Deployment {
     pub configured: Arc<dyn Configured>,
     /// Per-request services priced alongside (API Gateway), service books.
     pub services: Vec<PriceBook>,
+    /// Each service's counts (units per request, storage, capacity), in
+    /// the order of `services`.
+    pub service_settings: Vec<ServiceSettings>,
 }
 
 impl Deployment {
@@ -30,12 +33,33 @@ impl Deployment {
             configured: Arc::from(model.configure(&book, settings)?),
             book,
             services: Vec::new(),
+            service_settings: Vec::new(),
         })
     }
 
     /// Adds per-request services in front of the deployment; each must be
     /// a service price book.
-    pub fn with_services(mut self, services: Vec<PriceBook>) -> Result<Self> {
+    pub fn with_services(self, services: Vec<PriceBook>) -> Result<Self> {
+        let configured = services.into_iter().map(|book| (book, Vec::new())).collect();
+        self.with_configured_services(configured)
+    }
+
+    /// [`with_services`](Self::with_services) with each service's settings
+    /// (`reads_per_request=2`), checked against its book.
+    pub fn with_configured_services(mut self, services: Vec<(PriceBook, Vec<Setting>)>) -> Result<Self> {
+        let mut books = Vec::new();
+        let mut settings = Vec::new();
+        for (book, given) in services {
+            if let Offering::Service(service) = &book.offering {
+                let resolved = ServiceSettings::resolve(service, &given).map_err(|problems| {
+                    let messages: Vec<String> = problems.into_iter().map(|(_, message)| message).collect();
+                    Error::usage(format!("{}: {}", book.id, messages.join("; ")))
+                })?;
+                settings.push(resolved);
+            }
+            books.push(book);
+        }
+        let services = books;
         if let Some(book) = services
             .iter()
             .find(|book| !matches!(book.offering, Offering::Service(_)))
@@ -47,6 +71,7 @@ impl Deployment {
             )));
         }
         self.services = services;
+        self.service_settings = settings;
         Ok(self)
     }
 

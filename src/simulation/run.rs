@@ -8,7 +8,7 @@ use super::{BookReference, Deployment, SimulationResult};
 use crate::error::{Error, Result};
 use crate::platform::{ModelRun, RunOptions};
 use crate::pricing::money::to_f64;
-use crate::pricing::{Bill, Decimal, Offering, PriceBook, bill_service};
+use crate::pricing::{Bill, Decimal, Offering, ServiceContext, bill_service};
 use crate::series::{Buckets, RunSeries, bucket_width, sample_times};
 use crate::units::{Micros, to_seconds};
 use crate::workload::{MAX_ARRIVAL, MAX_DURATION, Request, WorkloadTally};
@@ -43,9 +43,10 @@ where
         .run(&mut requests, &options, deployment.bills_own_data_out())?;
     drop(requests);
     let mut bill = run.usage.bill(Micros::MAX);
-    bill.extend(service_items(&deployment.services, &tally, Micros::MAX));
+    let services = service_items(deployment, &tally, &run, &bill, Micros::MAX);
+    bill.extend(services);
     let series = RunSeries {
-        cost_over_time: cost_curve(&run, &bill, &deployment.services, &tally),
+        cost_over_time: cost_curve(&run, &bill, deployment, &tally),
         // Models record levels with `LevelRecorder::finish(horizon_end)`.
         instances: Buckets {
             width: bucket_width(run.horizon_end),
@@ -80,20 +81,31 @@ where
 }
 
 /// The line items the services in front add for the requests of the clock
-/// hours starting before `until`.
+/// hours starting before `until`, and for the span up to `until` (storage,
+/// capacity, node fees over the platform's own bill `platform`).
 fn service_items(
-    services: &[PriceBook],
+    deployment: &Deployment,
     tally: &WorkloadTally,
+    run: &ModelRun,
+    platform: &Bill,
     until: Micros,
 ) -> Vec<crate::pricing::LineItem> {
-    if services.is_empty() {
+    if deployment.services.is_empty() {
         return Vec::new();
     }
     let usage = tally.service_usage_until(until);
-    services
+    let context = ServiceContext {
+        origin: tally.origin(),
+        until: until.min(run.horizon_end),
+        timeline: &run.timeline,
+        platform,
+    };
+    deployment
+        .services
         .iter()
-        .filter_map(|book| match &book.offering {
-            Offering::Service(offering) => Some(bill_service(offering, &usage)),
+        .zip(&deployment.service_settings)
+        .filter_map(|(book, settings)| match &book.offering {
+            Offering::Service(offering) => Some(bill_service(offering, settings, &usage, &context)),
             _ => None,
         })
         .flatten()
@@ -103,16 +115,21 @@ fn service_items(
 /// (seconds, cost so far) at the sample times. The curve ends at the bill
 /// itself (App Engine's tail after the horizon and exact calendar months of
 /// services included).
-fn cost_curve(run: &ModelRun, bill: &Bill, services: &[PriceBook], tally: &WorkloadTally) -> Vec<(f64, f64)> {
+fn cost_curve(
+    run: &ModelRun,
+    bill: &Bill,
+    deployment: &Deployment,
+    tally: &WorkloadTally,
+) -> Vec<(f64, f64)> {
     let mut curve: Vec<(f64, f64)> = sample_times(run.horizon_end)
         .into_iter()
         .map(|time| {
-            let platform = run.usage.bill(time).total;
-            let services: Decimal = service_items(services, tally, time)
+            let platform = run.usage.bill(time);
+            let services: Decimal = service_items(deployment, tally, run, &platform, time)
                 .iter()
                 .map(|item| item.amount)
                 .sum();
-            (to_seconds(time), to_f64(platform + services))
+            (to_seconds(time), to_f64(platform.total + services))
         })
         .collect();
     if let Some(last) = curve.last_mut() {

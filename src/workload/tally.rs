@@ -41,6 +41,11 @@ impl WorkloadTally {
         self.per_hour[hour].1 += u128::from(request.bytes_out);
     }
 
+    /// The instant simulated time counts from.
+    pub fn origin(&self) -> DateTime<Utc> {
+        self.origin
+    }
+
     /// Requests arriving in each bucket of time.
     pub fn requests_over_time(&self) -> Buckets<u64> {
         self.arrivals.buckets()

@@ -103,7 +103,7 @@ fn bad_settings_are_usage_errors_listing_what_is_valid() {
     assert_fails(
         &unknown,
         2,
-        " aws-api-gateway-2016, aws-api-gateway-2025, aws-lambda-2016,",
+        " aws-api-gateway-2016, aws-api-gateway-2025, aws-http-api-2025, aws-lambda-2016,",
     );
     assert_fails(
         &workspace.run(&["simulate", "--format", "yaml"]),
