@@ -8,6 +8,7 @@ mod bill;
 pub mod book;
 mod catalog;
 mod data_out;
+pub mod era;
 mod function_billing;
 pub mod function_book;
 pub mod money;
