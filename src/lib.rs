@@ -28,4 +28,5 @@ pub mod simulation;
 pub mod slo;
 pub mod units;
 pub mod usage;
+pub mod verdict;
 pub mod workload;

@@ -32,6 +32,7 @@ pub fn render(result: &SimulationResult, dialect: Dialect) -> String {
             quantity(result.requests_beyond_horizon as f64)
         ));
     }
+    out.push_str(&format!("Verdict: {}.\n", result.verdict.summary));
     out.push_str(gap);
 
     let requests = &result.requests;
@@ -98,5 +99,12 @@ pub fn render(result: &SimulationResult, dialect: Dialect) -> String {
     ]);
     out.push_str(&heading(&format!("Bill ({})", bill.currency)));
     out.push_str(&items.render(dialect));
+    if !result.warnings.is_empty() {
+        out.push_str(gap);
+        out.push_str(&heading("Warnings"));
+        for warning in &result.warnings {
+            out.push_str(&format!("- {warning}\n"));
+        }
+    }
     out
 }
