@@ -330,3 +330,35 @@ fn bad_objectives_are_usage_errors_naming_the_field() {
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(message.contains("unknown field `p99`"), "{message}");
 }
+
+#[test]
+fn best_takes_the_first_of_equals_and_none_when_nothing_qualifies() {
+    use costsim::slo::Slo;
+    use costsim::verdict::{apply, best};
+    use costsim::workload::{FunctionId, Request};
+    // Two requests of 100 ms an hour apart on two identical Heroku pools:
+    // the same bill, both ok (p99 100 ms = the work's own), so the first.
+    let requests: Vec<Request> = [0u64, 3_600_000_000]
+        .into_iter()
+        .map(|arrival| Request {
+            arrival,
+            duration: 100_000,
+            function: FunctionId(0),
+            memory_mb: None,
+            bytes_out: 0,
+        })
+        .collect();
+    let pool = crate::support::deployment("heroku-2016", &["dynos=1"]);
+    let mut results = vec![
+        crate::support::replay(&pool, &requests, 1),
+        crate::support::replay(&pool, &requests, 2),
+    ];
+    assert_eq!(results[0].bill.total, results[1].bill.total);
+    assert_eq!(best(&results), Some(0));
+    // p99 ≤ 50 ms: neither meets it, so none is cheapest.
+    let slo = Slo::parse_flag("p99=50ms").expect("valid");
+    for result in &mut results {
+        apply(result, Some(&slo));
+    }
+    assert_eq!(best(&results), None);
+}
