@@ -14,7 +14,9 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::scenario::{Scenario, WorkloadSource};
 use crate::simulation::{RunOptions, SimulationResult, simulate};
-use crate::workload::{Feed, Request, TraceReader, default_start, fan_out, fan_out_sorted};
+use crate::verdict;
+use crate::workload::fill::check_repeatable;
+use crate::workload::{Feed, Fill, Repeated, Request, TraceReader, default_start, fan_out, fan_out_sorted};
 
 /// One deployment's result with its name.
 #[derive(Debug, Clone, Serialize)]
@@ -34,11 +36,17 @@ pub fn deployment_seed(base: u64, index: usize) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Runs every deployment; the first error (in scenario order) wins.
+/// Runs every deployment; the first error (in scenario order) wins. With
+/// `fill = "repeat"` the workload is read again for every copy to the
+/// horizon ([`Repeated`]); every result is judged by the scenario's SLO.
 pub fn compare(scenario: &Scenario) -> Result<Vec<NamedResult>> {
     let count = scenario.deployments.len();
-    let results = match &scenario.workload {
+    let fill_to = scenario.horizon.filter(|_| scenario.fill == Fill::Repeat);
+    let (results, tiling) = match &scenario.workload {
         WorkloadSource::Trace { path, sort } => {
+            if fill_to.is_some() {
+                check_repeatable(path)?;
+            }
             let reader = TraceReader::open(path, scenario.start)?;
             let origin = reader.origin();
             let screen = |reader: &TraceReader, index: usize, request: &Request| {
@@ -49,18 +57,44 @@ pub fn compare(scenario: &Scenario) -> Result<Vec<NamedResult>> {
             };
             let run = |index, feed| run_one(scenario, index, origin, feed);
             if *sort {
-                fan_out_sorted(reader.unordered(), count, screen, run)
+                let results = fan_out_sorted(reader.unordered(), count, screen, run);
+                (results.into_iter().collect(), None)
             } else {
-                fan_out(reader, count, screen, run)
+                let source = Repeated::new(reader, || TraceReader::open(path, scenario.start), fill_to);
+                let tiling = source.tiling();
+                let screen = |source: &Repeated<TraceReader, _>, index: usize, request: &Request| {
+                    screen(source.current(), index, request)
+                };
+                let results = fan_out(source, count, screen, run);
+                (results.into_iter().collect(), Some(tiling))
             }
         }
         WorkloadSource::Generator(spec) => {
             let origin = scenario.start.unwrap_or_else(default_start);
             let day_seconds = origin.timestamp().rem_euclid(86_400) as f64;
-            return compare_stream(scenario, spec.generate(day_seconds), origin);
+            let source = Repeated::new(
+                spec.generate(day_seconds),
+                || Ok(spec.generate(day_seconds)),
+                fill_to,
+            );
+            let tiling = source.tiling();
+            (compare_stream(scenario, source, origin), Some(tiling))
         }
     };
-    results.into_iter().collect()
+    let mut results: Vec<NamedResult> = results?;
+    let repeated = tiling
+        .as_ref()
+        .and_then(|tiling| tiling.get())
+        .filter(|tiling| tiling.repeats());
+    for named in &mut results {
+        if let Some(tiling) = repeated {
+            named.result.warnings.insert(0, tiling.warning());
+        }
+        if let Some(slo) = &scenario.slo {
+            verdict::apply(&mut named.result, Some(slo));
+        }
+    }
+    Ok(results)
 }
 
 /// Runs every deployment over `requests` (offsets from `origin`), read once,

@@ -25,6 +25,8 @@ pub mod report;
 pub mod scenario;
 pub mod series;
 pub mod simulation;
+pub mod slo;
 pub mod units;
 pub mod usage;
+pub mod verdict;
 pub mod workload;

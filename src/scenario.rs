@@ -28,8 +28,9 @@ use crate::error::{Error, Result};
 use crate::platform::Setting;
 use crate::pricing;
 use crate::simulation::Deployment;
+use crate::slo::{RawSlo, Slo};
 use crate::units::{Micros, parse_span};
-use crate::workload::{GeneratorOptions, GeneratorSpec, MAX_HORIZON, default_start};
+use crate::workload::{Fill, GeneratorOptions, GeneratorSpec, MAX_HORIZON, default_start};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -39,6 +40,7 @@ struct RawScenario {
     workload: RawWorkload,
     #[serde(default)]
     deployment: Vec<Spanned<BTreeMap<Spanned<String>, Spanned<toml::Value>>>>,
+    slo: Option<Spanned<RawSlo>>,
 }
 
 #[derive(Deserialize)]
@@ -50,6 +52,7 @@ struct RawWorkload {
     horizon: Option<Spanned<String>>,
     #[serde(default)]
     sort: bool,
+    fill: Option<Spanned<String>>,
 }
 
 /// Where a scenario's requests come from.
@@ -77,6 +80,11 @@ pub struct Scenario {
     pub start: Option<DateTime<Utc>>,
     pub horizon: Option<Micros>,
     pub deployments: Vec<NamedDeployment>,
+    /// The objectives results are judged by (`[slo]`); none judges them
+    /// by the defaults (see [`crate::verdict`]).
+    pub slo: Option<Slo>,
+    /// Whether the workload is repeated to the horizon (`fill = "repeat"`).
+    pub fill: Fill,
 }
 
 struct Problems<'a> {
@@ -172,6 +180,19 @@ impl Scenario {
             }
             Some(span)
         });
+        let slo = raw
+            .slo
+            .as_ref()
+            .and_then(|table| match table.get_ref().validate() {
+                Ok(slo) => Some(slo),
+                Err(found) => {
+                    for (offset, problem) in found {
+                        problems.add(offset.max(table.span().start), problem);
+                    }
+                    None
+                }
+            });
+        let fill = resolve_fill(workload, horizon.is_some(), &mut problems);
         if raw.deployment.is_empty() {
             problems.add(source.len(), "expected at least one [[deployment]]");
         }
@@ -202,6 +223,8 @@ impl Scenario {
             }),
             horizon,
             deployments,
+            slo,
+            fill,
         })
     }
 
@@ -230,6 +253,36 @@ impl Scenario {
             "scenario".into()
         } else {
             cleaned
+        }
+    }
+}
+
+/// The workload's `fill`: `repeat` needs a horizon to fill and a trace read
+/// in arrival order (it is read again for every copy).
+fn resolve_fill(workload: &RawWorkload, has_horizon: bool, problems: &mut Problems) -> Fill {
+    let Some(text) = &workload.fill else {
+        return Fill::None;
+    };
+    let at = text.span().start;
+    match Fill::parse(text.get_ref()) {
+        Ok(Fill::Repeat) if !has_horizon => {
+            problems.add(
+                at,
+                "`workload.fill`: `repeat` needs a `horizon` to fill, e.g. horizon = \"30d\"",
+            );
+            Fill::None
+        }
+        Ok(Fill::Repeat) if workload.sort => {
+            problems.add(
+                at,
+                "`workload.fill`: `repeat` reads the trace again for every copy, in arrival order, and cannot be combined with `sort = true` (sort the trace once with `costsim trace import --from csv FILE --sort`)",
+            );
+            Fill::None
+        }
+        Ok(fill) => fill,
+        Err(problem) => {
+            problems.add(at, format!("`workload.fill`: {problem}"));
+            Fill::None
         }
     }
 }
@@ -506,6 +559,46 @@ dynos = 2
                 "line 10: deployment `Lambda`: `services`: dynamodb-2025: `gets_per_request`: unknown for DynamoDB; expected one of reads_per_request, writes_per_request, storage_gb"
             ),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn slo_and_fill_are_read_and_checked_with_their_lines() {
+        let with = GOOD.replace("horizon = \"1d\"", "horizon = \"1d\"\nfill = \"repeat\"")
+            + "\n[slo]\np99_ms = 1000\nmax_failed_fraction = 0.001\n";
+        let scenario = Scenario::from_toml("s.toml", &with, Path::new(".")).expect("valid");
+        assert_eq!(scenario.fill, Fill::Repeat);
+        assert_eq!(
+            scenario.slo.map(|slo| slo.describe()).as_deref(),
+            Some("p99 ≤ 1 s, failed ≤ 0.1%")
+        );
+        let bad = GOOD.replace("horizon = \"1d\"", "fill = \"repeat\"") + "\n[slo]\np99_ms = \"fast\"\n";
+        let error = Scenario::from_toml("s.toml", &bad, Path::new(".")).expect_err("a string limit");
+        assert!(
+            error
+                .to_string()
+                .contains("invalid type: string \"fast\", expected f64"),
+            "{error}"
+        );
+        let bad = GOOD.replace("horizon = \"1d\"", "fill = \"repeat\"") + "\n[slo]\np95_ms = -1\n";
+        let text = Scenario::from_toml("s.toml", &bad, Path::new("."))
+            .expect_err("two problems")
+            .to_string();
+        assert!(
+            text.contains("s.toml: line 4: `workload.fill`: `repeat` needs a `horizon`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("s.toml: line 18: `slo.p95_ms`: expected milliseconds"),
+            "{text}"
+        );
+        let empty = GOOD.to_owned() + "\n[slo]\n";
+        let text = Scenario::from_toml("s.toml", &empty, Path::new("."))
+            .expect_err("empty")
+            .to_string();
+        assert!(
+            text.contains("s.toml: line 17: [slo]: expected at least one objective"),
+            "{text}"
         );
     }
 

@@ -11,11 +11,15 @@ use clap::Args;
 
 use super::FormatArg;
 use crate::compare::compare;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output;
 use crate::report::workload::Workload;
 use crate::report::{Dialect, charts, comparison, html};
 use crate::scenario::{Scenario, WorkloadSource};
+use crate::slo::Slo;
+use crate::verdict;
+use crate::workload::Fill;
+use crate::workload::fill::check_repeatable;
 
 /// The bundled default scenario.
 const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/api-2016.toml");
@@ -41,6 +45,15 @@ pub struct CompareArgs {
     /// Print only; write no report files
     #[arg(long)]
     no_report: bool,
+    /// Service-level objectives, replacing the scenario's [slo]: latencies
+    /// with units and the failed share as a percentage, e.g. p99=1s,failed=0.1%
+    /// (keys p50, p95, p99, max, failed)
+    #[arg(long, value_name = "OBJECTIVES")]
+    slo: Option<String>,
+    /// `repeat`: tile the trace to the scenario's horizon (by whole days, or
+    /// whole weeks from a week), overriding the scenario's `fill`
+    #[arg(long, value_name = "repeat|none")]
+    fill: Option<String>,
 }
 
 pub fn run(args: CompareArgs) -> Result<()> {
@@ -58,7 +71,15 @@ pub fn run(args: CompareArgs) -> Result<()> {
             sort: false,
         };
     }
+    verdict_options(&args, &mut scenario)?;
     let results = compare(&scenario)?;
+    let warnings: Vec<(&str, &[String])> = results
+        .iter()
+        .map(|named| (named.name.as_str(), named.result.warnings.as_slice()))
+        .collect();
+    for line in verdict::warning_lines(&warnings) {
+        eprintln!("{line}");
+    }
     let printed = match args.format {
         FormatArg::Table => {
             comparison::render_tables(&scenario.name, &results, Dialect::Terminal).into_bytes()
@@ -106,4 +127,29 @@ pub fn run(args: CompareArgs) -> Result<()> {
         );
     }
     output::to_stdout(&printed)
+}
+
+/// Applies `--slo` and `--fill` to the scenario.
+fn verdict_options(args: &CompareArgs, scenario: &mut Scenario) -> Result<()> {
+    if let Some(text) = &args.slo {
+        scenario.slo =
+            Some(Slo::parse_flag(text).map_err(|problem| Error::usage(format!("--slo: {problem}")))?);
+    }
+    if let Some(text) = &args.fill {
+        scenario.fill = Fill::parse(text).map_err(|problem| Error::usage(format!("--fill: {problem}")))?;
+    }
+    if scenario.fill == Fill::Repeat && scenario.horizon.is_none() {
+        return Err(Error::usage(
+            "--fill repeat: the scenario has no `horizon` to fill; add one to its [workload], e.g. horizon = \"30d\"",
+        ));
+    }
+    if let (Fill::Repeat, WorkloadSource::Trace { path, sort }) = (scenario.fill, &scenario.workload) {
+        if *sort {
+            return Err(Error::usage(
+                "--fill repeat reads the trace again for every copy, in arrival order, and cannot be combined with the scenario's `sort = true`",
+            ));
+        }
+        check_repeatable(path)?;
+    }
+    Ok(())
 }

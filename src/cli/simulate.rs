@@ -18,8 +18,11 @@ use crate::platform::Setting;
 use crate::pricing;
 use crate::report;
 use crate::simulation::{Deployment, RunOptions, simulate};
+use crate::slo::Slo;
 use crate::units::{Micros, parse_span};
-use crate::workload::{MAX_HORIZON, TraceReader, prefetch};
+use crate::verdict;
+use crate::workload::fill::check_repeatable;
+use crate::workload::{Fill, MAX_HORIZON, Repeated, TraceReader, prefetch};
 
 /// The sample trace used when `--trace` is not given, built into the binary.
 const BUNDLED_TRACE: &[u8] = include_bytes!("../../traces/api-sample.csv");
@@ -79,6 +82,18 @@ pub struct SimulateArgs {
     /// Write the report to FILE (atomically) instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
+
+    /// Service-level objectives to judge the result by: latencies with units
+    /// and the failed share as a percentage, e.g. p99=1s,failed=0.1% (keys
+    /// p50, p95, p99, max, failed) [default: flag it degraded when failures
+    /// exceed 0.1% or p99 twice the trace's own p99 duration]
+    #[arg(long, value_name = "OBJECTIVES")]
+    slo: Option<String>,
+
+    /// `repeat`: tile the trace to --horizon (by whole days, or whole weeks
+    /// from a week), keeping time of day and day of week
+    #[arg(long, value_name = "repeat|none")]
+    fill: Option<String>,
 }
 
 pub fn run(args: SimulateArgs) -> Result<()> {
@@ -121,33 +136,90 @@ pub fn run(args: SimulateArgs) -> Result<()> {
         ));
     }
     let start: Option<DateTime<Utc>> = args.start.as_deref().map(parse_start).transpose()?;
-    let reader = match &args.trace {
-        Some(path) => TraceReader::open(path, start)?,
-        None => TraceReader::from_reader(
-            BUNDLED_TRACE_NAME.into(),
-            Box::new(Cursor::new(BUNDLED_TRACE)),
-            start,
-        )?,
-    };
-    let checker = Arc::clone(&deployment);
-    let reader = reader.with_row_check(Box::new(move |request| checker.check_request(request)));
+    let slo = args
+        .slo
+        .as_deref()
+        .map(|text| Slo::parse_flag(text).map_err(|problem| Error::usage(format!("--slo: {problem}"))))
+        .transpose()?;
+    let fill_to = fill_horizon(&args, horizon)?;
+    let mut open = trace_opener(args.trace.clone(), start, Arc::clone(&deployment));
+    let reader = open()?;
     let options = |origin| RunOptions {
         origin,
         horizon,
         seed: args.seed,
     };
-    let result = if args.sort {
+    let mut result = if args.sort {
         let (requests, _, origin) = reader.into_sorted()?;
         simulate(&deployment, requests.into_iter().map(Ok), options(origin))?
     } else {
         // Parse on a second thread while the model runs on this one.
         let origin = reader.origin();
-        simulate(&deployment, prefetch(reader), options(origin))?
+        let source = Repeated::new(reader, open, fill_to);
+        let tiling = source.tiling();
+        let mut result = simulate(&deployment, prefetch(source), options(origin))?;
+        if let Some(tiling) = tiling.get().filter(|tiling| tiling.repeats()) {
+            result.warnings.insert(0, tiling.warning());
+        }
+        result
     };
+    if slo.is_some() {
+        verdict::apply(&mut result, slo.as_ref());
+    }
+    for line in verdict::warning_lines(&[("", &result.warnings)]) {
+        eprintln!("{line}");
+    }
     let bytes = report::render(&result, args.format.into())?;
     match &args.output {
         Some(path) => output::to_file(path, &bytes),
         None => output::to_stdout(&bytes),
+    }
+}
+
+/// Opens the trace (the bundled one without `--trace`) with the
+/// deployment's row checks, as often as `--fill repeat` needs it.
+fn trace_opener(
+    path: Option<PathBuf>,
+    start: Option<DateTime<Utc>>,
+    deployment: Arc<Deployment>,
+) -> impl FnMut() -> Result<TraceReader> + Send + 'static {
+    move || {
+        let reader = match &path {
+            Some(path) => TraceReader::open(path, start)?,
+            None => TraceReader::from_reader(
+                BUNDLED_TRACE_NAME.into(),
+                Box::new(Cursor::new(BUNDLED_TRACE)),
+                start,
+            )?,
+        };
+        let checker = Arc::clone(&deployment);
+        Ok(reader.with_row_check(Box::new(move |request| checker.check_request(request))))
+    }
+}
+
+/// The horizon `--fill repeat` fills: it needs one, a trace read in
+/// arrival order, and a trace that can be read again (not standard input).
+fn fill_horizon(args: &SimulateArgs, horizon: Option<Micros>) -> Result<Option<Micros>> {
+    let fill = match &args.fill {
+        Some(text) => Fill::parse(text).map_err(|problem| Error::usage(format!("--fill: {problem}")))?,
+        None => Fill::None,
+    };
+    if fill == Fill::None {
+        return Ok(None);
+    }
+    if args.sort {
+        return Err(Error::usage(
+            "--fill repeat reads the trace again for every copy, in arrival order, and cannot be combined with --sort",
+        ));
+    }
+    if let Some(path) = &args.trace {
+        check_repeatable(path)?;
+    }
+    match horizon {
+        Some(horizon) => Ok(Some(horizon)),
+        None => Err(Error::usage(
+            "--fill repeat needs --horizon, the span to fill (e.g. --horizon 30d)",
+        )),
     }
 }
 

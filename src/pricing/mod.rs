@@ -11,6 +11,7 @@ pub mod cpu_time;
 mod data_out;
 mod flat_plan_billing;
 pub mod flat_plan_book;
+pub mod era;
 mod function_billing;
 pub mod function_book;
 pub mod money;

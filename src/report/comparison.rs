@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::pricing::Decimal;
 use crate::pricing::money::to_f64;
 use crate::simulation::SimulationResult;
+use crate::verdict;
 
 /// Dollars per million requests.
 pub fn cost_per_million(result: &SimulationResult) -> Decimal {
@@ -26,13 +27,10 @@ pub fn failed(result: &SimulationResult) -> u64 {
     result.requests.throttled + result.requests.timed_out + result.requests.interrupted
 }
 
-/// The index of the cheapest result (the first on a tie).
+/// The index of the cheapest result that meets the SLO, or without one
+/// is not degraded (the first on a tie): [`verdict::best`].
 pub fn cheapest(results: &[NamedResult]) -> Option<usize> {
-    results
-        .iter()
-        .enumerate()
-        .min_by(|(_, a), (_, b)| a.result.bill.total.cmp(&b.result.bill.total))
-        .map(|(index, _)| index)
+    verdict::best(results.iter().map(|named| &named.result))
 }
 
 fn ratio(results: &[NamedResult], index: usize) -> String {
@@ -50,10 +48,11 @@ fn ratio(results: &[NamedResult], index: usize) -> String {
 
 /// The summary and line-item tables.
 /// The columns of the summary table.
-pub const SUMMARY_COLUMNS: [(&str, Align); 11] = [
+pub const SUMMARY_COLUMNS: [(&str, Align); 12] = [
     ("Deployment", Align::Left),
     ("Total", Align::Right),
     ("vs cheapest", Align::Right),
+    ("Verdict", Align::Left),
     ("$/M requests", Align::Right),
     ("Idle s", Align::Right),
     ("Idle $", Align::Right),
@@ -76,6 +75,7 @@ pub fn summary_rows(results: &[NamedResult]) -> Vec<Vec<String>> {
                 named.name.clone(),
                 dollars(result.bill.total),
                 ratio(results, index),
+                result.verdict.short(),
                 dollars(cost_per_million(result)),
                 quantity(result.bill.idle.seconds.round()),
                 dollars(result.bill.idle.amount),
@@ -115,6 +115,13 @@ pub fn render_tables(scenario: &str, results: &[NamedResult], dialect: Dialect) 
             ]);
         }
     }
+    let mut summary_text = summary.render(dialect);
+    if cheapest(results).is_none() && !results.is_empty() {
+        summary_text.push_str(&format!(
+            "\n{}\n",
+            verdict::no_best_note(results.iter().map(|named| &named.result))
+        ));
+    }
     let first = results.first().map(|named| &named.result);
     let context = first.map_or(String::new(), |result| {
         format!(
@@ -124,18 +131,35 @@ pub fn render_tables(scenario: &str, results: &[NamedResult], dialect: Dialect) 
             fixed(result.horizon_s / 86_400.0, 2)
         )
     });
+    let warnings = warnings_text(results, dialect);
     match dialect {
         Dialect::Terminal => format!(
-            "{scenario}: {context}\n\n{}\nLine items\n{}",
-            summary.render(dialect),
+            "{scenario}: {context}\n\n{summary_text}\nLine items\n{}{warnings}",
             items.render(dialect)
         ),
         Dialect::Markdown => format!(
-            "# {scenario}\n\n{context}\n\n## Summary\n\n{}\n## Line items\n\n{}",
-            summary.render(dialect),
+            "# {scenario}\n\n{context}\n\n## Summary\n\n{summary_text}\n## Line items\n\n{}{warnings}",
             items.render(dialect)
         ),
     }
+}
+
+/// The results' warnings as a list after the tables, each once.
+fn warnings_text(results: &[NamedResult], dialect: Dialect) -> String {
+    let named: Vec<(&str, &[String])> = results
+        .iter()
+        .map(|named| (named.name.as_str(), named.result.warnings.as_slice()))
+        .collect();
+    let lines = verdict::shared_warnings(&named);
+    if lines.is_empty() {
+        return String::new();
+    }
+    let heading = match dialect {
+        Dialect::Terminal => "\nWarnings\n",
+        Dialect::Markdown => "\n## Warnings\n\n",
+    };
+    let list: String = lines.iter().map(|line| format!("- {line}\n")).collect();
+    format!("{heading}{list}")
 }
 
 /// One row per deployment; `cost_<item>` columns for every line item any
@@ -156,6 +180,7 @@ pub fn render_csv(results: &[NamedResult]) -> Result<Vec<u8>> {
         "deployment",
         "total",
         "ratio_to_cheapest",
+        "verdict",
         "cost_per_million_requests",
         "requests_total",
         "requests_served",
@@ -192,6 +217,7 @@ pub fn render_csv(results: &[NamedResult]) -> Result<Vec<u8>> {
             result.bill.total.to_string(),
             best.filter(|best| *best > Decimal::ZERO)
                 .map_or(String::new(), |best| (result.bill.total / best).to_string()),
+            result.verdict.status.name().to_owned(),
             cost_per_million(result).to_string(),
             result.requests.total.to_string(),
             result.requests.served.to_string(),

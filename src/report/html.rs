@@ -12,6 +12,7 @@ use super::format::{decimal_quantity, dollars, fixed, quantity, unit_price};
 use super::workload::Workload;
 use crate::compare::NamedResult;
 use crate::pricing::Source;
+use crate::verdict;
 
 /// Escapes text for HTML.
 pub fn escape(text: &str) -> String {
@@ -208,6 +209,7 @@ pub fn render(scenario: &str, results: &[NamedResult], charts: &[Chart], workloa
         }
     }
     page.push_str("</table></div>\n");
+    page.push_str(&verdict_notes(results));
 
     page.push_str("<h2>Line items</h2>\n<div class=\"wide\"><table id=\"line-items\">\n");
     page.push_str(&row(
@@ -283,6 +285,29 @@ pub fn render(scenario: &str, results: &[NamedResult], charts: &[Chart], workloa
     }
     page.push_str("<p class=\"note\">Made by costsim. Sources are tagged [V] (verified on the vendor's page), [S] (from a secondary source) or [R] (an assumption not confirmed by the vendor); see each book with <code>costsim pricing show ID</code>.</p>\n</body>\n</html>\n");
     page
+}
+
+/// Under the summary: that no deployment meets the SLO when none does,
+/// and the results' warnings, each once.
+fn verdict_notes(results: &[NamedResult]) -> String {
+    let mut notes = String::new();
+    if !results.is_empty() && cheapest(results).is_none() {
+        let note = verdict::no_best_note(results.iter().map(|named| &named.result));
+        notes.push_str(&format!("<p class=\"no-best\">{}</p>\n", escape(&note)));
+    }
+    let named: Vec<(&str, &[String])> = results
+        .iter()
+        .map(|named| (named.name.as_str(), named.result.warnings.as_slice()))
+        .collect();
+    let warnings = verdict::shared_warnings(&named);
+    if !warnings.is_empty() {
+        notes.push_str("<h3>Warnings</h3>\n<ul id=\"warnings\">\n");
+        for warning in warnings {
+            notes.push_str(&format!("<li>{}</li>\n", escape(&warning)));
+        }
+        notes.push_str("</ul>\n");
+    }
+    notes
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@ pub fn render(result: &SimulationResult, dialect: Dialect) -> String {
             quantity(result.requests_beyond_horizon as f64)
         ));
     }
+    out.push_str(&format!("Verdict: {}.\n", result.verdict.summary));
     out.push_str(gap);
 
     let requests = &result.requests;
@@ -103,6 +104,13 @@ pub fn render(result: &SimulationResult, dialect: Dialect) -> String {
     }
     for note in &bill.notes {
         out.push_str(&format!("Note: {note}\n"));
+    }
+    if !result.warnings.is_empty() {
+        out.push_str(gap);
+        out.push_str(&heading("Warnings"));
+        for warning in &result.warnings {
+            out.push_str(&format!("- {warning}\n"));
+        }
     }
     out
 }

@@ -4,8 +4,10 @@
 use serde::Serialize;
 
 use crate::metrics::{InstanceSummary, LatencySummary, RequestCounts};
+use crate::pricing::era::PricedPeriod;
 use crate::pricing::{Bill, PriceBook, Source};
 use crate::series::RunSeries;
+use crate::verdict::Verdict;
 
 /// The price book a result was priced with.
 #[derive(Debug, Clone, Serialize)]
@@ -56,6 +58,18 @@ pub struct SimulationResult {
     pub services: Vec<BookReference>,
     pub settings: serde_json::Value,
     pub seed: u64,
+    /// The workload's own durations as recorded (the requests within the
+    /// horizon), against which a result without an SLO is judged.
+    pub recorded_duration_ms: LatencySummary,
+    /// Meets or misses the SLO, or without one ok or degraded.
+    pub verdict: Verdict,
+    /// Each book's stretches of the run and its standing in them (in effect,
+    /// before its effective date, or superseded by a newer book).
+    pub price_periods: Vec<PricedPeriod>,
+    /// What a reader should know before trusting the numbers: the horizon
+    /// past the trace, a repeated sample, a book out of its era.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// Data for charts; not part of the JSON contract.
     #[serde(skip)]
     pub series: RunSeries,

@@ -1,27 +1,45 @@
 //! Replays a request stream through a deployment and assembles the result:
 //! the model's run, its bill (with the services in front), the cost curve
-//! sampled for charts, and the workload's own tally.
+//! sampled for charts, the workload's own tally and recorded durations, the
+//! verdict without an SLO, and the warnings (a horizon past the trace, books
+//! out of their era).
 
-use chrono::SecondsFormat;
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 
 use super::{BookReference, Deployment, SimulationResult};
 use crate::error::{Error, Result};
+use crate::metrics::LatencyRecorder;
 use crate::platform::{ModelRun, RunOptions};
+use crate::pricing::era::{self, PricedPeriod};
 use crate::pricing::money::to_f64;
 use crate::pricing::{Bill, Decimal, Offering, ServiceContext, bill_service};
 use crate::series::{Buckets, RunSeries, bucket_width, sample_times};
 use crate::units::{Micros, to_seconds};
+use crate::verdict::{self, Observed};
+use crate::workload::fill::horizon_warning;
 use crate::workload::{MAX_ARRIVAL, MAX_DURATION, Request, WorkloadTally};
 
 /// Points of the latency CDF chart.
 const CDF_POINTS: usize = 200;
+
+/// What the stream itself showed, whatever the model made of it.
+struct Observer {
+    tally: WorkloadTally,
+    /// Recorded durations of the requests within the horizon.
+    recorded: LatencyRecorder,
+    last_arrival: Option<Micros>,
+}
 
 /// Replays `requests` (in arrival order) through `deployment`.
 pub fn simulate<I>(deployment: &Deployment, requests: I, options: RunOptions) -> Result<SimulationResult>
 where
     I: IntoIterator<Item = Result<Request>>,
 {
-    let mut tally = WorkloadTally::new(options.origin);
+    let mut seen = Observer {
+        tally: WorkloadTally::new(options.origin),
+        recorded: LatencyRecorder::default(),
+        last_arrival: None,
+    };
     let mut position = 0u64;
     let mut requests = requests.into_iter().map(|request| {
         position += 1;
@@ -34,19 +52,22 @@ where
             ));
         }
         if options.horizon.is_none_or(|end| request.arrival < end) {
-            tally.add(&request);
+            seen.tally.add(&request);
+            seen.recorded.record(request.duration);
         }
+        seen.last_arrival = Some(request.arrival);
         Ok(request)
     });
     let run = deployment
         .configured
         .run(&mut requests, &options, deployment.bills_own_data_out())?;
     drop(requests);
+    let tally = &seen.tally;
     let mut bill = run.usage.bill(Micros::MAX);
-    let services = service_items(deployment, &tally, &run, &bill, Micros::MAX);
+    let services = service_items(deployment, tally, &run, &bill, Micros::MAX);
     bill.extend(services);
     let series = RunSeries {
-        cost_over_time: cost_curve(&run, &bill, deployment, &tally),
+        cost_over_time: cost_curve(&run, &bill, deployment, tally),
         // Models record levels with `LevelRecorder::finish(horizon_end)`.
         instances: Buckets {
             width: bucket_width(run.horizon_end),
@@ -55,6 +76,21 @@ where
         latency_cdf: run.latency.cdf(CDF_POINTS),
         requests: tally.requests_over_time(),
     };
+    let (price_periods, era_warnings) = era_checks(deployment, options.origin, run.horizon_end);
+    let warnings = horizon_warning(seen.last_arrival, options.horizon)
+        .into_iter()
+        .chain(era_warnings)
+        .collect();
+    let recorded_duration_ms = seen.recorded.summary();
+    let latency_ms = run.latency.summary();
+    let verdict = verdict::judge(
+        Observed {
+            requests: &run.counts,
+            latency: &latency_ms,
+            recorded: &recorded_duration_ms,
+        },
+        None,
+    );
     Ok(SimulationResult {
         platform: deployment.book.id.clone(),
         deployment: deployment.describe(),
@@ -62,7 +98,7 @@ where
         horizon_s: to_seconds(run.horizon_end),
         requests: run.counts,
         requests_beyond_horizon: run.beyond_horizon,
-        latency_ms: run.latency.summary(),
+        latency_ms,
         queue_ms: run.queueing.summary(),
         instances: run.instances,
         instances_over_time: run
@@ -76,8 +112,35 @@ where
         services: deployment.services.iter().map(BookReference::of).collect(),
         settings: deployment.configured.settings_json(),
         seed: options.seed,
+        recorded_duration_ms,
+        verdict,
+        price_periods,
+        warnings,
         series,
     })
+}
+
+/// The stretches of the run from `origin` over `span` each book (the
+/// platform's, then the services') priced, and the warnings for those out
+/// of its era.
+fn era_checks(
+    deployment: &Deployment,
+    origin: DateTime<Utc>,
+    span: Micros,
+) -> (Vec<PricedPeriod>, Vec<String>) {
+    let end = i64::try_from(span)
+        .ok()
+        .map(TimeDelta::microseconds)
+        .and_then(|span| origin.checked_add_signed(span))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    let mut periods = Vec::new();
+    let mut warnings = Vec::new();
+    for book in std::iter::once(&deployment.book).chain(&deployment.services) {
+        let (found, said) = era::check(book, origin, end);
+        periods.extend(found);
+        warnings.extend(said);
+    }
+    (periods, warnings)
 }
 
 /// The line items the services in front add for the requests of the clock

@@ -5,6 +5,7 @@
 
 mod arrivals;
 mod fanout;
+pub mod fill;
 mod generator;
 mod generator_options;
 pub mod import;
@@ -20,6 +21,7 @@ mod trace_writer;
 
 pub use arrivals::{ArrivalProcess, Arrivals, BucketCounts, Spread, next_uniform_share};
 pub use fanout::{Feed, fan_out, fan_out_sorted};
+pub use fill::{Fill, Repeated, Tiling};
 pub use generator::{FunctionMix, Generator, GeneratorSpec, WorkEstimate};
 pub use generator_options::{
     DEFAULT_DURATION, DEFAULT_MAX_ROWS, GeneratorOptions, GeneratorProblems, MAX_RATE, check_rows,

@@ -10,7 +10,8 @@ use serde_json::Value;
 use crate::support::{Workspace, assert_close, cents, line_item, number};
 
 /// Two requests a day apart (10 ms each, 3 KB out) and three deployments
-/// whose bills are computed by hand below.
+/// whose bills are computed by hand below. The SLO keeps Lambda's two cold
+/// starts (60 ms against 10 ms of work) from counting as degraded.
 const SCENARIO: &str = r#"name = "hand checked"
 [workload]
 trace = "two.csv"
@@ -35,6 +36,9 @@ platform = "ec2-2016"
 instance_type = "t2.small"
 instances = 1
 load_balancer = false
+
+[slo]
+p99_ms = 1000
 "#;
 
 fn write_scenario(workspace: &Workspace) {
@@ -123,17 +127,19 @@ fn the_table_marks_the_cheapest_and_the_rest_as_ratios() {
     let heroku = row("Heroku");
     let ec2 = row("EC2");
     let lambda = row("Lambda");
-    // Right to left: p99, p95, p50, Failed, Cold, Idle $, Idle s, $/M, ratio, Total.
+    // Right to left: p99, p95, p50, Failed, Cold, Idle $, Idle s, $/M, the
+    // verdict (`meets SLO`, two words), ratio, Total.
     let cell = |cells: &[String], from_right: usize| cells[cells.len() - from_right].clone();
-    assert_eq!(cell(&lambda, 9), "cheapest", "{text}");
-    assert_eq!(cell(&heroku, 10), "$1.67", "{text}");
+    assert_eq!(cell(&lambda, 11), "cheapest", "{text}");
+    assert_eq!(cell(&lambda, 10), "meets", "{text}");
+    assert_eq!(cell(&heroku, 12), "$1.67", "{text}");
     assert_eq!(
-        cell(&heroku, 9),
+        cell(&heroku, 11),
         format!("{:.2}x", totals[1] / totals[0]),
         "{text}"
     );
-    assert_eq!(cell(&ec2, 10), "$0.62", "{text}");
-    assert_eq!(cell(&ec2, 9), format!("{:.2}x", totals[2] / totals[0]), "{text}");
+    assert_eq!(cell(&ec2, 12), "$0.62", "{text}");
+    assert_eq!(cell(&ec2, 11), format!("{:.2}x", totals[2] / totals[0]), "{text}");
     assert!(
         !Path::new(&workspace.path("out")).exists(),
         "--no-report writes nothing"
@@ -277,6 +283,8 @@ fn the_markdown_summary_is_exactly_as_computed_by_hand() {
     // million of the 2 requests; EC2 2016: 2 started hours × $0.013 = $0.026
     // → $0.03, $13,000.00 per million; 0.069444 / 0.026 = 2.67x. Both idle
     // 7,200 − 0.15 s (0.3 s of work over 2 workers, or over capacity 2).
+    // Both verdicts ok (no failures; p99 200 ms is the work's own), and
+    // both books priced before their effective dates, said once each.
     let workspace = Workspace::new();
     workspace.write("t.csv", "time,duration_ms\n0,100\n60,200\n");
     workspace.write(
@@ -297,10 +305,10 @@ fn the_markdown_summary_is_exactly_as_computed_by_hand() {
 
 ## Summary
 
-| Deployment | Total | vs cheapest | $/M requests | Idle s | Idle $ | Cold starts | Failed | p50 ms | p95 ms | p99 ms |
-| :--------- | ----: | ----------: | -----------: | -----: | -----: | ----------: | -----: | -----: | -----: | -----: |
-| Heroku     | $0.07 |       2.67x |   $34,722.22 |  7,200 |  $0.07 |           0 |      0 |  100.0 |  200.0 |  200.0 |
-| EC2        | $0.03 |    cheapest |   $13,000.00 |  7,200 |  $0.03 |           0 |      0 |  100.0 |  200.0 |  200.0 |
+| Deployment | Total | vs cheapest | Verdict | $/M requests | Idle s | Idle $ | Cold starts | Failed | p50 ms | p95 ms | p99 ms |
+| :--------- | ----: | ----------: | :------ | -----------: | -----: | -----: | ----------: | -----: | -----: | -----: | -----: |
+| Heroku     | $0.07 |       2.67x | ok      |   $34,722.22 |  7,200 |  $0.07 |           0 |      0 |  100.0 |  200.0 |  200.0 |
+| EC2        | $0.03 |    cheapest | ok      |   $13,000.00 |  7,200 |  $0.03 |           0 |      0 |  100.0 |  200.0 |  200.0 |
 
 ## Line items
 
@@ -308,6 +316,11 @@ fn the_markdown_summary_is_exactly_as_computed_by_hand() {
 | :--------- | :------------------------------ | -------: | :------------- | --------------: | -----: |
 | Heroku     | Dynos (standard-1x)             |    7,200 | dyno-s         | $0.000009645062 |  $0.07 |
 | EC2        | Instances (t2.micro, on-demand) |        2 | instance-hours |          $0.013 |  $0.03 |
+
+## Warnings
+
+- Heroku: heroku-2016 (effective 2016-06-01) prices 2016-01-01 to 2016-01-01T02:00:00Z, before its effective date: its rates may not be the ones billed then
+- EC2: ec2-2016 (effective 2016-01-13) prices 2016-01-01 to 2016-01-01T02:00:00Z, before its effective date: its rates may not be the ones billed then
 "
     );
 }
