@@ -123,7 +123,13 @@ impl Rounding {
 #[derive(Debug, Clone)]
 pub struct FunctionRun {
     pub counts: RequestCounts,
+    /// Latency of the served requests.
     pub latency: LatencyRecorder,
+    /// What the client saw of the timed-out requests (their cut-off).
+    pub timed_out_latency: LatencyRecorder,
+    /// On-demand instances' time alive but not busy, µs: warm instances
+    /// that per-request billing does not charge for.
+    pub warm_unbilled_us: u128,
     /// Waits before execution starts (start-ups).
     pub queueing: LatencyRecorder,
     pub instances: InstanceTally,
@@ -227,6 +233,7 @@ pub struct FunctionPlatform {
 
     counts: RequestCounts,
     latency: LatencyRecorder,
+    timed_out_latency: LatencyRecorder,
     queueing: LatencyRecorder,
     tally: InstanceTally,
     provisioned_instance_us: u128,
@@ -286,6 +293,7 @@ impl FunctionPlatform {
             last_completion: 0,
             counts: RequestCounts::default(),
             latency: LatencyRecorder::default(),
+            timed_out_latency: LatencyRecorder::default(),
             queueing: LatencyRecorder::default(),
             tally: InstanceTally::default(),
             provisioned_instance_us: 0,
@@ -539,7 +547,8 @@ impl FunctionPlatform {
         self.horizon_limit = Some(horizon_end);
         for request in std::mem::take(&mut self.waiting) {
             // Still waiting when the horizon ended: the client gave up.
-            self.latency.record(horizon_end.saturating_sub(request.arrival));
+            self.timed_out_latency
+                .record(horizon_end.saturating_sub(request.arrival));
             self.counts.timed_out += 1;
         }
         self.expire_until(horizon_end);
@@ -552,9 +561,16 @@ impl FunctionPlatform {
         let provisioned_mb = u128::from(self.settings.provisioned)
             * self.pools.len() as u128
             * u128::from(self.settings.memory_mb);
+        let on_demand_life = self
+            .tally
+            .instance_us
+            .saturating_sub(self.provisioned_instance_us);
+        let on_demand_busy = self.tally.busy_us.saturating_sub(self.provisioned_busy_us);
         let mut run = FunctionRun {
             counts: self.counts,
             latency: self.latency,
+            timed_out_latency: self.timed_out_latency,
+            warm_unbilled_us: on_demand_life.saturating_sub(on_demand_busy),
             queueing: self.queueing,
             instances: self.tally,
             usage: FunctionUsage::new(BillingMonth::containing(self.origin), self.settings.memory_mb),
@@ -625,12 +641,13 @@ impl FunctionPlatform {
             now,
             provisioned,
         );
-        self.latency.record(completion - request.arrival);
         self.queueing.record(start - request.arrival);
         self.counts.cold_starts += u64::from(cold);
         if timed_out {
+            self.timed_out_latency.record(completion - request.arrival);
             self.counts.timed_out += 1;
         } else {
+            self.latency.record(completion - request.arrival);
             self.counts.served += 1;
         }
     }
@@ -683,7 +700,7 @@ impl FunctionPlatform {
             if now - request.arrival < self.settings.max_duration {
                 return Some(request);
             }
-            self.latency.record(self.settings.max_duration);
+            self.timed_out_latency.record(self.settings.max_duration);
             self.counts.timed_out += 1;
         }
         None

@@ -103,11 +103,24 @@ impl Configured for FunctionDeployment {
         );
         let outcome = engine::run(&mut model, requests, options.horizon)?;
         let mut run = model.finish();
+        let served_latency = std::mem::take(&mut run.latency);
+        let mut latency = served_latency.clone();
+        latency.merge(&run.timed_out_latency);
+        let mut instances = run.instances.summary(run.horizon_end);
+        // Instance-based billing charges every second alive: nothing is
+        // warm and unbilled there (its idle time is the bill's).
+        let warm_unbilled_us = if self.settings.instance_based == Some(true) {
+            0
+        } else {
+            run.warm_unbilled_us
+        };
+        instances.warm_unbilled_seconds = Some(to_seconds(warm_unbilled_us));
         Ok(ModelRun {
             counts: run.counts,
-            latency: std::mem::take(&mut run.latency),
+            latency,
+            served_latency,
             queueing: std::mem::take(&mut run.queueing),
-            instances: run.instances.summary(run.horizon_end),
+            instances,
             timeline: Vec::new(),
             mean_in_system: None,
             instances_per_minute: std::mem::take(&mut run.instances_per_minute),

@@ -55,9 +55,13 @@ fn farm_model_run(
     priced: impl FnOnce(FarmRun) -> Box<dyn Priced>,
 ) -> ModelRun {
     let mut run = run;
+    let served_latency = std::mem::take(&mut run.latency);
+    let mut latency = served_latency.clone();
+    latency.merge(&run.timed_out_latency);
     ModelRun {
         counts: run.counts,
-        latency: std::mem::take(&mut run.latency),
+        latency,
+        served_latency,
         queueing: std::mem::take(&mut run.queueing),
         instances: run.instances.summary(run.horizon_end),
         timeline: std::mem::take(&mut run.timeline),

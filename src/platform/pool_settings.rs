@@ -58,6 +58,15 @@ pub const POOL_SETTINGS: &[SettingSpec] = &[
         doc: "responses slower than this count as timed out (Heroku H12: 30 s); 0 for none",
     },
     SettingSpec {
+        key: "backlog_limit",
+        kind: Kind::Whole {
+            unit: "requests per dyno",
+            min: 0,
+            max: 1_000_000,
+        },
+        doc: "requests allowed to wait per dyno; arrivals beyond are refused (default: no limit)",
+    },
+    SettingSpec {
         key: "autoscale",
         kind: Kind::Choice(&["off", "p95", "utilization"]),
         doc: "off, p95 (Heroku: ±1 dyno a minute on p95 response time) or utilization",
@@ -127,6 +136,8 @@ pub struct PoolSettings {
     pub workers: u32,
     pub routing: Routing,
     pub router_timeout_s: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backlog_limit: Option<u32>,
     pub autoscale: PoolAutoscale,
     pub min_dynos: u32,
     pub max_dynos: u32,
@@ -157,6 +168,7 @@ impl PoolSettings {
             router_timeout_s: values
                 .seconds("router_timeout_s")
                 .unwrap_or(defaults.router_timeout_s),
+            backlog_limit: values.whole("backlog_limit"),
             autoscale: match values.text("autoscale") {
                 Some("p95") => PoolAutoscale::P95,
                 Some("utilization") => PoolAutoscale::Utilization,
@@ -262,6 +274,7 @@ impl PoolSettings {
             speed: self.speed,
             routing: self.routing,
             request_timeout: (self.router_timeout_s > 0.0).then(|| micros(self.router_timeout_s)),
+            queue_limit: self.backlog_limit,
             boot: micros(self.boot_s),
             sleep: sleeps.then(|| Sleep {
                 after: micros(offering.sleep_after_s),

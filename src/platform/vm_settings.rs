@@ -13,6 +13,13 @@ use crate::pricing::VmChoices;
 use crate::pricing::vm_book::{VmBilling, VmOffering};
 use crate::units::{MICROS_PER_SECOND, Micros};
 
+/// The load balancer's client timeout: Elastic Load Balancing closes a
+/// connection idle for 60 s by default, and the client gets an error while
+/// the instance still does the work. Sources (accessed 2026-12-01):
+/// <https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/config-idle-timeout.html>,
+/// <https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout>.
+const DEFAULT_CLIENT_TIMEOUT_S: f64 = 60.0;
+
 /// CloudWatch's one-minute metric period.
 const METRIC_PERIOD: Micros = 60 * MICROS_PER_SECOND;
 
@@ -111,6 +118,20 @@ pub const VM_SETTINGS: &[SettingSpec] = &[
         kind: Kind::Flag,
         doc: "price a load balancer in front",
     },
+    SettingSpec {
+        key: "client_timeout_s",
+        kind: Kind::Span { min: 0 },
+        doc: "the client gets an error after this long (ELB's default idle timeout: 60 s) while the instance finishes the work; 0 for none",
+    },
+    SettingSpec {
+        key: "queue_limit",
+        kind: Kind::Whole {
+            unit: "requests per instance",
+            min: 0,
+            max: 1_000_000,
+        },
+        doc: "requests allowed to wait per serving instance; arrivals beyond are refused (default: no limit)",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -138,6 +159,9 @@ pub struct VmSettings {
     pub spot: bool,
     pub spot_interruptions_per_hour: f64,
     pub load_balancer: bool,
+    pub client_timeout_s: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue_limit: Option<u32>,
 }
 
 /// Parses `0-7:2,8-19:6,20-23:3`: every hour of the day exactly once.
@@ -214,6 +238,10 @@ impl VmSettings {
             spot: values.flag("spot").unwrap_or(false),
             spot_interruptions_per_hour: values.number("spot_interruptions_per_hour").unwrap_or(0.0),
             load_balancer: values.flag("load_balancer").unwrap_or(defaults.load_balancer),
+            client_timeout_s: values
+                .seconds("client_timeout_s")
+                .unwrap_or(DEFAULT_CLIENT_TIMEOUT_S),
+            queue_limit: values.whole("queue_limit"),
             instance_type,
             instances,
         };
@@ -312,7 +340,8 @@ impl VmSettings {
             slots: self.capacity,
             speed: 1.0,
             routing: Routing::Shared,
-            request_timeout: None,
+            request_timeout: (self.client_timeout_s > 0.0).then(|| micros(self.client_timeout_s)),
+            queue_limit: self.queue_limit,
             boot: micros(self.boot_s),
             sleep: None,
             accrual_tail: None,

@@ -51,19 +51,17 @@ pub fn bill_pool(
     };
     let mut items: Vec<LineItem> = Vec::new();
     let mut notes = Vec::new();
-    match offering.billing {
-        PoolBilling::Prorated { seconds_per_month } => {
-            bill_prorated(
-                offering,
-                kind,
-                choices,
-                usage,
-                origin,
-                seconds_per_month,
-                &mut items,
-                &mut notes,
-            );
-        }
+    let paid_us = match offering.billing {
+        PoolBilling::Prorated { seconds_per_month } => bill_prorated(
+            offering,
+            kind,
+            choices,
+            usage,
+            origin,
+            seconds_per_month,
+            &mut items,
+            &mut notes,
+        ),
         PoolBilling::InstanceHours {
             daily_free_instance_hours,
             ..
@@ -76,11 +74,11 @@ pub fn bill_pool(
             daily_free_instance_hours,
             &mut items,
         ),
-    }
+    };
     if usage.bytes_out > 0 {
         notes.push("Bytes sent are not priced: this book has no data-out rate.".to_owned());
     }
-    let idle = Idle::share_of(sum(&items), tally);
+    let idle = Idle::share_of(sum(&items), paid_us, tally.busy_us);
     let mut bill = Bill::new(currency, items, idle);
     bill.notes = notes;
     bill
@@ -88,7 +86,8 @@ pub fn bill_pool(
 
 /// Heroku: each dyno's seconds per calendar month at the monthly price over
 /// the book's month, at most the monthly price; sleeping types draw on the
-/// free-hours pool; plan fees per month of use.
+/// free-hours pool; plan fees per month of use. Returns the dyno time paid
+/// for, µs (a dyno-month beyond the cap counts as the cap).
 #[allow(clippy::too_many_arguments)]
 fn bill_prorated(
     offering: &PoolOffering,
@@ -99,7 +98,7 @@ fn bill_prorated(
     seconds_per_month: u32,
     items: &mut Vec<LineItem>,
     notes: &mut Vec<String>,
-) {
+) -> u128 {
     // Microseconds per (dyno, month).
     let mut per_dyno_month: BTreeMap<(u32, BillingMonth), u128> = BTreeMap::new();
     for interval in &usage.intervals {
@@ -114,11 +113,14 @@ fn bill_prorated(
     let sleeps_free = kind.sleeps && choices.free_tier;
     let mut micros_by_month: BTreeMap<BillingMonth, u128> = BTreeMap::new();
     let mut capped: BTreeMap<BillingMonth, (u32, u128)> = BTreeMap::new();
+    let mut paid_us = 0;
     for ((_, month), micros) in &per_dyno_month {
         *micros_by_month.entry(*month).or_default() += micros;
         if sleeps_free {
+            paid_us += micros;
             continue; // priced below against the free-hours pool
         }
+        paid_us += (*micros).min(cap_us);
         if *micros > cap_us {
             let entry = capped.entry(*month).or_default();
             entry.0 += 1;
@@ -156,6 +158,7 @@ fn bill_prorated(
             Charge::count(micros_by_month.len() as u128),
         );
     }
+    paid_us
 }
 
 fn bill_free_hours(
@@ -193,6 +196,7 @@ fn bill_free_hours(
 
 /// App Engine: accrued instance-hours per Pacific day, with the daily free
 /// hours counted in units of the cheapest class (an F2 hour is two F1 hours).
+/// Returns the accrued instance time, µs.
 fn bill_instance_hours(
     offering: &PoolOffering,
     kind: &PoolType,
@@ -201,7 +205,7 @@ fn bill_instance_hours(
     origin: DateTime<Utc>,
     daily_free_instance_hours: Decimal,
     items: &mut Vec<LineItem>,
-) {
+) -> u128 {
     let cheapest = offering
         .types
         .values()
@@ -241,4 +245,5 @@ fn bill_instance_hours(
             },
         );
     }
+    per_day.values().sum()
 }

@@ -356,7 +356,8 @@ fn the_markdown_summary_is_exactly_as_computed_by_hand() {
     // Heroku: 7,200 s × $25 / 2,592,000 s = $0.069444 → $0.07, $34,722.22 per
     // million of the 2 requests; EC2 2016: 2 started hours × $0.013 = $0.026
     // → $0.03, $13,000.00 per million; 0.069444 / 0.026 = 2.67x. Both idle
-    // 7,200 − 0.15 s (0.3 s of work over 2 workers, or over capacity 2).
+    // 7,200 − 0.15 s (0.3 s of work over 2 workers, or over capacity 2) of
+    // 7,200 paid seconds (dyno-seconds; two started instance-hours).
     let workspace = Workspace::new();
     workspace.write("t.csv", "time,duration_ms\n0,100\n60,200\n");
     workspace.write(
@@ -377,10 +378,10 @@ fn the_markdown_summary_is_exactly_as_computed_by_hand() {
 
 ## Summary
 
-| Deployment | Total | vs cheapest | $/M requests | Idle s | Idle $ | Cold starts | Failed | p50 ms | p95 ms | p99 ms |
-| :--------- | ----: | ----------: | -----------: | -----: | -----: | ----------: | -----: | -----: | -----: | -----: |
-| Heroku     | $0.07 |       2.67x |   $34,722.22 |  7,200 |  $0.07 |           0 |      0 |  100.0 |  200.0 |  200.0 |
-| EC2        | $0.03 |    cheapest |   $13,000.00 |  7,200 |  $0.03 |           0 |      0 |  100.0 |  200.0 |  200.0 |
+| Deployment | Total | vs cheapest | $/M requests | Idle s (paid, unused) | Idle $ | Cold starts | Failed | p50 ms | p95 ms | p99 ms |
+| :--------- | ----: | ----------: | -----------: | --------------------: | -----: | ----------: | -----: | -----: | -----: | -----: |
+| Heroku     | $0.07 |       2.67x |   $34,722.22 |                 7,200 |  $0.07 |           0 |      0 |  100.0 |  200.0 |  200.0 |
+| EC2        | $0.03 |    cheapest |   $13,000.00 |                 7,200 |  $0.03 |           0 |      0 |  100.0 |  200.0 |  200.0 |
 
 ## Line items
 

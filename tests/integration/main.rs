@@ -5,6 +5,7 @@
 
 mod autoscaling;
 mod bad_input;
+mod client_timeouts;
 mod cloud_run;
 mod compare_command;
 mod fast_paths;
@@ -12,6 +13,7 @@ mod fuzz_cases;
 mod fuzz_end_to_end;
 mod fuzz_parsers;
 mod hardening;
+mod idle_meaning;
 mod long_spans;
 mod micro_traces;
 mod one_read;

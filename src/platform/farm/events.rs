@@ -77,16 +77,16 @@ impl ServerFarm {
             self.busy_slots -= 1;
             self.last_completion = self.last_completion.max(now);
             let latency = now - arrival;
-            self.latency.record(latency);
             self.autoscaler.record_response(latency);
-            if self
-                .config
-                .request_timeout
-                .is_some_and(|timeout| latency > timeout)
-            {
-                self.counts.timed_out += 1;
-            } else {
-                self.counts.served += 1;
+            match self.config.request_timeout {
+                Some(timeout) if latency > timeout => {
+                    self.timed_out_latency.record(timeout);
+                    self.counts.timed_out += 1;
+                }
+                _ => {
+                    self.latency.record(latency);
+                    self.counts.served += 1;
+                }
             }
             let server = &mut self.servers[index as usize];
             server.busy -= 1;
