@@ -27,6 +27,7 @@ use rand_pcg::Pcg64;
 
 use super::function_settings::FunctionSettings;
 use super::keepalive::{KeepAliveQueue, Ticket};
+use super::speed::DurationScale;
 use crate::calendar::{BillingMonth, MonthCursor, split_by_month};
 use crate::distribution::DurationSampler;
 use crate::engine::{EventQueue, Model};
@@ -212,6 +213,9 @@ fn add_provisioned(
 
 pub struct FunctionPlatform {
     settings: FunctionSettings,
+    /// The speed model's factor for rows recorded at the reference size
+    /// (rows naming their memory run at it, as recorded).
+    duration_scale: DurationScale,
     rounding: Rounding,
     provisioned_granularity_us: u64,
     extra_storage_mb: u32,
@@ -275,6 +279,7 @@ impl FunctionPlatform {
         };
         rounding.default_memory = rounding.memory(settings.memory_mb);
         FunctionPlatform {
+            duration_scale: settings.duration_scale(offering),
             rounding,
             provisioned_granularity_us: u64::from(billing.provisioned_granularity_s) * 1_000_000,
             extra_storage_mb: settings.ephemeral_storage_mb.saturating_sub(included_storage),
@@ -755,7 +760,10 @@ impl FunctionPlatform {
 impl Model for FunctionPlatform {
     type Event = FunctionEvent;
 
-    fn arrive(&mut self, request: Request, queue: &mut EventQueue<FunctionEvent>) {
+    fn arrive(&mut self, mut request: Request, queue: &mut EventQueue<FunctionEvent>) {
+        if request.memory_mb.is_none() {
+            request.duration = self.duration_scale.apply(request.duration);
+        }
         let now = request.arrival;
         self.last_arrival = now;
         self.expire_until(now);

@@ -14,6 +14,7 @@ mod pool_model;
 mod pool_settings;
 mod seam;
 mod settings;
+pub mod speed;
 mod vm_model;
 mod vm_settings;
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::autoscale::{ScalingBounds, ScalingPolicy};
 use super::farm::{FarmConfig, Routing, Sleep};
 use super::settings::{Kind, Setting, SettingSpec, Values};
+use super::speed::{CPU_FRACTION, SpeedSettings, THREADS};
 use crate::error::{Error, Result, SettingProblem};
 use crate::pricing::PoolChoices;
 use crate::pricing::pool_book::{PoolBilling, PoolOffering};
@@ -119,6 +120,13 @@ pub const POOL_SETTINGS: &[SettingSpec] = &[
         kind: Kind::Flag,
         doc: "deduct free dyno or instance hours",
     },
+    CPU_FRACTION,
+    THREADS,
+    SettingSpec {
+        key: "reference_dyno_type",
+        kind: Kind::Name,
+        doc: "dyno type the trace's durations were recorded on, for the speed model (default: dyno_type)",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -147,6 +155,9 @@ pub struct PoolSettings {
     pub boot_s: f64,
     pub speed: f64,
     pub free_tier: bool,
+    pub cpu_fraction: f64,
+    pub threads: u32,
+    pub reference_dyno_type: String,
 }
 
 impl PoolSettings {
@@ -186,6 +197,11 @@ impl PoolSettings {
             boot_s: values.seconds("boot_s").unwrap_or(defaults.boot_s),
             speed: values.number("speed").unwrap_or(type_speed),
             free_tier: values.flag("free_tier").unwrap_or(true),
+            cpu_fraction: values.number("cpu_fraction").unwrap_or(0.0),
+            threads: values.whole("threads").unwrap_or(1),
+            reference_dyno_type: values
+                .text("reference_dyno_type")
+                .map_or_else(|| dyno_type.clone(), str::to_owned),
             dyno_type,
         };
         resolved.check(book_id, offering, &values, &mut problems);
@@ -200,6 +216,15 @@ impl PoolSettings {
         values: &Values,
         problems: &mut Vec<SettingProblem>,
     ) {
+        if values.has("reference_dyno_type") && !offering.types.contains_key(&self.reference_dyno_type) {
+            problems.push(SettingProblem::at(
+                "reference_dyno_type",
+                format!(
+                    "setting `reference_dyno_type`: {book_id} has no type `{}`",
+                    self.reference_dyno_type
+                ),
+            ));
+        }
         let Some(kind) = offering.types.get(&self.dyno_type) else {
             problems.push(SettingProblem::at(
                 "dyno_type",
@@ -251,8 +276,16 @@ impl PoolSettings {
         }
     }
 
+    fn speed_settings(&self) -> SpeedSettings {
+        SpeedSettings {
+            cpu_fraction: self.cpu_fraction,
+            threads: self.threads,
+        }
+    }
+
     /// The farm these settings describe.
     pub fn farm_config(&self, offering: &PoolOffering, origin_into_day: Micros) -> FarmConfig {
+        let cpu_of = |name: &str| offering.types.get(name).map_or(1.0, |kind| kind.cpu);
         let micros = |seconds: f64| (seconds * MICROS_PER_SECOND as f64).round() as Micros;
         let sleeps = offering
             .types
@@ -272,6 +305,9 @@ impl PoolSettings {
             initial_servers: self.dynos,
             slots: self.workers,
             speed: self.speed,
+            duration_scale: self
+                .speed_settings()
+                .scale(cpu_of(&self.reference_dyno_type), cpu_of(&self.dyno_type)),
             routing: self.routing,
             request_timeout: (self.router_timeout_s > 0.0).then(|| micros(self.router_timeout_s)),
             queue_limit: self.backlog_limit,

@@ -8,6 +8,7 @@ use super::autoscale::{ScalingBounds, ScalingPolicy};
 use super::farm::{FarmConfig, Routing};
 use super::pool_settings::{MAX_SERVERS, check_bounds};
 use super::settings::{Kind, Setting, SettingSpec, Values};
+use super::speed::{CPU_FRACTION, SpeedSettings, THREADS};
 use crate::error::{Error, Result, SettingProblem};
 use crate::pricing::VmChoices;
 use crate::pricing::vm_book::{VmBilling, VmOffering};
@@ -132,6 +133,13 @@ pub const VM_SETTINGS: &[SettingSpec] = &[
         },
         doc: "requests allowed to wait per serving instance; arrivals beyond are refused (default: no limit)",
     },
+    CPU_FRACTION,
+    THREADS,
+    SettingSpec {
+        key: "reference_instance_type",
+        kind: Kind::Name,
+        doc: "instance type the trace's durations were recorded on, for the speed model (default: instance_type)",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -162,6 +170,9 @@ pub struct VmSettings {
     pub client_timeout_s: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_limit: Option<u32>,
+    pub cpu_fraction: f64,
+    pub threads: u32,
+    pub reference_instance_type: String,
 }
 
 /// Parses `0-7:2,8-19:6,20-23:3`: every hour of the day exactly once.
@@ -242,6 +253,11 @@ impl VmSettings {
                 .seconds("client_timeout_s")
                 .unwrap_or(DEFAULT_CLIENT_TIMEOUT_S),
             queue_limit: values.whole("queue_limit"),
+            cpu_fraction: values.number("cpu_fraction").unwrap_or(0.0),
+            threads: values.whole("threads").unwrap_or(1),
+            reference_instance_type: values
+                .text("reference_instance_type")
+                .map_or_else(|| instance_type.clone(), str::to_owned),
             instance_type,
             instances,
         };
@@ -265,6 +281,17 @@ impl VmSettings {
                     "setting `instance_type`: {book_id} has no type `{}`; its types: {}",
                     self.instance_type,
                     offering.types.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
+        if values.has("reference_instance_type")
+            && !offering.types.contains_key(&self.reference_instance_type)
+        {
+            problem(
+                "reference_instance_type",
+                format!(
+                    "setting `reference_instance_type`: {book_id} has no type `{}`",
+                    self.reference_instance_type
                 ),
             );
         }
@@ -324,6 +351,11 @@ impl VmSettings {
     /// The farm these settings describe: a load balancer sending each
     /// request to the least-loaded instance, queueing when all are full.
     pub fn farm_config(&self, offering: &VmOffering, origin_into_day: Micros) -> FarmConfig {
+        let vcpus_of = |name: &str| offering.types.get(name).map_or(1.0, |kind| f64::from(kind.vcpus));
+        let speed = SpeedSettings {
+            cpu_fraction: self.cpu_fraction,
+            threads: self.threads,
+        };
         let micros = |seconds: f64| (seconds * MICROS_PER_SECOND as f64).round() as Micros;
         let scaling = match (self.autoscale, self.schedule) {
             (VmAutoscale::Utilization, _) => ScalingPolicy::TargetTracking {
@@ -339,6 +371,10 @@ impl VmSettings {
             initial_servers: self.instances,
             slots: self.capacity,
             speed: 1.0,
+            duration_scale: speed.scale(
+                vcpus_of(&self.reference_instance_type),
+                vcpus_of(&self.instance_type),
+            ),
             routing: Routing::Shared,
             request_timeout: (self.client_timeout_s > 0.0).then(|| micros(self.client_timeout_s)),
             queue_limit: self.queue_limit,

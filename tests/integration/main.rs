@@ -24,6 +24,7 @@ mod queueing;
 mod report_kill;
 mod seam;
 mod setting_ranges;
+mod speed_model;
 mod support;
 mod trace_commands;
 mod worked_examples;

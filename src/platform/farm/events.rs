@@ -33,7 +33,8 @@ impl Model for ServerFarm {
             self.usage.bytes_by_hour.resize(hour + 1, 0);
         }
         self.usage.bytes_by_hour[hour] += u128::from(request.bytes_out);
-        let work = (request.duration as f64 / self.config.speed).round() as Micros;
+        let duration = self.config.duration_scale.apply(request.duration);
+        let work = (duration as f64 / self.config.speed).round() as Micros;
         self.dispatch(Pending { arrival: now, work }, now, queue);
     }
 

@@ -41,6 +41,7 @@ use rand_pcg::Pcg64;
 
 use super::autoscale::{Autoscaler, ScalingBounds, ScalingPolicy};
 use super::free_slots::FreeSlots;
+use super::speed::DurationScale;
 use crate::metrics::{InstanceTally, LatencyRecorder, RequestCounts};
 use crate::series::LevelRecorder;
 use crate::units::Micros;
@@ -68,8 +69,11 @@ pub struct Sleep {
 pub struct FarmConfig {
     pub initial_servers: u32,
     pub slots: u32,
-    /// Work per request = trace duration / speed.
+    /// Work per request = trace duration × `duration_scale` / speed.
     pub speed: f64,
+    /// The speed model's factor from the reference type's CPU to this
+    /// type's (see `platform::speed`).
+    pub duration_scale: DurationScale,
     pub routing: Routing,
     /// The router's or load balancer's timeout: past it the client gets an
     /// error (counted at the timeout) while the server still does the work.
