@@ -13,7 +13,10 @@
 //!   (counted, not billed);
 //! - an idle instance expires `keep_alive` after its last request ends;
 //! - a request running past `max_duration` is cut off there, billed up to it
-//!   and counted as timed out.
+//!   and counted as timed out;
+//! - a row without its own memory runs for its recorded duration scaled by
+//!   the speed model (`cpu_fraction`; none by default), a row naming its
+//!   memory runs at that size as recorded.
 //!
 //! The model records billable quantities (rounded durations × memory, per
 //! UTC clock hour, from which calendar months are summed exactly), never

@@ -68,6 +68,12 @@ impl Configured for FunctionDeployment {
         if settings.provisioned > 0 {
             text.push_str(&format!(", {} provisioned", settings.provisioned));
         }
+        let reference = if settings.reference_milli_vcpu != settings.milli_vcpu {
+            format!("{} vCPUs", f64::from(settings.reference_milli_vcpu) / 1_000.0)
+        } else {
+            format!("{} MB", settings.reference_memory_mb)
+        };
+        text.push_str(&settings.speed_settings().describe(&reference));
         text
     }
 

@@ -325,16 +325,19 @@ impl FunctionSettings {
         Ok(resolved)
     }
 
+    pub fn speed_settings(&self) -> SpeedSettings {
+        SpeedSettings {
+            cpu_fraction: self.cpu_fraction,
+            threads: self.threads,
+        }
+    }
+
     /// The speed model's factor for rows without their own memory: from the
     /// reference size to the deployment's, by the book's CPU per size.
     pub fn duration_scale(&self, offering: &FunctionOffering) -> DurationScale {
         let cpu = &offering.limits.cpu;
         let sizes = &offering.limits.memory;
-        let speed = SpeedSettings {
-            cpu_fraction: self.cpu_fraction,
-            threads: self.threads,
-        };
-        speed.scale(
+        self.speed_settings().scale(
             cpu.vcpus(sizes, self.reference_memory_mb, self.reference_milli_vcpu),
             cpu.vcpus(sizes, self.memory_mb, self.milli_vcpu),
         )

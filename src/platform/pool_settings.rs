@@ -276,7 +276,7 @@ impl PoolSettings {
         }
     }
 
-    fn speed_settings(&self) -> SpeedSettings {
+    pub fn speed_settings(&self) -> SpeedSettings {
         SpeedSettings {
             cpu_fraction: self.cpu_fraction,
             threads: self.threads,

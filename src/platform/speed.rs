@@ -103,18 +103,19 @@ impl SpeedSettings {
         DurationScale::of(self.cpu_fraction * ratio + (1.0 - self.cpu_fraction))
     }
 
-    /// The assumption in words, for warnings and `pricing show`.
-    pub fn describe(&self) -> String {
+    /// The assumption, for a deployment's one-line description: nothing at
+    /// the default (durations as recorded), else e.g. `, cpu_fraction 0.5
+    /// over 2 threads, recorded on 1769 MB`.
+    pub fn describe(&self, reference: &str) -> String {
         if self.cpu_fraction == 0.0 {
-            "cpu_fraction 0: durations as recorded, whatever the size".to_owned()
-        } else {
-            format!(
-                "cpu_fraction {}, {} thread{}",
-                self.cpu_fraction,
-                self.threads,
-                if self.threads == 1 { "" } else { "s" }
-            )
+            return String::new();
         }
+        format!(
+            ", cpu_fraction {} over {} thread{}, recorded on {reference}",
+            self.cpu_fraction,
+            self.threads,
+            if self.threads == 1 { "" } else { "s" }
+        )
     }
 }
 

@@ -337,6 +337,13 @@ impl VmSettings {
         );
     }
 
+    pub fn speed_settings(&self) -> SpeedSettings {
+        SpeedSettings {
+            cpu_fraction: self.cpu_fraction,
+            threads: self.threads,
+        }
+    }
+
     /// The choices the bill reads.
     pub fn pricing_choices(&self) -> VmChoices {
         VmChoices {
@@ -352,10 +359,7 @@ impl VmSettings {
     /// request to the least-loaded instance, queueing when all are full.
     pub fn farm_config(&self, offering: &VmOffering, origin_into_day: Micros) -> FarmConfig {
         let vcpus_of = |name: &str| offering.types.get(name).map_or(1.0, |kind| f64::from(kind.vcpus));
-        let speed = SpeedSettings {
-            cpu_fraction: self.cpu_fraction,
-            threads: self.threads,
-        };
+        let speed = self.speed_settings();
         let micros = |seconds: f64| (seconds * MICROS_PER_SECOND as f64).round() as Micros;
         let scaling = match (self.autoscale, self.schedule) {
             (VmAutoscale::Utilization, _) => ScalingPolicy::TargetTracking {

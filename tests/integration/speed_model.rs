@@ -51,6 +51,13 @@ fn a_cpu_bound_function_takes_twice_as_long_on_half_the_memory() {
     // 1.7276513671875; × $0.0000166667 = $0.00002879424704150390625.
     let result = lambda_at(885, &[]);
     assert_eq!(result.latency_ms.max, 1_998.87);
+    assert!(
+        result
+            .deployment
+            .ends_with(", cpu_fraction 1 over 1 thread, recorded on 1769 MB"),
+        "{}",
+        result.deployment
+    );
     assert_eq!(
         duration_item(&result),
         (d("1.7276513671875"), d("0.00002879424704150390625"))
