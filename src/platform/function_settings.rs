@@ -438,7 +438,7 @@ impl FunctionSettings {
         if offering.billing.instance_time.is_some() {
             return;
         }
-        for key in ["cpu", "billing"] {
+        for key in ["cpu", "billing", "reference_cpu"] {
             if values.has(key) {
                 problems.push(SettingProblem::at(
                     key,

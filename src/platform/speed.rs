@@ -21,7 +21,7 @@ use crate::units::Micros;
 pub const CPU_FRACTION: SettingSpec = SettingSpec {
     key: "cpu_fraction",
     kind: Kind::Number {
-        unit: "the duration (a share)",
+        unit: "shares of the duration",
         min: 0.0,
         max: 1.0,
     },
