@@ -98,6 +98,20 @@ impl LatencyRecorder {
         self.max = self.max.max(latency);
     }
 
+    /// Adds `other`'s requests: the recorder of both sets of latencies
+    /// (the client's view is the served requests' plus the timed-out ones').
+    pub fn merge(&mut self, other: &LatencyRecorder) {
+        if self.buckets.len() < other.buckets.len() {
+            self.buckets.resize(other.buckets.len(), 0);
+        }
+        for (mine, theirs) in self.buckets.iter_mut().zip(&other.buckets) {
+            *mine += theirs;
+        }
+        self.count += other.count;
+        self.sum += other.sum;
+        self.max = self.max.max(other.max);
+    }
+
     #[cold]
     fn grow_and_count(&mut self, bucket: usize) {
         // Whole powers of two at a time, as the histogram itself grows.
@@ -177,7 +191,9 @@ pub struct InstanceTally {
     pub busy_us: u128,
 }
 
-/// Instance summary in seconds.
+/// Instance summary in seconds. Idle capacity (paid time that served
+/// nothing) is the bill's, `bill.idle`, counted in the unit the vendor
+/// bills; here are only the instances' own times.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct InstanceSummary {
     pub peak: u64,
@@ -185,12 +201,15 @@ pub struct InstanceSummary {
     pub mean: f64,
     pub instance_seconds: f64,
     pub busy_seconds: f64,
-    pub idle_seconds: f64,
+    /// Function platforms: time instances were alive (warm) without
+    /// serving and without being billed for it; none for platforms that
+    /// bill every second an instance is alive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warm_unbilled_seconds: Option<f64>,
 }
 
 impl InstanceTally {
     pub fn summary(&self, horizon: Micros) -> InstanceSummary {
-        let idle = self.instance_us.saturating_sub(self.busy_us);
         InstanceSummary {
             peak: self.peak,
             mean: if horizon == 0 {
@@ -200,7 +219,7 @@ impl InstanceTally {
             },
             instance_seconds: to_seconds(self.instance_us),
             busy_seconds: to_seconds(self.busy_us),
-            idle_seconds: to_seconds(idle),
+            warm_unbilled_seconds: None,
         }
     }
 }
@@ -266,6 +285,22 @@ mod tests {
         assert!((summary.p95 - 95.0).abs() < 0.1, "{summary:?}");
         assert!((summary.p99 - 99.0).abs() < 0.1, "{summary:?}");
         assert_eq!(summary.max, 100.0);
+    }
+
+    #[test]
+    fn merged_recorders_count_both() {
+        // Served 10 ms and 20 ms, one timed out at 30 s: mean (10 + 20 +
+        // 30,000) / 3 = 10,010 ms, max 30,000 ms.
+        let mut served = LatencyRecorder::default();
+        served.record(10_000);
+        served.record(20_000);
+        let mut timed_out = LatencyRecorder::default();
+        timed_out.record(30_000_000);
+        served.merge(&timed_out);
+        let summary = served.summary();
+        assert_eq!((summary.mean, summary.max), (10_010.0, 30_000.0));
+        // The median is the 20 ms one, within its 16 µs histogram bucket.
+        assert!((summary.p50 - 20.0).abs() < 0.02, "{summary:?}");
     }
 
     #[test]

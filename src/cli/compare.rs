@@ -72,6 +72,13 @@ pub fn run(args: CompareArgs) -> Result<()> {
         };
     }
     verdict_options(&args, &mut scenario)?;
+    let configured = scenario.deployments.iter().map(|named| {
+        let deployment = &named.deployment;
+        (&deployment.book, deployment.configured.settings_json())
+    });
+    if let Some(warning) = crate::platform::speed::memory_sweep_warning(configured) {
+        eprintln!("costsim: warning: {warning}");
+    }
     let results = compare(&scenario)?;
     let warnings: Vec<(&str, &[String])> = results
         .iter()

@@ -273,6 +273,10 @@ fn show_function(offering: &FunctionOffering, out: &mut String) {
         limits.max_duration_s
     ));
     out.push_str(&format!(
+        "CPU per instance: {}; the share of each duration set by cpu_fraction scales with it (default 0: durations as recorded, whatever the size).\n",
+        limits.cpu.describe()
+    ));
+    out.push_str(&format!(
         "Defaults: architecture {}, memory {} MB, keep-alive {} s, cold start {}, concurrency limit {}, \
          {} request(s) per instance, time limit {} s.\n",
         defaults.architecture,

@@ -102,6 +102,7 @@ impl Configured for FlatPlanDeployment {
         Ok(ModelRun {
             counts: run.counts,
             latency: std::mem::take(&mut run.latency),
+            served_latency: std::mem::take(&mut run.served_latency),
             queueing: std::mem::take(&mut run.queueing),
             instances: run.tally.summary(run.horizon_end),
             timeline: Vec::new(),

@@ -43,6 +43,7 @@ pub struct FlatPlanReplay {
     counts: RequestCounts,
     rejected: BTreeMap<Rejection, u64>,
     latency: LatencyRecorder,
+    served_latency: LatencyRecorder,
     queueing: LatencyRecorder,
     tally: InstanceTally,
     levels: LevelRecorder,
@@ -56,7 +57,10 @@ pub struct FlatPlanReplay {
 pub struct FlatPlanRun {
     pub counts: RequestCounts,
     pub rejected: BTreeMap<Rejection, u64>,
+    /// What clients saw: served requests and those cut at the time limit.
     pub latency: LatencyRecorder,
+    /// The served requests' own latency.
+    pub served_latency: LatencyRecorder,
     pub queueing: LatencyRecorder,
     pub tally: InstanceTally,
     pub requests_per_minute: Vec<u32>,
@@ -86,6 +90,7 @@ impl FlatPlanReplay {
             counts: RequestCounts::default(),
             rejected: BTreeMap::new(),
             latency: LatencyRecorder::default(),
+            served_latency: LatencyRecorder::default(),
             queueing: LatencyRecorder::default(),
             tally: InstanceTally::default(),
             levels: LevelRecorder::until(horizon),
@@ -166,6 +171,7 @@ impl FlatPlanReplay {
             self.counts.timed_out += 1;
         } else {
             self.counts.served += 1;
+            self.served_latency.record(end - request.arrival);
         }
         let meters = &mut self.months[month];
         meters.accepted += 1;
@@ -188,6 +194,7 @@ impl FlatPlanReplay {
             counts: self.counts,
             rejected: self.rejected,
             latency: self.latency,
+            served_latency: self.served_latency,
             queueing: self.queueing,
             tally: self.tally,
             requests_per_minute: self.levels.finish(horizon_end),

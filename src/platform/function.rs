@@ -13,7 +13,10 @@
 //!   (counted, not billed);
 //! - an idle instance expires `keep_alive` after its last request ends;
 //! - a request running past `max_duration` is cut off there, billed up to it
-//!   and counted as timed out.
+//!   and counted as timed out;
+//! - a row without its own memory runs for its recorded duration scaled by
+//!   the speed model (`cpu_fraction`; none by default), a row naming its
+//!   memory runs at that size as recorded.
 //!
 //! The model records billable quantities (rounded durations × memory, per
 //! UTC clock hour, from which calendar months are summed exactly), never
@@ -27,6 +30,7 @@ use rand_pcg::Pcg64;
 
 use super::function_settings::FunctionSettings;
 use super::keepalive::{KeepAliveQueue, Ticket};
+use super::speed::DurationScale;
 use crate::calendar::{BillingMonth, MonthCursor, split_by_month};
 use crate::distribution::DurationSampler;
 use crate::engine::{EventQueue, Model};
@@ -123,7 +127,13 @@ impl Rounding {
 #[derive(Debug, Clone)]
 pub struct FunctionRun {
     pub counts: RequestCounts,
+    /// Latency of the served requests.
     pub latency: LatencyRecorder,
+    /// What the client saw of the timed-out requests (their cut-off).
+    pub timed_out_latency: LatencyRecorder,
+    /// On-demand instances' time alive but not busy, µs: warm instances
+    /// that per-request billing does not charge for.
+    pub warm_unbilled_us: u128,
     /// Waits before execution starts (start-ups).
     pub queueing: LatencyRecorder,
     pub instances: InstanceTally,
@@ -206,6 +216,9 @@ fn add_provisioned(
 
 pub struct FunctionPlatform {
     settings: FunctionSettings,
+    /// The speed model's factor for rows recorded at the reference size
+    /// (rows naming their memory run at it, as recorded).
+    duration_scale: DurationScale,
     rounding: Rounding,
     provisioned_granularity_us: u64,
     extra_storage_mb: u32,
@@ -227,6 +240,7 @@ pub struct FunctionPlatform {
 
     counts: RequestCounts,
     latency: LatencyRecorder,
+    timed_out_latency: LatencyRecorder,
     queueing: LatencyRecorder,
     tally: InstanceTally,
     provisioned_instance_us: u128,
@@ -268,6 +282,7 @@ impl FunctionPlatform {
         };
         rounding.default_memory = rounding.memory(settings.memory_mb);
         FunctionPlatform {
+            duration_scale: settings.duration_scale(offering),
             rounding,
             provisioned_granularity_us: u64::from(billing.provisioned_granularity_s) * 1_000_000,
             extra_storage_mb: settings.ephemeral_storage_mb.saturating_sub(included_storage),
@@ -286,6 +301,7 @@ impl FunctionPlatform {
             last_completion: 0,
             counts: RequestCounts::default(),
             latency: LatencyRecorder::default(),
+            timed_out_latency: LatencyRecorder::default(),
             queueing: LatencyRecorder::default(),
             tally: InstanceTally::default(),
             provisioned_instance_us: 0,
@@ -539,7 +555,8 @@ impl FunctionPlatform {
         self.horizon_limit = Some(horizon_end);
         for request in std::mem::take(&mut self.waiting) {
             // Still waiting when the horizon ended: the client gave up.
-            self.latency.record(horizon_end.saturating_sub(request.arrival));
+            self.timed_out_latency
+                .record(horizon_end.saturating_sub(request.arrival));
             self.counts.timed_out += 1;
         }
         self.expire_until(horizon_end);
@@ -552,9 +569,16 @@ impl FunctionPlatform {
         let provisioned_mb = u128::from(self.settings.provisioned)
             * self.pools.len() as u128
             * u128::from(self.settings.memory_mb);
+        let on_demand_life = self
+            .tally
+            .instance_us
+            .saturating_sub(self.provisioned_instance_us);
+        let on_demand_busy = self.tally.busy_us.saturating_sub(self.provisioned_busy_us);
         let mut run = FunctionRun {
             counts: self.counts,
             latency: self.latency,
+            timed_out_latency: self.timed_out_latency,
+            warm_unbilled_us: on_demand_life.saturating_sub(on_demand_busy),
             queueing: self.queueing,
             instances: self.tally,
             usage: FunctionUsage::new(BillingMonth::containing(self.origin), self.settings.memory_mb),
@@ -625,12 +649,13 @@ impl FunctionPlatform {
             now,
             provisioned,
         );
-        self.latency.record(completion - request.arrival);
         self.queueing.record(start - request.arrival);
         self.counts.cold_starts += u64::from(cold);
         if timed_out {
+            self.timed_out_latency.record(completion - request.arrival);
             self.counts.timed_out += 1;
         } else {
+            self.latency.record(completion - request.arrival);
             self.counts.served += 1;
         }
     }
@@ -683,7 +708,7 @@ impl FunctionPlatform {
             if now - request.arrival < self.settings.max_duration {
                 return Some(request);
             }
-            self.latency.record(self.settings.max_duration);
+            self.timed_out_latency.record(self.settings.max_duration);
             self.counts.timed_out += 1;
         }
         None
@@ -738,7 +763,10 @@ impl FunctionPlatform {
 impl Model for FunctionPlatform {
     type Event = FunctionEvent;
 
-    fn arrive(&mut self, request: Request, queue: &mut EventQueue<FunctionEvent>) {
+    fn arrive(&mut self, mut request: Request, queue: &mut EventQueue<FunctionEvent>) {
+        if request.memory_mb.is_none() {
+            request.duration = self.duration_scale.apply(request.duration);
+        }
         let now = request.arrival;
         self.last_arrival = now;
         self.expire_until(now);

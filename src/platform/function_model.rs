@@ -68,6 +68,12 @@ impl Configured for FunctionDeployment {
         if settings.provisioned > 0 {
             text.push_str(&format!(", {} provisioned", settings.provisioned));
         }
+        let reference = if settings.reference_milli_vcpu != settings.milli_vcpu {
+            format!("{} vCPUs", f64::from(settings.reference_milli_vcpu) / 1_000.0)
+        } else {
+            format!("{} MB", settings.reference_memory_mb)
+        };
+        text.push_str(&settings.speed_settings().describe(&reference));
         text
     }
 
@@ -103,11 +109,24 @@ impl Configured for FunctionDeployment {
         );
         let outcome = engine::run(&mut model, requests, options.horizon)?;
         let mut run = model.finish();
+        let served_latency = std::mem::take(&mut run.latency);
+        let mut latency = served_latency.clone();
+        latency.merge(&run.timed_out_latency);
+        let mut instances = run.instances.summary(run.horizon_end);
+        // Instance-based billing charges every second alive: nothing is
+        // warm and unbilled there (its idle time is the bill's).
+        let warm_unbilled_us = if self.settings.instance_based == Some(true) {
+            0
+        } else {
+            run.warm_unbilled_us
+        };
+        instances.warm_unbilled_seconds = Some(to_seconds(warm_unbilled_us));
         Ok(ModelRun {
             counts: run.counts,
-            latency: std::mem::take(&mut run.latency),
+            latency,
+            served_latency,
             queueing: std::mem::take(&mut run.queueing),
-            instances: run.instances.summary(run.horizon_end),
+            instances,
             timeline: Vec::new(),
             mean_in_system: None,
             instances_per_minute: std::mem::take(&mut run.instances_per_minute),

@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::settings::{Kind, Setting, SettingSpec, Values};
+use super::speed::{CPU_FRACTION, DurationScale, SpeedSettings, THREADS};
 use crate::distribution::DurationSpec;
 use crate::error::{Error, Result, SettingProblem};
 use crate::pricing::{FunctionChoices, FunctionOffering};
@@ -142,6 +143,26 @@ pub const FUNCTION_SETTINGS: &[SettingSpec] = &[
         },
         doc: "CPU time per request where the book bills CPU apart from wall time (Workers; default: the whole duration)",
     },
+    CPU_FRACTION,
+    THREADS,
+    SettingSpec {
+        key: "reference_memory_mb",
+        kind: Kind::Whole {
+            unit: "MB",
+            min: 1,
+            max: 1_048_576,
+        },
+        doc: "memory the trace's durations were recorded at, for rows without their own memory_mb (default: memory_mb)",
+    },
+    SettingSpec {
+        key: "reference_cpu",
+        kind: Kind::Number {
+            unit: "vCPUs",
+            min: 0.08,
+            max: 8.0,
+        },
+        doc: "vCPUs the trace's durations were recorded with, where the `cpu` setting gives the CPU (Cloud Run; default: cpu)",
+    },
 ];
 
 /// Resolved settings of a function deployment, serialised with the keys
@@ -182,6 +203,20 @@ pub struct FunctionSettings {
     /// CPU-ms per request, where the book bills CPU time (Workers).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_ms_per_request: Option<f64>,
+    /// Share of a recorded duration that scales with CPU (the speed model).
+    pub cpu_fraction: f64,
+    /// Threads a request's work can use.
+    pub threads: u32,
+    /// Memory the durations were recorded at (rows without their own).
+    pub reference_memory_mb: u32,
+    /// vCPUs (thousandths) the durations were recorded with, where the
+    /// `cpu` setting gives the CPU.
+    #[serde(
+        rename = "reference_cpu",
+        serialize_with = "vcpus",
+        skip_serializing_if = "is_zero"
+    )]
+    pub reference_milli_vcpu: u32,
 }
 
 fn at_limit<S: serde::Serializer>(queue: &bool, serializer: S) -> std::result::Result<S::Ok, S::Error> {
@@ -243,7 +278,7 @@ impl FunctionSettings {
             .ephemeral_storage
             .as_ref()
             .map_or(0, |storage| storage.included_mb);
-        let resolved = FunctionSettings {
+        let mut resolved = FunctionSettings {
             memory_mb: values.whole("memory_mb").unwrap_or(defaults.memory_mb),
             architecture: values
                 .text("architecture")
@@ -288,7 +323,16 @@ impl FunctionSettings {
                 .as_ref()
                 .map(|_| values.text("billing") == Some("instance")),
             cpu_ms_per_request: values.number("cpu_ms_per_request"),
+            cpu_fraction: values.number("cpu_fraction").unwrap_or(0.0),
+            threads: values.whole("threads").unwrap_or(1),
+            reference_memory_mb: 0,
+            reference_milli_vcpu: 0,
         };
+        resolved.reference_memory_mb = values.whole("reference_memory_mb").unwrap_or(resolved.memory_mb);
+        resolved.reference_milli_vcpu = values
+            .number("reference_cpu")
+            .map_or(resolved.milli_vcpu, |vcpus| (vcpus * 1_000.0).round() as u32);
+
         if resolved.cpu_ms_per_request.is_some() && offering.billing.cpu_time.is_none() {
             problems.push(SettingProblem::at(
                 "cpu_ms_per_request",
@@ -299,6 +343,24 @@ impl FunctionSettings {
         resolved.check(book_id, offering, &mut problems);
         Error::settings(problems)?;
         Ok(resolved)
+    }
+
+    pub fn speed_settings(&self) -> SpeedSettings {
+        SpeedSettings {
+            cpu_fraction: self.cpu_fraction,
+            threads: self.threads,
+        }
+    }
+
+    /// The speed model's factor for rows without their own memory: from the
+    /// reference size to the deployment's, by the book's CPU per size.
+    pub fn duration_scale(&self, offering: &FunctionOffering) -> DurationScale {
+        let cpu = &offering.limits.cpu;
+        let sizes = &offering.limits.memory;
+        self.speed_settings().scale(
+            cpu.vcpus(sizes, self.reference_memory_mb, self.reference_milli_vcpu),
+            cpu.vcpus(sizes, self.memory_mb, self.milli_vcpu),
+        )
     }
 
     /// The choices the bill reads: `bill_data_out` is false when a service in
@@ -361,6 +423,21 @@ impl FunctionSettings {
                 format!("setting `concurrency_limit`: {book_id} allows at most {cap}"),
             ));
         }
+        let reference_vcpus = limits.cpu.vcpus(
+            &limits.memory,
+            self.reference_memory_mb,
+            self.reference_milli_vcpu,
+        );
+        if self.cpu_fraction > 0.0 && reference_vcpus <= 0.0 {
+            problems.push(SettingProblem::at(
+                "reference_memory_mb",
+                format!(
+                    "setting `reference_memory_mb`: {book_id} gives no CPU for {} MB (CPU {})",
+                    self.reference_memory_mb,
+                    limits.cpu.describe()
+                ),
+            ));
+        }
         let priced = rates.provisioned.is_some() || offering.billing.instance_time.is_some();
         self.check_provisioned(book_id, priced, problems);
         self.check_storage(book_id, offering, problems);
@@ -382,7 +459,7 @@ impl FunctionSettings {
         if offering.billing.instance_time.is_some() {
             return;
         }
-        for key in ["cpu", "billing"] {
+        for key in ["cpu", "billing", "reference_cpu"] {
             if values.has(key) {
                 problems.push(SettingProblem::at(
                     key,

@@ -20,6 +20,7 @@ mod pool_model;
 mod pool_settings;
 mod seam;
 mod settings;
+pub mod speed;
 mod vm_model;
 mod vm_settings;
 
@@ -61,9 +62,13 @@ fn farm_model_run(
     priced: impl FnOnce(FarmRun) -> Box<dyn Priced>,
 ) -> ModelRun {
     let mut run = run;
+    let served_latency = std::mem::take(&mut run.latency);
+    let mut latency = served_latency.clone();
+    latency.merge(&run.timed_out_latency);
     ModelRun {
         counts: run.counts,
-        latency: std::mem::take(&mut run.latency),
+        latency,
+        served_latency,
         queueing: std::mem::take(&mut run.queueing),
         instances: run.instances.summary(run.horizon_end),
         timeline: std::mem::take(&mut run.timeline),

@@ -75,6 +75,7 @@ impl Configured for PoolDeployment {
                 settings.min_dynos, settings.max_dynos
             ));
         }
+        text.push_str(&settings.speed_settings().describe(&settings.reference_dyno_type));
         text
     }
 

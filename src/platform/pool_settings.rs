@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::autoscale::{ScalingBounds, ScalingPolicy};
 use super::farm::{FarmConfig, Routing, Sleep};
 use super::settings::{Kind, Setting, SettingSpec, Values};
+use super::speed::{CPU_FRACTION, SpeedSettings, THREADS};
 use crate::error::{Error, Result, SettingProblem};
 use crate::pricing::PoolChoices;
 use crate::pricing::pool_book::{PoolBilling, PoolOffering};
@@ -56,6 +57,15 @@ pub const POOL_SETTINGS: &[SettingSpec] = &[
         key: "router_timeout_s",
         kind: Kind::Span { min: 0 },
         doc: "responses slower than this count as timed out (Heroku H12: 30 s); 0 for none",
+    },
+    SettingSpec {
+        key: "backlog_limit",
+        kind: Kind::Whole {
+            unit: "requests per dyno",
+            min: 0,
+            max: 1_000_000,
+        },
+        doc: "requests allowed to wait per dyno; arrivals beyond are refused (default: no limit)",
     },
     SettingSpec {
         key: "autoscale",
@@ -115,6 +125,13 @@ pub const POOL_SETTINGS: &[SettingSpec] = &[
         kind: Kind::Name,
         doc: "with autoscale=schedule: dynos by hour of day (UTC), e.g. 0-7:1,8-19:3,20-23:1",
     },
+    CPU_FRACTION,
+    THREADS,
+    SettingSpec {
+        key: "reference_dyno_type",
+        kind: Kind::Name,
+        doc: "dyno type the trace's durations were recorded on, for the speed model (default: dyno_type)",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -133,6 +150,8 @@ pub struct PoolSettings {
     pub workers: u32,
     pub routing: Routing,
     pub router_timeout_s: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backlog_limit: Option<u32>,
     pub autoscale: PoolAutoscale,
     pub min_dynos: u32,
     pub max_dynos: u32,
@@ -144,6 +163,9 @@ pub struct PoolSettings {
     pub free_tier: bool,
     /// Dynos by hour of day (UTC) when autoscaling on a schedule.
     pub schedule: Option<[u32; 24]>,
+    pub cpu_fraction: f64,
+    pub threads: u32,
+    pub reference_dyno_type: String,
 }
 
 impl PoolSettings {
@@ -165,6 +187,7 @@ impl PoolSettings {
             router_timeout_s: values
                 .seconds("router_timeout_s")
                 .unwrap_or(defaults.router_timeout_s),
+            backlog_limit: values.whole("backlog_limit"),
             autoscale: match values.text("autoscale") {
                 Some("p95") => PoolAutoscale::P95,
                 Some("utilization") => PoolAutoscale::Utilization,
@@ -184,6 +207,11 @@ impl PoolSettings {
             speed: values.number("speed").unwrap_or(type_speed),
             free_tier: values.flag("free_tier").unwrap_or(true),
             schedule: schedule_of(&values, &mut problems),
+            cpu_fraction: values.number("cpu_fraction").unwrap_or(0.0),
+            threads: values.whole("threads").unwrap_or(1),
+            reference_dyno_type: values
+                .text("reference_dyno_type")
+                .map_or_else(|| dyno_type.clone(), str::to_owned),
             dyno_type,
         };
         resolved.check(book_id, offering, &values, &mut problems);
@@ -198,6 +226,15 @@ impl PoolSettings {
         values: &Values,
         problems: &mut Vec<SettingProblem>,
     ) {
+        if values.has("reference_dyno_type") && !offering.types.contains_key(&self.reference_dyno_type) {
+            problems.push(SettingProblem::at(
+                "reference_dyno_type",
+                format!(
+                    "setting `reference_dyno_type`: {book_id} has no type `{}`",
+                    self.reference_dyno_type
+                ),
+            ));
+        }
         let Some(kind) = offering.types.get(&self.dyno_type) else {
             problems.push(SettingProblem::at(
                 "dyno_type",
@@ -250,8 +287,16 @@ impl PoolSettings {
         }
     }
 
+    pub fn speed_settings(&self) -> SpeedSettings {
+        SpeedSettings {
+            cpu_fraction: self.cpu_fraction,
+            threads: self.threads,
+        }
+    }
+
     /// The farm these settings describe.
     pub fn farm_config(&self, offering: &PoolOffering, origin_into_day: Micros) -> FarmConfig {
+        let cpu_of = |name: &str| offering.types.get(name).map_or(1.0, |kind| kind.cpu);
         let micros = |seconds: f64| (seconds * MICROS_PER_SECOND as f64).round() as Micros;
         let sleeps = offering
             .types
@@ -274,8 +319,12 @@ impl PoolSettings {
             initial_servers: self.dynos,
             slots: self.workers,
             speed: self.speed,
+            duration_scale: self
+                .speed_settings()
+                .scale(cpu_of(&self.reference_dyno_type), cpu_of(&self.dyno_type)),
             routing: self.routing,
             request_timeout: (self.router_timeout_s > 0.0).then(|| micros(self.router_timeout_s)),
+            queue_limit: self.backlog_limit,
             boot: micros(self.boot_s),
             sleep: sleeps.then(|| Sleep {
                 after: micros(offering.sleep_after_s),

@@ -65,7 +65,11 @@ pub trait Configured: Send + Sync + std::fmt::Debug {
 #[derive(Debug)]
 pub struct ModelRun {
     pub counts: RequestCounts,
+    /// What the client saw: served requests' latency, and timed-out ones'
+    /// at the moment the client got the timeout.
     pub latency: LatencyRecorder,
+    /// The served requests' own latency (timed-out ones left out).
+    pub served_latency: LatencyRecorder,
     /// Waits before execution starts (queueing, cold starts, wake-ups).
     pub queueing: LatencyRecorder,
     pub instances: InstanceSummary,

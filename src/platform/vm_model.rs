@@ -80,6 +80,11 @@ impl Configured for VmDeployment {
         if settings.reserved > 0 {
             text.push_str(&format!(", {} reserved", settings.reserved));
         }
+        text.push_str(
+            &settings
+                .speed_settings()
+                .describe(&settings.reference_instance_type),
+        );
         text
     }
 

@@ -8,10 +8,18 @@ use super::autoscale::{ScalingBounds, ScalingPolicy};
 use super::farm::{FarmConfig, Routing};
 use super::pool_settings::{MAX_SERVERS, check_bounds};
 use super::settings::{Kind, Setting, SettingSpec, Values};
+use super::speed::{CPU_FRACTION, SpeedSettings, THREADS};
 use crate::error::{Error, Result, SettingProblem};
 use crate::pricing::VmChoices;
 use crate::pricing::vm_book::{VmBilling, VmOffering};
 use crate::units::{MICROS_PER_SECOND, Micros};
+
+/// The load balancer's client timeout: Elastic Load Balancing closes a
+/// connection idle for 60 s by default, and the client gets an error while
+/// the instance still does the work. Sources (accessed 2026-12-01):
+/// <https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/config-idle-timeout.html>,
+/// <https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout>.
+const DEFAULT_CLIENT_TIMEOUT_S: f64 = 60.0;
 
 /// CloudWatch's one-minute metric period.
 const METRIC_PERIOD: Micros = 60 * MICROS_PER_SECOND;
@@ -120,6 +128,27 @@ pub const VM_SETTINGS: &[SettingSpec] = &[
         kind: Kind::Flag,
         doc: "price a load balancer in front",
     },
+    SettingSpec {
+        key: "client_timeout_s",
+        kind: Kind::Span { min: 0 },
+        doc: "the client gets an error after this long (ELB's default idle timeout: 60 s) while the instance finishes the work; 0 for none",
+    },
+    SettingSpec {
+        key: "queue_limit",
+        kind: Kind::Whole {
+            unit: "requests per instance",
+            min: 0,
+            max: 1_000_000,
+        },
+        doc: "requests allowed to wait per serving instance; arrivals beyond are refused (default: no limit)",
+    },
+    CPU_FRACTION,
+    THREADS,
+    SettingSpec {
+        key: "reference_instance_type",
+        kind: Kind::Name,
+        doc: "instance type the trace's durations were recorded on, for the speed model (default: instance_type)",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -149,6 +178,12 @@ pub struct VmSettings {
     pub load_balancer: bool,
     /// Ephemeral storage per task (task sizes), GB; 0 for the included.
     pub ephemeral_storage_gb: u32,
+    pub client_timeout_s: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue_limit: Option<u32>,
+    pub cpu_fraction: f64,
+    pub threads: u32,
+    pub reference_instance_type: String,
 }
 
 /// Parses `0-7:2,8-19:6,20-23:3`: every hour of the day exactly once.
@@ -257,6 +292,15 @@ impl VmSettings {
             spot_interruptions_per_hour: values.number("spot_interruptions_per_hour").unwrap_or(0.0),
             load_balancer: values.flag("load_balancer").unwrap_or(defaults.load_balancer),
             ephemeral_storage_gb: values.whole("ephemeral_storage_gb").unwrap_or(0),
+            client_timeout_s: values
+                .seconds("client_timeout_s")
+                .unwrap_or(DEFAULT_CLIENT_TIMEOUT_S),
+            queue_limit: values.whole("queue_limit"),
+            cpu_fraction: values.number("cpu_fraction").unwrap_or(0.0),
+            threads: values.whole("threads").unwrap_or(1),
+            reference_instance_type: values
+                .text("reference_instance_type")
+                .map_or_else(|| instance_type.clone(), str::to_owned),
             instance_type,
             instances,
         };
@@ -281,6 +325,17 @@ impl VmSettings {
                     "setting `instance_type`: {book_id} has no type `{}`; its types: {}",
                     self.instance_type,
                     offering.types.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
+        if values.has("reference_instance_type")
+            && !offering.types.contains_key(&self.reference_instance_type)
+        {
+            problem(
+                "reference_instance_type",
+                format!(
+                    "setting `reference_instance_type`: {book_id} has no type `{}`",
+                    self.reference_instance_type
                 ),
             );
         }
@@ -326,6 +381,13 @@ impl VmSettings {
         );
     }
 
+    pub fn speed_settings(&self) -> SpeedSettings {
+        SpeedSettings {
+            cpu_fraction: self.cpu_fraction,
+            threads: self.threads,
+        }
+    }
+
     /// The choices the bill reads.
     pub fn pricing_choices(&self) -> VmChoices {
         VmChoices {
@@ -341,6 +403,8 @@ impl VmSettings {
     /// The farm these settings describe: a load balancer sending each
     /// request to the least-loaded instance, queueing when all are full.
     pub fn farm_config(&self, offering: &VmOffering, origin_into_day: Micros) -> FarmConfig {
+        let vcpus_of = |name: &str| offering.types.get(name).map_or(1.0, |kind| f64::from(kind.vcpus));
+        let speed = self.speed_settings();
         let micros = |seconds: f64| (seconds * MICROS_PER_SECOND as f64).round() as Micros;
         let scaling = match (self.autoscale, self.schedule) {
             (VmAutoscale::Utilization, _) => ScalingPolicy::TargetTracking {
@@ -356,8 +420,13 @@ impl VmSettings {
             initial_servers: self.instances,
             slots: self.capacity,
             speed: 1.0,
+            duration_scale: speed.scale(
+                vcpus_of(&self.reference_instance_type),
+                vcpus_of(&self.instance_type),
+            ),
             routing: Routing::Shared,
-            request_timeout: None,
+            request_timeout: (self.client_timeout_s > 0.0).then(|| micros(self.client_timeout_s)),
+            queue_limit: self.queue_limit,
             boot: micros(self.boot_s),
             sleep: None,
             accrual_tail: None,

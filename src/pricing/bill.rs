@@ -5,7 +5,6 @@
 use serde::Serialize;
 
 use super::money::{Decimal, from_count, ratio, times};
-use crate::metrics::InstanceTally;
 use crate::units::MICROS_PER_SECOND;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -21,24 +20,32 @@ pub struct LineItem {
     pub amount: Decimal,
 }
 
-/// Paid capacity-time that served no request, and its share of the bill.
+/// Paid capacity-time that served no request, and its share of the bill:
+/// counted in the unit the vendor bills (billed dyno-seconds, started
+/// instance-hours, provisioned instance time), never more than the time
+/// paid for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Idle {
+    /// Paid capacity-seconds that served nothing.
     pub seconds: f64,
     pub amount: Decimal,
+    /// The capacity-seconds paid for, of which `seconds` sat idle.
+    pub paid_seconds: f64,
 }
 
 impl Idle {
-    /// The idle share of paid capacity: instance time not busy, and that
-    /// share of `capacity_amount` (what the capacity cost).
-    pub fn share_of(capacity_amount: Decimal, tally: &InstanceTally) -> Self {
-        let idle_us = tally.instance_us.saturating_sub(tally.busy_us);
+    /// The idle share of `paid_us` of capacity (what the vendor billed as
+    /// capacity-time) of which `busy_us` served requests, and that share of
+    /// `capacity_amount` (what the capacity cost).
+    pub fn share_of(capacity_amount: Decimal, paid_us: u128, busy_us: u128) -> Self {
+        let idle_us = paid_us - busy_us.min(paid_us);
         Idle {
             seconds: idle_us as f64 / MICROS_PER_SECOND as f64,
-            amount: if tally.instance_us == 0 {
+            paid_seconds: paid_us as f64 / MICROS_PER_SECOND as f64,
+            amount: if paid_us == 0 {
                 Decimal::ZERO
             } else {
-                times(capacity_amount, ratio(idle_us, tally.instance_us))
+                times(capacity_amount, ratio(idle_us, paid_us))
             },
         }
     }

@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use super::bill::{Bill, Charge, Idle, LineItem, accumulate};
+use super::bill::{Bill, Charge, Idle, LineItem, accumulate, sum};
 use super::cpu_time::{bill_cpu_month, cpu_ms};
 use super::function_book::{ArchitectureRates, FunctionOffering, InstanceTime};
 use super::money::{Decimal, from_count, per_million, ratio, times};
@@ -52,10 +52,16 @@ pub fn bill_function(
         return Bill::new(currency, Vec::new(), Idle::default());
     };
     let mut items: Vec<LineItem> = Vec::new();
+    let mut instance_idle = InstanceTimeIdle::default();
     for month in &usage.months {
-        bill_month(offering, rates, choices, month, &mut items);
+        bill_month(offering, rates, choices, month, &mut items, &mut instance_idle);
     }
-    let mut bill = Bill::new(currency, items, provisioned_idle(offering, rates, usage));
+    let idle = if offering.billing.instance_time.is_some() {
+        instance_idle.idle(choices.instance_based)
+    } else {
+        provisioned_idle(offering, rates, usage)
+    };
+    let mut bill = Bill::new(currency, items, idle);
     let bytes_out: u128 = usage.months.iter().map(|month| month.meters.bytes_out).sum();
     if bytes_out > 0 && (offering.billing.data_out.is_none() || !choices.bill_data_out) {
         bill.notes.push(if choices.bill_data_out {
@@ -73,13 +79,23 @@ fn bill_month(
     choices: &FunctionChoices,
     month: &FunctionMonthUsage,
     items: &mut Vec<LineItem>,
+    instance_idle: &mut InstanceTimeIdle,
 ) {
     let month = &month.meters;
     let billing = &offering.billing;
     let free = billing.free_tier.as_ref().filter(|_| choices.free_tier);
     let free_requests = free.map_or(0, |free| free.requests);
     if let Some(instance_time) = &billing.instance_time {
+        let before = sum(items);
         bill_instance_time(instance_time, choices, month, items);
+        let capacity = sum(items) - before;
+        bill_idle_minimum(instance_time, choices, month, items);
+        instance_idle.add(
+            choices.instance_based,
+            month,
+            capacity,
+            sum(items) - before - capacity,
+        );
     }
     if !choices.instance_based {
         accumulate(
@@ -221,6 +237,16 @@ fn bill_instance_time(
         free_memory,
         &tier(rates.memory_price_per_gib_s),
     );
+}
+
+/// Request-based billing: minimum instances' time not serving, at the idle
+/// rates.
+fn bill_idle_minimum(
+    instance_time: &InstanceTime,
+    choices: &FunctionChoices,
+    month: &FunctionMeters,
+    items: &mut Vec<LineItem>,
+) {
     let idle_us = month.minimum_life_us.saturating_sub(month.minimum_busy_us);
     if !choices.instance_based && idle_us > 0 {
         accumulate(
@@ -240,6 +266,50 @@ fn bill_instance_time(
     }
 }
 
+/// Instance time paid for and busy (Cloud Run), summed over months, with
+/// what the instance time and the idle minimum instances cost.
+#[derive(Debug, Default)]
+struct InstanceTimeIdle {
+    paid_us: u128,
+    busy_us: u128,
+    capacity_amount: Decimal,
+    idle_minimum_amount: Decimal,
+}
+
+impl InstanceTimeIdle {
+    fn add(
+        &mut self,
+        instance_based: bool,
+        month: &FunctionMeters,
+        capacity: Decimal,
+        idle_minimum: Decimal,
+    ) {
+        let busy = month.instance_busy_us + month.minimum_busy_us;
+        self.busy_us += busy;
+        self.paid_us += if instance_based {
+            month.instance_life_us + month.minimum_life_us
+        } else {
+            busy + month.minimum_life_us.saturating_sub(month.minimum_busy_us)
+        };
+        self.capacity_amount += capacity;
+        self.idle_minimum_amount += idle_minimum;
+    }
+
+    /// Instance-based: the unused share of every instance's life, at the
+    /// share of its cost; request-based: minimum instances' idle time, at
+    /// what its idle rates charged.
+    fn idle(&self, instance_based: bool) -> Idle {
+        if instance_based {
+            return Idle::share_of(self.capacity_amount, self.paid_us, self.busy_us);
+        }
+        Idle {
+            seconds: self.paid_us.saturating_sub(self.busy_us) as f64 / MICROS_PER_SECOND as f64,
+            amount: self.idle_minimum_amount,
+            paid_seconds: self.paid_us as f64 / MICROS_PER_SECOND as f64,
+        }
+    }
+}
+
 /// Provisioned instances' time that served nothing, at the provisioned rate.
 fn provisioned_idle(offering: &FunctionOffering, rates: &ArchitectureRates, usage: &FunctionUsage) -> Idle {
     let price = rates
@@ -250,9 +320,18 @@ fn provisioned_idle(offering: &FunctionOffering, rates: &ArchitectureRates, usag
         .provisioned_idle_us
         .saturating_mul(u128::from(usage.provisioned_memory_mb));
     let per_gb_second = u128::from(offering.billing.mb_per_gb) * u128::from(MICROS_PER_SECOND);
+    // Instance-seconds configured: the provisioned memory's MB·µs over the
+    // memory of one instance.
+    let configured_mb_us: u128 = usage
+        .months
+        .iter()
+        .map(|month| month.meters.provisioned_configured_mb_us)
+        .sum();
+    let paid_us = configured_mb_us / u128::from(usage.provisioned_memory_mb.max(1));
     Idle {
         seconds: usage.provisioned_idle_us as f64 / MICROS_PER_SECOND as f64,
         amount: times(ratio(mb_us, per_gb_second), price),
+        paid_seconds: paid_us as f64 / MICROS_PER_SECOND as f64,
     }
 }
 

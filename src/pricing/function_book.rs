@@ -37,6 +37,12 @@ struct RawFunctionLimits {
     max_duration_s: Spanned<u32>,
     max_concurrency_limit: Option<Spanned<u32>>,
     max_ephemeral_storage_mb: Option<Spanned<u32>>,
+    /// How an instance's CPU grows with its size: `memory` (in proportion,
+    /// one vCPU per `mb_per_vcpu`), `table` (the memory_sizes' clocks),
+    /// `setting` (the `cpu` setting, Cloud Run) or `fixed` (the default
+    /// without memory_sizes: the same CPU whatever the size).
+    cpu_scaling: Option<Spanned<String>>,
+    mb_per_vcpu: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]
@@ -221,6 +227,56 @@ pub struct FunctionLimits {
     pub max_concurrency_limit: Option<u32>,
     /// Largest ephemeral storage; none means storage is not configurable.
     pub max_ephemeral_storage_mb: Option<u32>,
+    /// How an instance's CPU grows with its size (the speed model).
+    pub cpu: CpuScaling,
+}
+
+/// How a function instance's CPU depends on its configured size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CpuScaling {
+    /// The same CPU whatever the size.
+    Fixed,
+    /// In proportion to memory: one vCPU per `mb_per_vcpu` MB (Lambda:
+    /// 1,769 MB).
+    Memory { mb_per_vcpu: u32 },
+    /// Each listed size's clock (Cloud Functions gen 1), a vCPU being the
+    /// 2,400 MHz of the largest 2016 size.
+    Table,
+    /// The `cpu` setting (vCPUs per instance, Cloud Run).
+    Setting,
+}
+
+/// Clock of one vCPU in a size table (Cloud Functions' 2,048 MB size has
+/// 2.4 GHz, taken as one vCPU [R]).
+pub const MHZ_PER_VCPU: f64 = 2_400.0;
+
+impl CpuScaling {
+    /// vCPUs of an instance of `memory_mb` (a configurable size) with
+    /// `milli_vcpu` thousandths of a vCPU set, where the book uses it.
+    pub fn vcpus(&self, sizes: &MemorySizes, memory_mb: u32, milli_vcpu: u32) -> f64 {
+        match self {
+            CpuScaling::Fixed => 1.0,
+            CpuScaling::Memory { mb_per_vcpu } => f64::from(memory_mb) / f64::from(*mb_per_vcpu),
+            CpuScaling::Table => {
+                let size = sizes.fitting(memory_mb).unwrap_or(memory_mb);
+                f64::from(sizes.cpu_mhz(size).unwrap_or(0)) / MHZ_PER_VCPU
+            }
+            CpuScaling::Setting => f64::from(milli_vcpu) / 1_000.0,
+        }
+    }
+
+    /// One line for `pricing show`.
+    pub fn describe(&self) -> String {
+        match self {
+            CpuScaling::Fixed => "the same whatever the size".to_owned(),
+            CpuScaling::Memory { mb_per_vcpu } => {
+                format!("in proportion to memory, 1 vCPU per {mb_per_vcpu} MB")
+            }
+            CpuScaling::Table => format!("each size's clock ({MHZ_PER_VCPU} MHz = 1 vCPU)"),
+            CpuScaling::Setting => "the `cpu` setting (vCPUs)".to_owned(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -418,6 +474,40 @@ fn validate_limits(raw: &RawFunctionLimits, checker: &mut Checker) -> FunctionLi
             .max_ephemeral_storage_mb
             .as_ref()
             .map(|value| checker.positive(value, "function.limits.max_ephemeral_storage_mb")),
+        cpu: validate_cpu_scaling(raw, checker),
+    }
+}
+
+fn validate_cpu_scaling(raw: &RawFunctionLimits, checker: &mut Checker) -> CpuScaling {
+    let key = "function.limits.cpu_scaling";
+    let default = if raw.memory_sizes.is_some() {
+        "table"
+    } else {
+        "fixed"
+    };
+    let name = raw
+        .cpu_scaling
+        .as_ref()
+        .map_or(default, |name| name.get_ref().as_str());
+    let mb_per_vcpu = raw
+        .mb_per_vcpu
+        .as_ref()
+        .map(|value| checker.positive(value, "function.limits.mb_per_vcpu"));
+    match (name, mb_per_vcpu) {
+        ("memory", Some(mb_per_vcpu)) => CpuScaling::Memory { mb_per_vcpu },
+        ("table", None) if raw.memory_sizes.is_some() => CpuScaling::Table,
+        ("setting", None) => CpuScaling::Setting,
+        ("fixed", None) => CpuScaling::Fixed,
+        _ => {
+            let message =
+                "expected `memory` with mb_per_vcpu, `table` with memory_sizes, `setting` or `fixed`";
+            match (&raw.cpu_scaling, &raw.mb_per_vcpu) {
+                (Some(at), _) => checker.problem(at, key, message),
+                (None, Some(at)) => checker.problem(at, "function.limits.mb_per_vcpu", message),
+                (None, None) => {}
+            }
+            CpuScaling::Fixed
+        }
     }
 }
 

@@ -53,19 +53,17 @@ pub fn bill_pool(
     };
     let mut items: Vec<LineItem> = Vec::new();
     let mut notes = Vec::new();
-    match offering.billing {
-        PoolBilling::Prorated { seconds_per_month } => {
-            bill_prorated(
-                offering,
-                kind,
-                choices,
-                usage,
-                origin,
-                seconds_per_month,
-                &mut items,
-                &mut notes,
-            );
-        }
+    let paid_us = match offering.billing {
+        PoolBilling::Prorated { seconds_per_month } => bill_prorated(
+            offering,
+            kind,
+            choices,
+            usage,
+            origin,
+            seconds_per_month,
+            &mut items,
+            &mut notes,
+        ),
         PoolBilling::InstanceHours {
             daily_free_instance_hours,
             ..
@@ -79,13 +77,13 @@ pub fn bill_pool(
             &mut items,
         ),
         PoolBilling::Hourly { hours_per_month } => {
-            bill_hourly(kind, choices, usage, hours_per_month, &mut items, &mut notes);
+            bill_hourly(kind, choices, usage, hours_per_month, &mut items, &mut notes)
         }
-    }
+    };
     if usage.bytes_out > 0 {
         notes.push("Bytes sent are not priced: this book has no data-out rate.".to_owned());
     }
-    let idle = Idle::share_of(sum(&items), tally);
+    let idle = Idle::share_of(sum(&items), paid_us, tally.busy_us);
     let mut bill = Bill::new(currency, items, idle);
     bill.notes = notes;
     bill
@@ -93,7 +91,8 @@ pub fn bill_pool(
 
 /// Heroku: each dyno's seconds per calendar month at the monthly price over
 /// the book's month, at most the monthly price; sleeping types draw on the
-/// free-hours pool; plan fees per month of use.
+/// free-hours pool; plan fees per month of use. Returns the dyno time paid
+/// for, µs (a dyno-month beyond the cap counts as the cap).
 #[allow(clippy::too_many_arguments)]
 fn bill_prorated(
     offering: &PoolOffering,
@@ -104,7 +103,7 @@ fn bill_prorated(
     seconds_per_month: u32,
     items: &mut Vec<LineItem>,
     notes: &mut Vec<String>,
-) {
+) -> u128 {
     // Microseconds per (dyno, month).
     let mut per_dyno_month: BTreeMap<(u32, BillingMonth), u128> = BTreeMap::new();
     for interval in &usage.intervals {
@@ -119,11 +118,14 @@ fn bill_prorated(
     let sleeps_free = kind.sleeps && choices.free_tier;
     let mut micros_by_month: BTreeMap<BillingMonth, u128> = BTreeMap::new();
     let mut capped: BTreeMap<BillingMonth, (u32, u128)> = BTreeMap::new();
+    let mut paid_us = 0;
     for ((_, month), micros) in &per_dyno_month {
         *micros_by_month.entry(*month).or_default() += micros;
         if sleeps_free {
+            paid_us += micros;
             continue; // priced below against the free-hours pool
         }
+        paid_us += (*micros).min(cap_us);
         if *micros > cap_us {
             let entry = capped.entry(*month).or_default();
             entry.0 += 1;
@@ -161,6 +163,7 @@ fn bill_prorated(
             Charge::count(micros_by_month.len() as u128),
         );
     }
+    paid_us
 }
 
 fn bill_free_hours(
@@ -197,7 +200,8 @@ fn bill_free_hours(
 }
 
 /// App Service: each instance's life at the hourly price, and what one
-/// instance costs over the portal's month, if the book gives it.
+/// instance costs over the portal's month, if the book gives it. Returns
+/// the instance time paid for, µs (all of it).
 fn bill_hourly(
     kind: &PoolType,
     choices: &PoolChoices,
@@ -205,7 +209,7 @@ fn bill_hourly(
     hours_per_month: Option<u32>,
     items: &mut Vec<LineItem>,
     notes: &mut Vec<String>,
-) {
+) -> u128 {
     let micros: u128 = usage
         .intervals
         .iter()
@@ -226,10 +230,12 @@ fn bill_hourly(
             round(times(kind.price, Decimal::from(hours)), 2)
         ));
     }
+    micros
 }
 
 /// App Engine: accrued instance-hours per Pacific day, with the daily free
 /// hours counted in units of the cheapest class (an F2 hour is two F1 hours).
+/// Returns the accrued instance time, µs.
 fn bill_instance_hours(
     offering: &PoolOffering,
     kind: &PoolType,
@@ -238,7 +244,7 @@ fn bill_instance_hours(
     origin: DateTime<Utc>,
     daily_free_instance_hours: Decimal,
     items: &mut Vec<LineItem>,
-) {
+) -> u128 {
     let cheapest = offering
         .types
         .values()
@@ -278,4 +284,5 @@ fn bill_instance_hours(
             },
         );
     }
+    per_day.values().sum()
 }

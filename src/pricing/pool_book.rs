@@ -50,6 +50,9 @@ struct RawPoolType {
     plan_fee_per_month: Option<Spanned<f64>>,
     memory_mb: Spanned<u32>,
     speed: Spanned<f64>,
+    /// CPU share in compute units (Heroku: standard-1x = 1), for the speed
+    /// model; 1 when not given.
+    cpu: Option<Spanned<f64>>,
     #[serde(default)]
     sleeps: bool,
     #[serde(default)]
@@ -115,6 +118,8 @@ pub struct PoolType {
     pub memory_mb: u32,
     /// How fast requests run relative to the trace's reference hardware.
     pub speed: f64,
+    /// CPU share in compute units, for the speed model (`cpu_fraction`).
+    pub cpu: f64,
     pub sleeps: bool,
     pub autoscaling: bool,
     /// Whether the price was read in the vendor's own text ([R] if not).
@@ -228,6 +233,10 @@ fn validate_types(
                 }),
                 memory_mb: checker.positive(&kind.memory_mb, &format!("{key}.memory_mb")),
                 speed: checker.positive(&kind.speed, &format!("{key}.speed")),
+                cpu: kind
+                    .cpu
+                    .as_ref()
+                    .map_or(1.0, |cpu| checker.positive(cpu, &format!("{key}.cpu"))),
                 sleeps: kind.sleeps,
                 autoscaling: kind.autoscaling,
                 confidence: if kind.unconfirmed {

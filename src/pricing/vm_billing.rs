@@ -176,7 +176,10 @@ pub fn bill_vm(
     }
     let compute = sum(&items);
     let notes = bill_traffic(offering, choices, usage, origin, horizon_hours, &mut items);
-    let idle = Idle::share_of(compute, tally);
+    // Paid capacity: the instance time billed beyond the reservations, and
+    // every reserved hour, used or not.
+    let paid_us = used - covered + reserved_per_hour * u128::from(horizon_hours);
+    let idle = Idle::share_of(compute, paid_us, tally.busy_us);
     let mut bill = Bill::new(currency, items, idle);
     bill.notes = notes;
     bill

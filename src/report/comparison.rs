@@ -3,7 +3,7 @@
 //! others as ratios to it, the line items of each bill, a tidy CSV with one
 //! row per deployment, and the JSON array of results.
 
-use super::csv_summary::slug;
+use super::csv_summary::{slug, warm_unbilled};
 use super::format::{decimal_quantity, dollars, fixed, quantity, unit_price};
 use super::text_table::{Align, Dialect, TextTable};
 use crate::compare::NamedResult;
@@ -54,7 +54,7 @@ pub const SUMMARY_COLUMNS: [(&str, Align); 12] = [
     ("vs cheapest", Align::Right),
     ("Verdict", Align::Left),
     ("$/M requests", Align::Right),
-    ("Idle s", Align::Right),
+    ("Idle s (paid, unused)", Align::Right),
     ("Idle $", Align::Right),
     ("Cold starts", Align::Right),
     ("Failed", Align::Right),
@@ -196,8 +196,9 @@ pub fn render_csv(results: &[NamedResult]) -> Result<Vec<u8>> {
         "instances_peak",
         "instances_mean",
         "instance_seconds",
-        "idle_seconds",
+        "idle_paid_seconds",
         "idle_amount",
+        "warm_unbilled_seconds",
     ];
     let encode = |error: csv::Error| Error::usage(format!("cannot encode the comparison as CSV: {error}"));
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -233,8 +234,9 @@ pub fn render_csv(results: &[NamedResult]) -> Result<Vec<u8>> {
             result.instances.peak.to_string(),
             result.instances.mean.to_string(),
             result.instances.instance_seconds.to_string(),
-            result.instances.idle_seconds.to_string(),
+            result.bill.idle.seconds.to_string(),
             result.bill.idle.amount.to_string(),
+            warm_unbilled(result),
         ];
         for column in &item_columns {
             let amount = result

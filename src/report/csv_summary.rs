@@ -38,8 +38,9 @@ pub fn render(result: &SimulationResult) -> Result<Vec<u8>> {
         "instances_mean",
         "instance_seconds",
         "busy_seconds",
-        "idle_seconds",
+        "idle_paid_seconds",
         "idle_amount",
+        "warm_unbilled_seconds",
         "total",
     ]
     .iter()
@@ -67,8 +68,9 @@ pub fn render(result: &SimulationResult) -> Result<Vec<u8>> {
         instances.mean.to_string(),
         instances.instance_seconds.to_string(),
         instances.busy_seconds.to_string(),
-        instances.idle_seconds.to_string(),
+        result.bill.idle.seconds.to_string(),
         result.bill.idle.amount.to_string(),
+        warm_unbilled(result),
         result.bill.total.to_string(),
     ];
     for item in &result.bill.line_items {
@@ -82,6 +84,15 @@ pub fn render(result: &SimulationResult) -> Result<Vec<u8>> {
     writer
         .into_inner()
         .map_err(|error| Error::usage(format!("cannot encode the result as CSV: {error}")))
+}
+
+/// The `warm_unbilled_seconds` cell: empty for platforms that bill every
+/// second an instance lives.
+pub fn warm_unbilled(result: &SimulationResult) -> String {
+    result
+        .instances
+        .warm_unbilled_seconds
+        .map_or(String::new(), |seconds| seconds.to_string())
 }
 
 #[cfg(test)]

@@ -54,9 +54,16 @@ pub fn render(result: &SimulationResult, dialect: Dialect) -> String {
         ("Instances, mean", fixed(instances.mean, 3)),
         ("Instance-seconds", quantity(instances.instance_seconds)),
         ("Busy seconds", quantity(instances.busy_seconds)),
-        ("Idle seconds", quantity(instances.idle_seconds)),
     ] {
         behaviour.row(vec![name.to_owned(), value]);
+    }
+    if let Some(warm) = instances.warm_unbilled_seconds {
+        behaviour.row(vec!["Warm, unbilled seconds".into(), quantity(warm)]);
+    }
+    if requests.timed_out > 0 {
+        let served = &result.served_latency_ms;
+        behaviour.row(vec!["Served latency p99 (ms)".into(), fixed(served.p99, 1)]);
+        behaviour.row(vec!["Served latency max (ms)".into(), fixed(served.max, 1)]);
     }
     out.push_str(&heading("Behaviour"));
     out.push_str(&behaviour.render(dialect));
@@ -90,7 +97,7 @@ pub fn render(result: &SimulationResult, dialect: Dialect) -> String {
         dollars(bill.total),
     ]);
     items.row(vec![
-        "of which idle capacity".into(),
+        "Idle (paid, unused)".into(),
         String::new(),
         quantity(bill.idle.seconds),
         "s".into(),

@@ -39,7 +39,11 @@ pub struct SimulationResult {
     pub requests: RequestCounts,
     /// Requests arriving after the horizon, read but not simulated.
     pub requests_beyond_horizon: u64,
+    /// What the client saw: served requests, and timed-out ones at the
+    /// timeout (router, load balancer or time limit).
     pub latency_ms: LatencySummary,
+    /// The served requests' own latency, timed-out ones left out.
+    pub served_latency_ms: LatencySummary,
     /// Time from arrival until a request starts executing (queueing,
     /// cold starts, wake-ups).
     pub queue_ms: LatencySummary,

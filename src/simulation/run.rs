@@ -99,6 +99,7 @@ where
         requests: run.counts,
         requests_beyond_horizon: run.beyond_horizon,
         latency_ms,
+        served_latency_ms: run.served_latency.summary(),
         queue_ms: run.queueing.summary(),
         instances: run.instances,
         instances_over_time: run

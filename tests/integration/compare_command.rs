@@ -282,7 +282,8 @@ fn the_markdown_summary_is_exactly_as_computed_by_hand() {
     // Heroku: 7,200 s × $25 / 2,592,000 s = $0.069444 → $0.07, $34,722.22 per
     // million of the 2 requests; EC2 2016: 2 started hours × $0.013 = $0.026
     // → $0.03, $13,000.00 per million; 0.069444 / 0.026 = 2.67x. Both idle
-    // 7,200 − 0.15 s (0.3 s of work over 2 workers, or over capacity 2).
+    // 7,200 − 0.15 s (0.3 s of work over 2 workers, or over capacity 2) of
+    // 7,200 paid seconds (dyno-seconds; two started instance-hours).
     // Both verdicts ok (no failures; p99 200 ms is the work's own), and
     // both books priced before their effective dates, said once each.
     let workspace = Workspace::new();

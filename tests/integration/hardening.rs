@@ -545,7 +545,14 @@ fn a_hundred_day_request_reports_its_latency_as_every_percentile() {
     let workspace = Workspace::new();
     // 100 days = 100 × 86,400 s = 8,640,000,000 ms.
     workspace.write("long.csv", "time,duration_ms\n0,8640000000\n");
-    let result = workspace.simulate_json(&["--trace", "long.csv", "--platform", "ec2-2016"]);
+    let result = workspace.simulate_json(&[
+        "--trace",
+        "long.csv",
+        "--platform",
+        "ec2-2016",
+        "--set",
+        "client_timeout_s=0",
+    ]);
     for field in ["p50", "p95", "p99", "max"] {
         assert_eq!(number(&result, &format!("latency_ms.{field}")), 8.64e9, "{field}");
     }

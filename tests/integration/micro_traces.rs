@@ -44,7 +44,9 @@ fn a_warm_start_reuses_the_idle_instance() {
     assert_close(number(&result, "horizon_s"), 1.03, EXACT);
     assert_close(number(&result, "instances.instance_seconds"), 1.03, EXACT);
     assert_close(number(&result, "instances.busy_seconds"), 0.11, EXACT);
-    assert_close(number(&result, "instances.idle_seconds"), 0.92, EXACT);
+    // Warm but unbilled: 1.03 − 0.11 = 0.92 s; nothing paid sat idle.
+    assert_close(number(&result, "instances.warm_unbilled_seconds"), 0.92, EXACT);
+    assert_eq!(number(&result, "bill.idle.seconds"), 0.0);
     assert_close(number(&result, "instances.mean"), 1.0, EXACT);
     // Bill: 2 requests × $0.0000002 = $0.0000004; each 30 ms bills 100 ms,
     // so 2 × 0.1 s × 0.125 GB = 0.025 GB-s × $0.00001667 = $0.00000041675.

@@ -33,7 +33,8 @@ impl Model for ServerFarm {
             self.usage.bytes_by_hour.resize(hour + 1, 0);
         }
         self.usage.bytes_by_hour[hour] += u128::from(request.bytes_out);
-        let work = (request.duration as f64 / self.config.speed).round() as Micros;
+        let duration = self.config.duration_scale.apply(request.duration);
+        let work = (duration as f64 / self.config.speed).round() as Micros;
         self.dispatch(Pending { arrival: now, work }, now, queue);
     }
 
@@ -77,16 +78,16 @@ impl ServerFarm {
             self.busy_slots -= 1;
             self.last_completion = self.last_completion.max(now);
             let latency = now - arrival;
-            self.latency.record(latency);
             self.autoscaler.record_response(latency);
-            if self
-                .config
-                .request_timeout
-                .is_some_and(|timeout| latency > timeout)
-            {
-                self.counts.timed_out += 1;
-            } else {
-                self.counts.served += 1;
+            match self.config.request_timeout {
+                Some(timeout) if latency > timeout => {
+                    self.timed_out_latency.record(timeout);
+                    self.counts.timed_out += 1;
+                }
+                _ => {
+                    self.latency.record(latency);
+                    self.counts.served += 1;
+                }
             }
             let server = &mut self.servers[index as usize];
             server.busy -= 1;

@@ -8,9 +8,11 @@
 //!   (one queue, as a load balancer with least-outstanding-requests or the
 //!   M/M/c queue of textbooks): a request takes a free slot on the
 //!   least-loaded server, or waits in one queue for the first slot to free.
-//! - A request's work is its trace duration divided by the server type's
-//!   speed. A router timeout counts a response as timed out (Heroku H12)
-//!   while the server still does the work.
+//! - A request's work is its trace duration scaled by the server type's
+//!   speed. A router or load-balancer timeout counts a response as timed
+//!   out at the timeout, as the client saw it (Heroku H12, an ELB 504),
+//!   while the server still does the work. With a queue limit, an arrival
+//!   finding its queue full is refused (counted as throttled).
 //! - Servers started by scaling boot first (billed, not serving); servers
 //!   scaled in stop taking requests, finish their own queue, then go.
 //! - A sleeping server (Heroku free dyno) falls asleep after a quiet spell;
@@ -39,6 +41,7 @@ use rand_pcg::Pcg64;
 
 use super::autoscale::{Autoscaler, ScalingBounds, ScalingPolicy};
 use super::free_slots::FreeSlots;
+use super::speed::DurationScale;
 use crate::metrics::{InstanceTally, LatencyRecorder, RequestCounts};
 use crate::series::LevelRecorder;
 use crate::units::Micros;
@@ -66,10 +69,18 @@ pub struct Sleep {
 pub struct FarmConfig {
     pub initial_servers: u32,
     pub slots: u32,
-    /// Work per request = trace duration / speed.
+    /// Work per request = trace duration × `duration_scale` / speed.
     pub speed: f64,
+    /// The speed model's factor from the reference type's CPU to this
+    /// type's (see `platform::speed`).
+    pub duration_scale: DurationScale,
     pub routing: Routing,
+    /// The router's or load balancer's timeout: past it the client gets an
+    /// error (counted at the timeout) while the server still does the work.
     pub request_timeout: Option<Micros>,
+    /// Requests allowed to wait per serving server (a dyno's backlog, a
+    /// VM's queue); an arrival beyond is refused (counted as throttled).
+    pub queue_limit: Option<u32>,
     pub boot: Micros,
     pub sleep: Option<Sleep>,
     /// App Engine: accrual runs on this long after a server's last request.
@@ -85,7 +96,10 @@ pub struct FarmConfig {
 #[derive(Debug, Clone)]
 pub struct FarmRun {
     pub counts: RequestCounts,
+    /// Latency of the served requests.
     pub latency: LatencyRecorder,
+    /// The timed-out requests, each at the timeout (what the client saw).
+    pub timed_out_latency: LatencyRecorder,
     pub queueing: LatencyRecorder,
     pub instances: InstanceTally,
     pub usage: FarmUsage,
@@ -177,6 +191,7 @@ pub struct ServerFarm {
 
     counts: RequestCounts,
     latency: LatencyRecorder,
+    timed_out_latency: LatencyRecorder,
     queueing: LatencyRecorder,
     tally: InstanceTally,
     usage: FarmUsage,
@@ -213,6 +228,7 @@ impl ServerFarm {
             last_completion: 0,
             counts: RequestCounts::default(),
             latency: LatencyRecorder::default(),
+            timed_out_latency: LatencyRecorder::default(),
             queueing: LatencyRecorder::default(),
             tally: InstanceTally::default(),
             usage: FarmUsage::default(),
@@ -285,6 +301,7 @@ impl ServerFarm {
             instances_per_minute: levels.finish(horizon_end),
             counts: self.counts,
             latency: self.latency,
+            timed_out_latency: self.timed_out_latency,
             queueing: self.queueing,
             instances: self.tally,
             usage: self.usage,

@@ -52,7 +52,7 @@ impl ServerFarm {
     pub(super) fn dispatch(&mut self, pending: Pending, now: Micros, queue: &mut EventQueue<FarmEvent>) {
         if self.routable.is_empty() {
             // Nothing serving yet (servers booting): wait at the router.
-            self.shared_queue.push_back(pending);
+            self.enqueue_shared(pending);
             return;
         }
         match self.config.routing {
@@ -61,10 +61,13 @@ impl ServerFarm {
                 if self.wake(pick, now) {
                     self.counts.cold_starts += 1;
                 }
-                if self.servers[pick as usize].busy < self.config.slots {
+                let server = &self.servers[pick as usize];
+                if server.busy < self.config.slots {
                     self.start(pick, pending, now, queue);
-                } else {
+                } else if self.has_room(server.queue.len(), 1) {
                     self.servers[pick as usize].queue.push_back(pending);
+                } else {
+                    self.refuse();
                 }
             }
             Routing::Shared => match self.least_loaded() {
@@ -74,9 +77,34 @@ impl ServerFarm {
                     }
                     self.start(pick, pending, now, queue);
                 }
-                None => self.shared_queue.push_back(pending),
+                None => self.enqueue_shared(pending),
             },
         }
+    }
+
+    /// Queues `pending` at the router (one queue for all servers), or
+    /// refuses it when the queue limit of the serving servers is reached.
+    fn enqueue_shared(&mut self, pending: Pending) {
+        let servers = self.routable.len().max(1);
+        if self.has_room(self.shared_queue.len(), servers) {
+            self.shared_queue.push_back(pending);
+        } else {
+            self.refuse();
+        }
+    }
+
+    /// Whether a queue holding `waiting` requests for `servers` servers
+    /// takes another one.
+    fn has_room(&self, waiting: usize, servers: usize) -> bool {
+        self.config
+            .queue_limit
+            .is_none_or(|limit| waiting < limit as usize * servers)
+    }
+
+    /// An arrival finding its queue full is answered with an error at once.
+    fn refuse(&mut self) {
+        self.counts.throttled += 1;
+        self.in_system -= 1;
     }
 
     /// Gives free slots of `index` the work waiting for it.
