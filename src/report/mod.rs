@@ -11,6 +11,8 @@ mod json;
 mod text;
 mod text_table;
 
+pub use comparison::dropped_note;
+pub use csv_summary::{LINE_ITEM_COLUMNS, SUMMARY_CSV_COLUMNS};
 pub use format::{dollars, fixed, quantity, unit_price};
 pub use text_table::{Align, Dialect, TextTable};
 
@@ -23,6 +25,8 @@ pub enum Format {
     Table,
     Json,
     Csv,
+    /// The bill's line items as a long CSV table.
+    LineItems,
     Markdown,
 }
 
@@ -33,5 +37,6 @@ pub fn render(result: &SimulationResult, format: Format) -> Result<Vec<u8>> {
         Format::Markdown => Ok(text::render(result, Dialect::Markdown).into_bytes()),
         Format::Json => json::render(result),
         Format::Csv => csv_summary::render(result),
+        Format::LineItems => csv_summary::render_line_items(result),
     }
 }

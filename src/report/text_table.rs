@@ -1,6 +1,40 @@
 //! One table model rendered in two dialects: aligned plain text for a
 //! terminal and GitHub-flavoured Markdown. Exporters build a [`TextTable`]
-//! once and pick the dialect, so the two never drift apart.
+//! once and pick the dialect, so the two never drift apart. On a terminal of
+//! known width, [`TextTable::render_fitted`] wraps a last text column, or
+//! drops columns from the right and says which.
+
+/// The narrowest a wrapped column gets.
+pub const MIN_WRAPPED: usize = 16;
+
+/// `text` in lines of at most `room` characters, broken at spaces (a longer
+/// word is cut).
+fn wrap(text: &str, room: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let mut word: Vec<char> = word.chars().collect();
+        while word.len() > room {
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            lines.push(word.drain(..room).collect());
+        }
+        let word: String = word.into_iter().collect();
+        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        if needed > room && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
@@ -34,8 +68,67 @@ impl TextTable {
         self.rows.push(cells);
     }
 
-    pub fn render(&self, dialect: Dialect) -> String {
-        let widths: Vec<usize> = (0..self.headers.len())
+    /// The terminal dialect within `width` characters (none: unlimited):
+    /// the table as is if it fits; else with its last column wrapped, if
+    /// that column is left-aligned text and keeps at least
+    /// [`MIN_WRAPPED`] characters; else without the columns at the right
+    /// that do not fit (never the first), and the names of those dropped.
+    pub fn render_fitted(&self, width: Option<usize>) -> (String, Vec<String>) {
+        let Some(width) = width else {
+            return (self.render(Dialect::Terminal), Vec::new());
+        };
+        let widths = self.widths();
+        let total = |widths: &[usize]| widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
+        if total(&widths) <= width {
+            return (self.render(Dialect::Terminal), Vec::new());
+        }
+        let last = widths.len() - 1;
+        let room = width.saturating_sub(total(&widths[..last]) + 2);
+        if last > 0 && self.align[last] == Align::Left && room >= MIN_WRAPPED {
+            return (self.wrapped(last, room).render(Dialect::Terminal), Vec::new());
+        }
+        let mut kept = widths.len();
+        while kept > 1 && total(&widths[..kept]) > width {
+            kept -= 1;
+        }
+        let narrower = TextTable {
+            headers: self.headers[..kept].to_vec(),
+            align: self.align[..kept].to_vec(),
+            rows: self
+                .rows
+                .iter()
+                .map(|row| row.iter().take(kept).cloned().collect())
+                .collect(),
+        };
+        (narrower.render(Dialect::Terminal), self.headers[kept..].to_vec())
+    }
+
+    /// This table with the cells of `column` wrapped at `room` characters,
+    /// continuation lines as rows of their own.
+    fn wrapped(&self, column: usize, room: usize) -> TextTable {
+        let mut rows = Vec::new();
+        for row in &self.rows {
+            let lines = wrap(row.get(column).map_or("", String::as_str), room);
+            for (index, line) in lines.into_iter().enumerate() {
+                let mut cells = if index == 0 {
+                    row.clone()
+                } else {
+                    vec![String::new(); self.headers.len()]
+                };
+                cells.resize(self.headers.len(), String::new());
+                cells[column] = line;
+                rows.push(cells);
+            }
+        }
+        TextTable {
+            headers: self.headers.clone(),
+            align: self.align.clone(),
+            rows,
+        }
+    }
+
+    fn widths(&self) -> Vec<usize> {
+        (0..self.headers.len())
             .map(|column| {
                 self.rows
                     .iter()
@@ -45,7 +138,11 @@ impl TextTable {
                     .max()
                     .unwrap_or(0)
             })
-            .collect();
+            .collect()
+    }
+
+    pub fn render(&self, dialect: Dialect) -> String {
+        let widths = self.widths();
         let pad = |cell: &str, column: usize| {
             let fill = " ".repeat(widths[column].saturating_sub(cell.chars().count()));
             match self.align[column] {
@@ -109,6 +206,44 @@ mod tests {
             sample().render(Dialect::Terminal),
             "Item      Amount\n--------  ------\nRequests   $0.40\nDuration  $18.34\n"
         );
+    }
+
+    #[test]
+    fn a_wide_table_wraps_its_last_text_column() {
+        let mut table = TextTable::new(&[("Key", Align::Left), ("Meaning", Align::Left)]);
+        table.row(vec![
+            "dynos".into(),
+            "how many dynos run from the start of the trace".into(),
+        ]);
+        // "dynos" (5) + 2 spaces leaves 16 of 23 for the meaning, whose
+        // longest line is then "how many dynos" (14).
+        let (text, dropped) = table.render_fitted(Some(23));
+        assert_eq!(
+            text,
+            "Key    Meaning\n-----  --------------\n\
+             dynos  how many dynos\n       run from the\n       start of the\n       trace\n"
+        );
+        assert!(dropped.is_empty());
+    }
+
+    #[test]
+    fn a_table_too_wide_to_wrap_drops_columns_at_the_right() {
+        // Item 8 + 2 + Amount 6 = 16 characters; with 15, Amount goes.
+        let (text, dropped) = sample().render_fitted(Some(15));
+        assert_eq!(text, "Item\n--------\nRequests\nDuration\n");
+        assert_eq!(dropped, ["Amount"]);
+        assert_eq!(
+            sample().render_fitted(Some(16)).0,
+            sample().render(Dialect::Terminal)
+        );
+        assert_eq!(sample().render_fitted(None).1, Vec::<String>::new());
+    }
+
+    #[test]
+    fn words_wrap_at_spaces_and_long_words_are_cut() {
+        assert_eq!(wrap("a bb ccc", 4), ["a bb", "ccc"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), [""]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 mod autoscaling;
 mod bad_input;
+mod cli_contracts;
 mod cloud_run;
 mod compare_command;
 mod fast_paths;
