@@ -15,12 +15,15 @@ use crate::pricing::Decimal;
 use crate::pricing::money::to_f64;
 use crate::simulation::SimulationResult;
 
-/// Dollars per million requests.
+/// Dollars per million requests, to ten decimals (a quotient that does not
+/// terminate would otherwise fill 28 digits).
 pub fn cost_per_million(result: &SimulationResult) -> Decimal {
     if result.requests.total == 0 {
         Decimal::ZERO
     } else {
-        (result.bill.total * Decimal::from(1_000_000) / Decimal::from(result.requests.total)).normalize()
+        (result.bill.total * Decimal::from(1_000_000) / Decimal::from(result.requests.total))
+            .round_dp(10)
+            .normalize()
     }
 }
 
