@@ -36,6 +36,32 @@ fn wrap(text: &str, room: usize) -> Vec<String> {
     lines
 }
 
+/// `row`'s cells within `widths` (cells beyond are dropped), as one line
+/// or several where a cell wraps.
+fn wrap_row(row: &[String], widths: &[usize]) -> Vec<Vec<String>> {
+    let cells: Vec<Vec<String>> = widths
+        .iter()
+        .enumerate()
+        .map(|(column, &room)| {
+            let cell = row.get(column).map_or("", String::as_str);
+            if cell.chars().count() <= room {
+                vec![cell.to_owned()]
+            } else {
+                wrap(cell, room)
+            }
+        })
+        .collect();
+    let lines = cells.iter().map(Vec::len).max().unwrap_or(1);
+    (0..lines)
+        .map(|line| {
+            cells
+                .iter()
+                .map(|column| column.get(line).cloned().unwrap_or_default())
+                .collect()
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
     Left,
@@ -69,23 +95,28 @@ impl TextTable {
     }
 
     /// The terminal dialect within `width` characters (none: unlimited):
-    /// the table as is if it fits; else with its last column wrapped, if
-    /// that column is left-aligned text and keeps at least
-    /// [`MIN_WRAPPED`] characters; else without the columns at the right
-    /// that do not fit (never the first), and the names of those dropped.
+    /// the table as is if it fits; else with its text columns (left-aligned,
+    /// but the first) narrowed, the widest first, and their cells wrapped, each
+    /// column keeping at least [`MIN_WRAPPED`] characters and its header;
+    /// else also without the columns at the right that do not fit (never
+    /// the first), and the names of those dropped.
     pub fn render_fitted(&self, width: Option<usize>) -> (String, Vec<String>) {
         let Some(width) = width else {
             return (self.render(Dialect::Terminal), Vec::new());
         };
-        let widths = self.widths();
+        let mut widths = self.widths();
         let total = |widths: &[usize]| widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
         if total(&widths) <= width {
             return (self.render(Dialect::Terminal), Vec::new());
         }
-        let last = widths.len() - 1;
-        let room = width.saturating_sub(total(&widths[..last]) + 2);
-        if last > 0 && self.align[last] == Align::Left && room >= MIN_WRAPPED {
-            return (self.wrapped(last, room).render(Dialect::Terminal), Vec::new());
+        let floor = |column: usize| MIN_WRAPPED.max(self.headers[column].chars().count());
+        while total(&widths) > width {
+            let widest = (1..widths.len())
+                .filter(|&column| self.align[column] == Align::Left && widths[column] > floor(column))
+                .max_by_key(|&column| (widths[column], std::cmp::Reverse(column)));
+            // One character at a time, so the widest columns end up alike.
+            let Some(column) = widest else { break };
+            widths[column] -= 1;
         }
         let mut kept = widths.len();
         while kept > 1 && total(&widths[..kept]) > width {
@@ -97,34 +128,10 @@ impl TextTable {
             rows: self
                 .rows
                 .iter()
-                .map(|row| row.iter().take(kept).cloned().collect())
+                .flat_map(|row| wrap_row(row, &widths[..kept]))
                 .collect(),
         };
         (narrower.render(Dialect::Terminal), self.headers[kept..].to_vec())
-    }
-
-    /// This table with the cells of `column` wrapped at `room` characters,
-    /// continuation lines as rows of their own.
-    fn wrapped(&self, column: usize, room: usize) -> TextTable {
-        let mut rows = Vec::new();
-        for row in &self.rows {
-            let lines = wrap(row.get(column).map_or("", String::as_str), room);
-            for (index, line) in lines.into_iter().enumerate() {
-                let mut cells = if index == 0 {
-                    row.clone()
-                } else {
-                    vec![String::new(); self.headers.len()]
-                };
-                cells.resize(self.headers.len(), String::new());
-                cells[column] = line;
-                rows.push(cells);
-            }
-        }
-        TextTable {
-            headers: self.headers.clone(),
-            align: self.align.clone(),
-            rows,
-        }
     }
 
     fn widths(&self) -> Vec<usize> {
@@ -222,6 +229,32 @@ mod tests {
             text,
             "Key    Meaning\n-----  --------------\n\
              dynos  how many dynos\n       run from the\n       start of the\n       trace\n"
+        );
+        assert!(dropped.is_empty());
+    }
+
+    #[test]
+    fn the_widest_text_columns_are_narrowed_alike() {
+        let mut table = TextTable::new(&[("Key", Align::Left), ("A", Align::Left), ("B", Align::Left)]);
+        table.row(vec![
+            "k".into(),
+            "aaaa aaaa aaaa aaaa aaaa".into(),
+            "bbbb bbbb bbbb bbbb".into(),
+        ]);
+        // 3 + 2 + 24 + 2 + 19 = 50 characters, 8 too many for 42: A loses 5
+        // to match B (19), then A and B lose one each in turn: A 17, B 18.
+        // A wraps to "aaaa aaaa aaaa" (14) and "aaaa aaaa", B to
+        // "bbbb bbbb bbbb" (14) and "bbbb".
+        let (text, dropped) = table.render_fitted(Some(42));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "Key  A               B",
+                "---  --------------  --------------",
+                "k    aaaa aaaa aaaa  bbbb bbbb bbbb",
+                "     aaaa aaaa       bbbb",
+            ]
         );
         assert!(dropped.is_empty());
     }

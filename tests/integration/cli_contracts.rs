@@ -465,3 +465,63 @@ fn compare_json_matches_the_committed_example() {
         "{per_million} vs {total}"
     );
 }
+
+#[test]
+fn a_long_run_on_a_pipe_prints_no_progress_and_quiet_prints_nothing() {
+    let workspace = Workspace::new();
+    // 3,000,000 requests (--count) take over a second to make: a bar would
+    // show on a terminal, but standard error is a pipe here.
+    let args = [
+        "trace",
+        "gen",
+        "--rate",
+        "1000000",
+        "--span",
+        "1h",
+        "--count",
+        "3000000",
+        "-o",
+        "/dev/null",
+    ];
+    let output = workspace.run(&args);
+    succeeded(&output);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "costsim: wrote 3000000 requests\n"
+    );
+    let quiet: Vec<&str> = args.iter().copied().chain(["--quiet"]).collect();
+    let output = workspace.run(&quiet);
+    succeeded(&output);
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn help_lists_exit_codes_examples_and_what_each_format_means() {
+    let workspace = Workspace::new();
+    for command in [
+        &["pricing", "list", "--help"][..],
+        &["pricing", "show", "--help"],
+        &["trace", "stats", "--help"],
+        &["compare", "--help"],
+        &["simulate", "--help"],
+    ] {
+        let output = workspace.run(command);
+        let help = String::from_utf8_lossy(succeeded(&output)).into_owned();
+        assert!(help.contains("Examples:\n  costsim "), "{command:?}: {help}");
+        assert!(
+            help.contains("Exit codes: 0 success; 1 bad input data"),
+            "{command:?}"
+        );
+        assert!(
+            help.contains("- json:"),
+            "{command:?}: every --format value is described"
+        );
+    }
+    let output = workspace.run(&["pricing", "list"]);
+    assert!(String::from_utf8_lossy(succeeded(&output)).starts_with("Id "));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Rates effective since"));
+}
