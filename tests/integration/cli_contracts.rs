@@ -525,3 +525,18 @@ fn help_lists_exit_codes_examples_and_what_each_format_means() {
     assert!(String::from_utf8_lossy(succeeded(&output)).starts_with("Id "));
     assert!(String::from_utf8_lossy(&output.stdout).contains("Rates effective since"));
 }
+
+#[test]
+fn a_scenario_seed_beyond_53_bits_is_refused_at_its_line() {
+    let workspace = scenario_workspace();
+    // 2^53 = 9007199254740992, one above the largest seed.
+    let bad = SCENARIO.replace("seed = 3", "seed = 9007199254740992");
+    workspace.write("s.toml", &bad);
+    let output = workspace.run(&["compare", "s.toml", "--no-report"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("s.toml: line 2: `seed`: expected a whole number from 0 to 2^53 - 1"),
+        "{stderr}"
+    );
+}
