@@ -15,6 +15,7 @@ use crate::error::Result;
 use crate::scenario::{Scenario, WorkloadSource};
 use crate::simulation::{RunOptions, SimulationResult, simulate};
 use crate::verdict;
+use crate::progress::Progress;
 use crate::workload::fill::check_repeatable;
 use crate::workload::{Feed, Fill, Repeated, Request, TraceReader, default_start, fan_out, fan_out_sorted};
 
@@ -26,14 +27,19 @@ pub struct NamedResult {
     pub result: SimulationResult,
 }
 
+/// The largest seed: 2^53 − 1, so that every seed written in JSON is read
+/// back exactly by parsers that hold numbers as doubles (JavaScript, `jq`).
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+
 /// The seed of the `index`-th deployment: the scenario's seed mixed with the
 /// index (SplitMix64's finaliser), so neighbouring deployments draw
-/// unrelated streams.
+/// unrelated streams; its top 53 bits, so it stays within [`MAX_SEED`].
+/// `simulate --seed` with a result's `seed` replays that deployment alone.
 pub fn deployment_seed(base: u64, index: usize) -> u64 {
     let mut z = base.wrapping_add((index as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15));
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
+    (z ^ (z >> 31)) >> 11
 }
 
 /// Runs every deployment; the first error (in scenario order) wins. With
@@ -78,7 +84,10 @@ pub fn compare(scenario: &Scenario) -> Result<Vec<NamedResult>> {
                 fill_to,
             );
             let tiling = source.tiling();
-            (compare_stream(scenario, source, origin), Some(tiling))
+            // The bar's total is one copy's estimate; a filled run counts on.
+            let expected = fill_to.is_none().then(|| spec.estimate().rows.round() as u64);
+            let requests = Progress::requests(expected).count(source);
+            (compare_stream(scenario, requests, origin), Some(tiling))
         }
     };
     let mut results: Vec<NamedResult> = results?;
@@ -131,12 +140,15 @@ fn run_one(scenario: &Scenario, index: usize, origin: DateTime<Utc>, requests: F
 
 #[cfg(test)]
 mod tests {
-    use super::deployment_seed;
+    use super::{MAX_SEED, deployment_seed};
 
     #[test]
     fn deployment_seeds_differ_and_repeat() {
         assert_eq!(deployment_seed(1, 0), deployment_seed(1, 0));
         assert_ne!(deployment_seed(1, 0), deployment_seed(1, 1));
         assert_ne!(deployment_seed(1, 0), deployment_seed(2, 0));
+        for base in [0, 1, MAX_SEED, u64::MAX] {
+            assert!(deployment_seed(base, 7) <= MAX_SEED);
+        }
     }
 }

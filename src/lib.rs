@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod output;
 pub mod platform;
 pub mod pricing;
+pub mod progress;
 pub mod report;
 pub mod scenario;
 pub mod series;

@@ -36,7 +36,7 @@ use crate::workload::{Fill, GeneratorOptions, GeneratorSpec, MAX_HORIZON, defaul
 #[serde(deny_unknown_fields)]
 struct RawScenario {
     name: Spanned<String>,
-    seed: Option<u64>,
+    seed: Option<Spanned<u64>>,
     workload: RawWorkload,
     #[serde(default)]
     deployment: Vec<Spanned<BTreeMap<Spanned<String>, Spanned<toml::Value>>>>,
@@ -67,6 +67,9 @@ pub enum WorkloadSource {
 pub struct NamedDeployment {
     pub name: String,
     pub deployment: Deployment,
+    /// The settings the scenario gives it, as `KEY=VALUE` (for `compare --set`
+    /// to resolve it again with overrides).
+    pub settings: Vec<Setting>,
 }
 
 /// A validated scenario.
@@ -193,6 +196,16 @@ impl Scenario {
                 }
             });
         let fill = resolve_fill(workload, horizon.is_some(), &mut problems);
+        if let Some(seed) = raw
+            .seed
+            .as_ref()
+            .filter(|seed| *seed.get_ref() > crate::compare::MAX_SEED)
+        {
+            problems.add(
+                seed.span().start,
+                "`seed`: expected a whole number from 0 to 2^53 - 1 (9007199254740991)",
+            );
+        }
         if raw.deployment.is_empty() {
             problems.add(source.len(), "expected at least one [[deployment]]");
         }
@@ -215,7 +228,7 @@ impl Scenario {
         };
         Ok(Scenario {
             name,
-            seed: raw.seed.unwrap_or(1),
+            seed: raw.seed.as_ref().map_or(1, |seed| *seed.get_ref()),
             workload,
             start: start.or(match workload_needs_start(&raw.workload) {
                 true => Some(default_start()),
@@ -382,7 +395,11 @@ fn resolve_deployment(
         }
     };
     match deployment.with_configured_services(service_books) {
-        Ok(deployment) => Some(NamedDeployment { name, deployment }),
+        Ok(deployment) => Some(NamedDeployment {
+            name,
+            deployment,
+            settings: found.settings,
+        }),
         Err(error) => {
             problems.add(
                 services_offset,

@@ -1,10 +1,12 @@
 //! `costsim pricing list` and `costsim pricing show ID`: the price books, their
 //! rates, limits, behaviour defaults, settable keys and sources.
 
+use std::path::PathBuf;
+
 use clap::{Args, Subcommand, ValueEnum};
 
+use super::{resolve_book, table_width, write_output};
 use crate::error::{Error, Result};
-use crate::output;
 use crate::platform::{Platform, model_for};
 use crate::pricing::flat_plan_book::{AtLimit, Confidence, FlatPlanOffering, Quota};
 use crate::pricing::function_book::ArchitectureRates;
@@ -12,11 +14,11 @@ use crate::pricing::pool_book::{PoolBilling, PoolOffering};
 use crate::pricing::service_book::ServiceOffering;
 use crate::pricing::vm_book::{VmBilling, VmOffering};
 use crate::pricing::{self, Decimal, FunctionOffering, Offering, PriceBook};
-use crate::report::{Align, Dialect, TextTable, unit_price};
+use crate::report::{Align, Dialect, TextTable, dropped_note, unit_price};
 
 #[derive(Debug, Subcommand)]
 pub enum PricingCommand {
-    /// List the shipped price books.
+    /// List the shipped price books, with the date their rates took effect.
     List(ListArgs),
     /// Show one price book: rates, limits, defaults, settable keys and sources.
     Show(ShowArgs),
@@ -24,43 +26,84 @@ pub enum PricingCommand {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PricingFormat {
+    /// Aligned text for a terminal
     Table,
+    /// The price books as parsed: every rate exact, with sources and notes
     Json,
 }
 
+/// Where and how a pricing command prints.
 #[derive(Debug, Args)]
-pub struct ListArgs {
+pub struct PrintArgs {
+    /// Form of what is printed
     #[arg(long, value_enum, default_value = "table")]
     format: PricingFormat,
+    /// Write what is printed to FILE (atomically), or `-` for standard output [default: standard output]
+    #[arg(long, short = 'o', value_name = "FILE|-")]
+    output: Option<PathBuf>,
+    /// Print tables at full width even when they are wider than the terminal
+    #[arg(long)]
+    wide: bool,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = concat!("Examples:\n  \
+    costsim pricing list\n  \
+    costsim pricing list --format json | jq -r '.[].id'\n\n\
+    \"Rates effective since\" is the date the book's current rates took effect (a -2025 book may\n\
+    show 2017 when its rates have not changed since), not the date they were checked.\n\n",
+    exit_codes!()))]
+pub struct ListArgs {
+    #[command(flatten)]
+    print: PrintArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = concat!("Examples:\n  \
+    costsim pricing show aws-lambda-2016\n  \
+    costsim pricing show heroku-2025 --format json -o heroku.json\n  \
+    costsim pricing show my-book.toml --wide\n\n",
+    exit_codes!()))]
 pub struct ShowArgs {
-    /// Price book id (see `costsim pricing list`) or path to a .toml file
-    #[arg(value_name = "ID|FILE")]
+    /// Price book id (see `costsim pricing list`), path to a .toml file, or `-` for standard input
+    #[arg(value_name = "ID|FILE|-")]
     platform: String,
-    #[arg(long, value_enum, default_value = "table")]
-    format: PricingFormat,
+    #[command(flatten)]
+    print: PrintArgs,
 }
 
 pub fn run(command: PricingCommand) -> Result<()> {
-    let bytes = match command {
+    let (print, bytes) = match command {
         PricingCommand::List(args) => {
             let books = pricing::built_in()?;
-            match args.format {
+            let width = table_width(args.print.wide, args.print.output.as_deref());
+            let bytes = match args.print.format {
                 PricingFormat::Json => json(&books)?,
-                PricingFormat::Table => list_table(&books).into_bytes(),
-            }
+                PricingFormat::Table => list_table(&books, width).into_bytes(),
+            };
+            (args.print, bytes)
         }
         PricingCommand::Show(args) => {
-            let book = pricing::resolve(&args.platform)?;
-            match args.format {
+            let book = resolve_book(&args.platform)?;
+            let width = table_width(args.print.wide, args.print.output.as_deref());
+            let bytes = match args.print.format {
                 PricingFormat::Json => json(&book)?,
-                PricingFormat::Table => show_text(&book).into_bytes(),
-            }
+                PricingFormat::Table => show_text(&book, width).into_bytes(),
+            };
+            (args.print, bytes)
         }
     };
-    output::to_stdout(&bytes)
+    write_output(print.output.as_deref(), &bytes)
+}
+
+/// `table` within `width`, with a note naming the columns left out.
+fn fitted(table: &TextTable, width: Option<usize>) -> String {
+    let (text, dropped) = table.render_fitted(width);
+    if dropped.is_empty() {
+        text
+    } else {
+        format!("{text}{}\n", dropped_note(&dropped))
+    }
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
@@ -70,12 +113,12 @@ fn json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn list_table(books: &[PriceBook]) -> String {
+fn list_table(books: &[PriceBook], width: Option<usize>) -> String {
     let mut table = TextTable::new(&[
         ("Id", Align::Left),
         ("Family", Align::Left),
         ("Vendor", Align::Left),
-        ("Effective", Align::Left),
+        ("Rates effective since", Align::Left),
         ("Title", Align::Left),
     ]);
     for book in books {
@@ -87,12 +130,12 @@ fn list_table(books: &[PriceBook]) -> String {
             book.title.clone(),
         ]);
     }
-    table.render(Dialect::Terminal)
+    fitted(&table, width)
 }
 
-fn show_text(book: &PriceBook) -> String {
+fn show_text(book: &PriceBook, width: Option<usize>) -> String {
     let mut out = format!(
-        "{} — {}\nVendor {}, region {}, era {}, effective {}, prices in {}.\n\n",
+        "{} — {}\nVendor {}, region {}, era {}, rates effective since {}, prices in {}.\n\n",
         book.id, book.title, book.vendor, book.region, book.era, book.effective_date, book.currency
     );
     match &book.offering {
@@ -103,7 +146,7 @@ fn show_text(book: &PriceBook) -> String {
         Offering::FlatPlan(offering) => show_flat_plan(offering, &mut out),
     }
     if let Some(model) = model_for(book) {
-        settings_help(book, model, &mut out);
+        settings_help(book, model, width, &mut out);
     }
     out.push_str("\nSources:\n");
     for source in &book.sources {
@@ -291,7 +334,7 @@ fn show_function(offering: &FunctionOffering, out: &mut String) {
 
 /// The model's settings: each key with what it takes, this book's default
 /// (the settings a deployment resolves to without overrides) and its doc.
-fn settings_help(book: &PriceBook, model: &dyn Platform, out: &mut String) {
+fn settings_help(book: &PriceBook, model: &dyn Platform, width: Option<usize>, out: &mut String) {
     let defaults = model
         .configure(book, &[])
         .map(|configured| configured.settings_json())
@@ -316,7 +359,7 @@ fn settings_help(book: &PriceBook, model: &dyn Platform, out: &mut String) {
         ]);
     }
     out.push('\n');
-    out.push_str(&table.render(Dialect::Terminal));
+    out.push_str(&fitted(&table, width));
 }
 
 fn show_pool(offering: &PoolOffering, out: &mut String) {

@@ -11,36 +11,37 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use clap::Args;
 
-use super::FormatArg;
+use super::{FormatArg, at_most_one_stdin, parse_horizon, resolve_book, write_output};
+use crate::compare::MAX_SEED;
 use crate::error::{Error, Result};
-use crate::output;
 use crate::platform::Setting;
-use crate::pricing;
 use crate::report;
 use crate::simulation::{Deployment, RunOptions, simulate};
 use crate::slo::Slo;
-use crate::units::{Micros, parse_span};
+use crate::units::Micros;
 use crate::verdict;
 use crate::workload::fill::check_repeatable;
-use crate::workload::{Fill, MAX_HORIZON, Repeated, TraceReader, prefetch};
+use crate::workload::{Fill, Repeated, TraceReader, prefetch};
 
 /// The sample trace used when `--trace` is not given, built into the binary.
 const BUNDLED_TRACE: &[u8] = include_bytes!("../../traces/api-sample.csv");
 const BUNDLED_TRACE_NAME: &str = "traces/api-sample.csv (bundled)";
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  \
+#[command(after_help = concat!("Examples:\n  \
     costsim simulate\n  \
     costsim simulate --trace traces/api-sample.csv --platform aws-lambda-2016 --memory-mb 512\n  \
-    costsim simulate --trace my.csv.gz --platform aws-lambda-2025 --set keep_alive_s=600 --format json")]
+    costsim simulate --trace my.csv.gz --platform aws-lambda-2025 --set keep_alive_s=600 --format json\n  \
+    costsim trace gen --rate 50 --span 1h -o - | costsim simulate --trace - --format csv -o result.csv\n\n",
+    exit_codes!()))]
 pub struct SimulateArgs {
-    /// Trace CSV (or .csv.gz) with columns time, duration_ms and optionally
-    /// function, memory_mb, bytes_out [default: the bundled traces/api-sample.csv]
-    #[arg(long, value_name = "FILE")]
+    /// Trace CSV (or .csv.gz), or `-` for standard input, with columns time, duration_ms and
+    /// optionally function, memory_mb, bytes_out [default: the bundled traces/api-sample.csv]
+    #[arg(long, value_name = "FILE|-")]
     trace: Option<PathBuf>,
 
-    /// Price book id (see `costsim pricing list`) or path to a price-book .toml
-    #[arg(long, default_value = "aws-lambda-2016", value_name = "ID|FILE")]
+    /// Price book id (see `costsim pricing list`), path to a price-book .toml, or `-` for standard input
+    #[arg(long, default_value = "aws-lambda-2016", value_name = "ID|FILE|-")]
     platform: String,
 
     /// Memory per instance in MB (the same as --set memory_mb=N)
@@ -52,7 +53,7 @@ pub struct SimulateArgs {
     #[arg(long = "set", value_name = "KEY=VALUE")]
     settings: Vec<String>,
 
-    /// Output format
+    /// Form of what is printed
     #[arg(long, value_enum, default_value = "table")]
     format: FormatArg,
 
@@ -71,16 +72,17 @@ pub struct SimulateArgs {
     #[arg(long = "service", value_name = "ID|FILE")]
     services: Vec<String>,
 
-    /// Seed for random draws (cold-start delays); the same seed gives the same output
-    #[arg(long, default_value_t = 1)]
+    /// Seed for random draws (cold-start delays, routing), 0 to 2^53 - 1; the same seed gives
+    /// the same output (a compare result's `seed` replays that deployment alone)
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(..=MAX_SEED))]
     seed: u64,
 
     /// Load the whole trace and sort it by arrival instead of requiring arrival order
     #[arg(long)]
     sort: bool,
 
-    /// Write the report to FILE (atomically) instead of standard output
-    #[arg(long, short = 'o', value_name = "FILE")]
+    /// Write what is printed to FILE (atomically), or `-` for standard output [default: standard output]
+    #[arg(long, short = 'o', value_name = "FILE|-")]
     output: Option<PathBuf>,
 
     /// Service-level objectives to judge the result by: latencies with units
@@ -97,7 +99,14 @@ pub struct SimulateArgs {
 }
 
 pub fn run(args: SimulateArgs) -> Result<()> {
-    let book = pricing::resolve(&args.platform)?;
+    let platform = PathBuf::from(&args.platform);
+    let services: Vec<PathBuf> = args.services.iter().map(PathBuf::from).collect();
+    at_most_one_stdin(
+        [("--trace", args.trace.as_ref()), ("--platform", Some(&platform))]
+            .into_iter()
+            .chain(services.iter().map(|service| ("--service", Some(service)))),
+    )?;
+    let book = resolve_book(&args.platform)?;
     let mut settings = Vec::new();
     if let Some(memory_mb) = args.memory_mb {
         settings.push(Setting {
@@ -121,20 +130,11 @@ pub fn run(args: SimulateArgs) -> Result<()> {
         .map(|text| {
             let (id, settings) =
                 pricing::service_settings::parse_service_argument(text).map_err(Error::usage)?;
-            Ok((pricing::resolve(id)?, settings))
+            Ok((resolve_book(id)?, settings))
         })
         .collect::<Result<Vec<_>>>()?;
     let deployment = Arc::new(Deployment::resolve(book, &settings)?.with_configured_services(services)?);
-    let horizon: Option<Micros> = args
-        .horizon
-        .as_deref()
-        .map(|text| parse_span(text, "s").map_err(|problem| Error::usage(format!("--horizon: {problem}"))))
-        .transpose()?;
-    if horizon.is_some_and(|span| span == 0 || span > MAX_HORIZON) {
-        return Err(Error::usage(
-            "--horizon: expected a span above zero and at most 100 years (36525d)",
-        ));
-    }
+    let horizon: Option<Micros> = args.horizon.as_deref().map(parse_horizon).transpose()?;
     let start: Option<DateTime<Utc>> = args.start.as_deref().map(parse_start).transpose()?;
     let slo = args
         .slo
@@ -170,10 +170,7 @@ pub fn run(args: SimulateArgs) -> Result<()> {
         eprintln!("{line}");
     }
     let bytes = report::render(&result, args.format.into())?;
-    match &args.output {
-        Some(path) => output::to_file(path, &bytes),
-        None => output::to_stdout(&bytes),
-    }
+    write_output(args.output.as_deref(), &bytes)
 }
 
 /// Opens the trace (the bundled one without `--trace`) with the

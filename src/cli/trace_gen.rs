@@ -6,6 +6,7 @@ use chrono::{DateTime, Timelike, Utc};
 use clap::{Args, ValueEnum};
 
 use crate::error::{Error, Result};
+use crate::progress::{Progress, note};
 use crate::workload::{GeneratorOptions, TraceWriter};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -25,9 +26,10 @@ pub enum ArrivalKind {
 }
 
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Example:\n  costsim trace gen --arrivals poisson --rate 100 --span 1h \\\n    --duration lognormal:median=120ms,p99=900ms --seed 1 -o api.csv"
-)]
+#[command(after_help = concat!("Examples:\n  \
+    costsim trace gen --arrivals poisson --rate 100 --span 1h \\\n    --duration lognormal:median=120ms,p99=900ms --seed 1 -o api.csv\n  \
+    costsim trace gen --rate 10 --span 1m | costsim trace stats -\n\n",
+    exit_codes!()))]
 pub struct GenArgs {
     /// Arrival process
     #[arg(long, value_enum, default_value = "poisson")]
@@ -169,16 +171,19 @@ pub fn run(args: GenArgs) -> Result<()> {
     let with_memory = spec.functions.iter().any(|function| function.memory_mb.is_some());
     let mut writer = TraceWriter::create(args.output.as_deref(), with_memory, false)?;
     let origin_day_seconds = f64::from(start.num_seconds_from_midnight());
-    for request in spec.generate(origin_day_seconds) {
+    let expected = spec.estimate().rows.round() as u64;
+    let progress = Progress::requests(Some(expected));
+    for request in progress.clone().count(spec.generate(origin_day_seconds)) {
         let request = request?;
         writer.write(&request, &names[request.function.index()])?;
         if writer.closed() {
             break;
         }
     }
+    progress.finish();
     let rows = writer.finish()?;
     if args.output.as_deref().is_some_and(|path| path.as_os_str() != "-") {
-        eprintln!("costsim: wrote {rows} requests");
+        note(format_args!("wrote {rows} requests"));
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 
 use crate::distribution::DurationSpec;
 use crate::error::{Error, Result};
+use crate::progress::note;
 use crate::units::{MICROS_PER_MS, MICROS_PER_SECOND, Micros, parse_span};
 use crate::workload::import::{
     Azure2019Files, Azure2019Options, BadRows, ClfOptions, CsvMapping, DurationSource, ImportReport,
@@ -33,18 +34,20 @@ pub enum SourceFormat {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  \
+#[command(after_help = concat!("Examples:\n  \
     costsim trace import --from azure-2019 --invocations invocations.csv --durations durations.csv --memory memory.csv -o azure.csv.gz\n  \
     costsim trace import --from clf access.log --duration lognormal:median=40ms,p99=300ms -o web.csv\n  \
     costsim trace import --from csv lora_request_trace.csv --time-col gmt_create --time-format '%Y-%m-%d %H:%M:%S' \\\n      \
     --duration-col exec_time_seconds --duration-unit s --filter predict_status=SUCCEED -o genai.csv\n  \
-    costsim trace import --from rate-series invocation_count_per_minute.csv --duration exponential:mean=50ms -o wc98.csv.gz")]
+    costsim trace import --from rate-series invocation_count_per_minute.csv --duration exponential:mean=50ms -o wc98.csv.gz\n  \
+    zcat access.log.gz | costsim trace import --from clf - -o - | costsim trace stats -\n\n",
+    exit_codes!()))]
 pub struct ImportArgs {
     /// Source format
     #[arg(long, value_enum)]
     from: SourceFormat,
-    /// Input file (every format but azure-2019)
-    #[arg(value_name = "IN")]
+    /// Input file (every format but azure-2019), or `-` for standard input
+    #[arg(value_name = "IN|-")]
     input: Option<PathBuf>,
     /// Output file (.gz to compress), or `-` for standard output [default: standard output]
     #[arg(long, short = 'o', value_name = "OUT")]
@@ -150,6 +153,12 @@ fn duration(args: &ImportArgs) -> Result<Option<DurationSpec>> {
 }
 
 pub fn run(args: ImportArgs) -> Result<()> {
+    super::at_most_one_stdin([
+        ("IN", args.input.as_ref()),
+        ("--invocations", args.invocations.as_ref()),
+        ("--durations", args.durations.as_ref()),
+        ("--memory", args.memory.as_ref()),
+    ])?;
     let bad_rows = if args.skip_bad_rows {
         BadRows::Skip
     } else {
@@ -300,16 +309,16 @@ pub fn run(args: ImportArgs) -> Result<()> {
             report
         }
     };
-    eprintln!("costsim: imported {} requests", report.rows);
+    note(format_args!("imported {} requests", report.rows));
     for (reason, count) in &report.skipped {
-        eprintln!("costsim: skipped {count} ({reason})");
+        note(format_args!("skipped {count} ({reason})"));
     }
     if let Some(origin) = report.origin {
-        eprintln!(
-            "costsim: time 0 is {}; replay with --start {}",
+        note(format_args!(
+            "time 0 is {}; replay with --start {}",
             describe_instant(origin),
             describe_instant(origin)
-        );
+        ));
     }
     Ok(())
 }

@@ -1,52 +1,45 @@
 //! `costsim trace stats FILE`: what a trace holds, in one streaming pass.
 
-use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use flate2::read::MultiGzDecoder;
 
+use super::{table_width, write_output};
 use crate::error::{Error, Result};
-use crate::output;
-use crate::report::{Align, Dialect, TextTable, quantity};
+use crate::report::{Align, Dialect, TextTable, dropped_note, quantity};
 use crate::workload::{StatsCollector, TraceReader, TraceStats};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StatsFormat {
+    /// Aligned text tables for a terminal
     Table,
+    /// One JSON object: rows, span_s, rate_per_s, duration_ms, functions, top_functions
     Json,
 }
 
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  costsim trace stats traces/api-sample.csv --format json\n  costsim trace gen --rate 10 --span 1m -o - | costsim trace stats -"
-)]
+#[command(after_help = concat!("Examples:\n  \
+    costsim trace stats traces/api-sample.csv\n  \
+    costsim trace stats week.csv.gz --format json -o week-stats.json\n  \
+    costsim trace gen --rate 10 --span 1m -o - | costsim trace stats -\n\n",
+    exit_codes!()))]
 pub struct StatsArgs {
     /// A trace in the native format (.csv or .csv.gz), or `-` for standard input
-    #[arg(value_name = "FILE")]
+    #[arg(value_name = "FILE|-")]
     trace: PathBuf,
+    /// Form of what is printed
     #[arg(long, value_enum, default_value = "table")]
     format: StatsFormat,
-}
-
-/// The trace at `path`, or on standard input for `-` (gzipped or not).
-fn open(path: &Path) -> Result<TraceReader> {
-    if path.as_os_str() != "-" {
-        return TraceReader::open(path, None);
-    }
-    let label = "standard input";
-    let mut input = BufReader::with_capacity(256 * 1024, std::io::stdin());
-    let magic = input.fill_buf().map_err(|error| Error::io(label, error))?;
-    let input: Box<dyn Read + Send> = if magic.starts_with(&[0x1f, 0x8b]) {
-        Box::new(BufReader::new(MultiGzDecoder::new(input)))
-    } else {
-        Box::new(input)
-    };
-    TraceReader::from_reader(label.to_owned(), input, None)
+    /// Write what is printed to FILE (atomically), or `-` for standard output [default: standard output]
+    #[arg(long, short = 'o', value_name = "FILE|-")]
+    output: Option<PathBuf>,
+    /// Print tables at full width even when they are wider than the terminal
+    #[arg(long)]
+    wide: bool,
 }
 
 pub fn run(args: StatsArgs) -> Result<()> {
-    let mut reader = open(&args.trace)?;
+    let mut reader = TraceReader::open(&args.trace, None)?;
     let mut collector = StatsCollector::default();
     for request in reader.by_ref() {
         collector.add(&request?);
@@ -59,12 +52,12 @@ pub fn run(args: StatsArgs) -> Result<()> {
             bytes.push(b'\n');
             bytes
         }
-        StatsFormat::Table => table(&stats).into_bytes(),
+        StatsFormat::Table => table(&stats, table_width(args.wide, args.output.as_deref())).into_bytes(),
     };
-    output::to_stdout(&bytes)
+    write_output(args.output.as_deref(), &bytes)
 }
 
-fn table(stats: &TraceStats) -> String {
+fn table(stats: &TraceStats, width: Option<usize>) -> String {
     let mut summary = TextTable::new(&[("Measure", Align::Left), ("Value", Align::Right)]);
     for (name, value) in [
         ("Rows", quantity(stats.rows as f64)),
@@ -92,9 +85,11 @@ fn table(stats: &TraceStats) -> String {
             format!("{:.1}%", function.share * 100.0),
         ]);
     }
-    format!(
-        "{}\n{}",
-        summary.render(Dialect::Terminal),
-        functions.render(Dialect::Terminal)
-    )
+    let (functions, dropped) = functions.render_fitted(width);
+    let note = if dropped.is_empty() {
+        String::new()
+    } else {
+        format!("{}\n", dropped_note(&dropped))
+    };
+    format!("{}\n{functions}{note}", summary.render(Dialect::Terminal))
 }

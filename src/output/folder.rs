@@ -71,7 +71,7 @@ fn check_replaceable(folder: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     // The choice of folder is the user's: bad usage, not bad data.
     let refuse = |what: String| {
         Error::usage(format!(
-            "{}: {what}: only an empty folder or an earlier report is replaced; give --out a new or report folder",
+            "{}: {what}: only an empty folder or an earlier report is replaced; give --report a new or report folder",
             folder.display()
         ))
     };

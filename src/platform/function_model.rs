@@ -78,7 +78,7 @@ impl Configured for FunctionDeployment {
     }
 
     fn settings_json(&self) -> serde_json::Value {
-        serde_json::to_value(&self.settings).unwrap_or_default()
+        super::settings::as_set_values(&self.settings)
     }
 
     /// A row's memory is rounded up to the next configurable size by the

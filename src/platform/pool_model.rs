@@ -80,7 +80,7 @@ impl Configured for PoolDeployment {
     }
 
     fn settings_json(&self) -> serde_json::Value {
-        serde_json::to_value(&self.settings).unwrap_or_default()
+        super::settings::as_set_values(&self.settings)
     }
 
     fn run(

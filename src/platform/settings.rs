@@ -248,6 +248,17 @@ impl Values {
     }
 }
 
+/// Resolved settings as JSON keyed and valued as `--set` and scenarios take
+/// them: unset optional keys (null) are left out, so every entry can be
+/// given back as `KEY=VALUE`.
+pub fn as_set_values<T: serde::Serialize>(settings: &T) -> serde_json::Value {
+    let mut value = serde_json::to_value(settings).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        map.retain(|_, entry| !entry.is_null());
+    }
+    value
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,20 @@ use crate::pricing::{Bill, Offering, PriceBook, VmChoices, bill_vm};
 use crate::units::Micros;
 use crate::workload::Request;
 
+/// A schedule as `schedule` takes it: runs of hours with one count,
+/// `0-7:2,8-19:6,20-23:3`.
+fn schedule_text(counts: &[u32; 24]) -> String {
+    let mut runs: Vec<String> = Vec::new();
+    let mut first = 0;
+    for hour in 1..=counts.len() {
+        if hour == counts.len() || counts[hour] != counts[first] {
+            runs.push(format!("{first}-{}:{}", hour - 1, counts[first]));
+            first = hour;
+        }
+    }
+    runs.join(",")
+}
+
 /// VM groups: EC2 instances behind a load balancer.
 pub struct VmModel;
 
@@ -89,7 +103,11 @@ impl Configured for VmDeployment {
     }
 
     fn settings_json(&self) -> serde_json::Value {
-        serde_json::to_value(&self.settings).unwrap_or_default()
+        let mut value = super::settings::as_set_values(&self.settings);
+        if let (Some(schedule), Some(map)) = (self.settings.schedule, value.as_object_mut()) {
+            map.insert("schedule".into(), schedule_text(&schedule).into());
+        }
+        value
     }
 
     fn run(

@@ -1,9 +1,12 @@
 //! Exporters of a comparison (several deployments over one workload): the
 //! summary table (terminal or Markdown) with the cheapest marked and the
 //! others as ratios to it, the line items of each bill, a tidy CSV with one
-//! row per deployment, and the JSON array of results.
+//! row per deployment and fixed columns, the line items as a long CSV table,
+//! and the JSON document of docs/JSON.md.
 
-use super::csv_summary::{slug, warm_unbilled};
+use serde::Serialize;
+
+use super::csv_summary::{LINE_ITEM_COLUMNS, SUMMARY_CSV_COLUMNS, line_item_rows, summary_cells, write_csv};
 use super::format::{decimal_quantity, dollars, fixed, quantity, unit_price};
 use super::text_table::{Align, Dialect, TextTable};
 use crate::compare::NamedResult;
@@ -13,12 +16,15 @@ use crate::pricing::money::to_f64;
 use crate::simulation::SimulationResult;
 use crate::verdict;
 
-/// Dollars per million requests.
+/// Dollars per million requests, to ten decimals (a quotient that does not
+/// terminate would otherwise fill 28 digits).
 pub fn cost_per_million(result: &SimulationResult) -> Decimal {
     if result.requests.total == 0 {
         Decimal::ZERO
     } else {
-        (result.bill.total * Decimal::from(1_000_000) / Decimal::from(result.requests.total)).normalize()
+        (result.bill.total * Decimal::from(1_000_000) / Decimal::from(result.requests.total))
+            .round_dp(10)
+            .normalize()
     }
 }
 
@@ -46,7 +52,6 @@ fn ratio(results: &[NamedResult], index: usize) -> String {
     }
 }
 
-/// The summary and line-item tables.
 /// The columns of the summary table.
 pub const SUMMARY_COLUMNS: [(&str, Align); 12] = [
     ("Deployment", Align::Left),
@@ -89,8 +94,8 @@ pub fn summary_rows(results: &[NamedResult]) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// The summary and line-item tables.
-pub fn render_tables(scenario: &str, results: &[NamedResult], dialect: Dialect) -> String {
+/// The summary table, the line-item table and a sentence on the workload.
+fn tables(results: &[NamedResult]) -> (TextTable, TextTable, String) {
     let mut summary = TextTable::new(&SUMMARY_COLUMNS);
     for row in summary_rows(results) {
         summary.row(row);
@@ -115,13 +120,6 @@ pub fn render_tables(scenario: &str, results: &[NamedResult], dialect: Dialect) 
             ]);
         }
     }
-    let mut summary_text = summary.render(dialect);
-    if cheapest(results).is_none() && !results.is_empty() {
-        summary_text.push_str(&format!(
-            "\n{}\n",
-            verdict::no_best_note(results.iter().map(|named| &named.result))
-        ));
-    }
     let first = results.first().map(|named| &named.result);
     let context = first.map_or(String::new(), |result| {
         format!(
@@ -131,6 +129,13 @@ pub fn render_tables(scenario: &str, results: &[NamedResult], dialect: Dialect) 
             fixed(result.horizon_s / 86_400.0, 2)
         )
     });
+    (summary, items, context)
+}
+
+/// The summary and line-item tables.
+pub fn render_tables(scenario: &str, results: &[NamedResult], dialect: Dialect) -> String {
+    let (summary, items, context) = tables(results);
+    let summary_text = summary.render(dialect) + &no_best_text(results);
     let warnings = warnings_text(results, dialect);
     match dialect {
         Dialect::Terminal => format!(
@@ -142,6 +147,18 @@ pub fn render_tables(scenario: &str, results: &[NamedResult], dialect: Dialect) 
             items.render(dialect)
         ),
     }
+}
+
+/// The line under the summary when no deployment meets the SLO (or, without
+/// one, every deployment is degraded); empty otherwise.
+fn no_best_text(results: &[NamedResult]) -> String {
+    if cheapest(results).is_some() || results.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\n{}\n",
+        verdict::no_best_note(results.iter().map(|named| &named.result))
+    )
 }
 
 /// The results' warnings as a list after the tables, each once.
@@ -162,103 +179,155 @@ fn warnings_text(results: &[NamedResult], dialect: Dialect) -> String {
     format!("{heading}{list}")
 }
 
-/// One row per deployment; `cost_<item>` columns for every line item any
-/// bill has, in order of first appearance (empty where a bill lacks it).
-pub fn render_csv(results: &[NamedResult]) -> Result<Vec<u8>> {
-    let mut item_columns: Vec<String> = Vec::new();
-    for named in results {
-        for item in &named.result.bill.line_items {
-            let column = format!("cost_{}", slug(&item.item));
-            if !item_columns.contains(&column) {
-                item_columns.push(column);
-            }
+/// The terminal tables within `width` characters (none: any width), each
+/// followed by a note naming the columns left out, if any.
+pub fn render_terminal(scenario: &str, results: &[NamedResult], width: Option<usize>) -> String {
+    let (summary, items, context) = tables(results);
+    let fitted = |table: &TextTable| {
+        let (text, dropped) = table.render_fitted(width);
+        if dropped.is_empty() {
+            text
+        } else {
+            format!("{text}{}\n", dropped_note(&dropped))
         }
-    }
-    let fixed_columns = [
-        "name",
-        "platform",
-        "deployment",
-        "total",
-        "ratio_to_cheapest",
-        "verdict",
-        "cost_per_million_requests",
-        "requests_total",
-        "requests_served",
-        "cold_starts",
-        "throttled",
-        "timed_out",
-        "interrupted",
-        "latency_ms_mean",
-        "latency_ms_p50",
-        "latency_ms_p95",
-        "latency_ms_p99",
-        "queue_ms_mean",
-        "instances_peak",
-        "instances_mean",
-        "instance_seconds",
-        "idle_paid_seconds",
-        "idle_amount",
-        "warm_unbilled_seconds",
-    ];
-    let encode = |error: csv::Error| Error::usage(format!("cannot encode the comparison as CSV: {error}"));
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let header: Vec<&str> = fixed_columns
-        .iter()
-        .copied()
-        .chain(item_columns.iter().map(String::as_str))
-        .collect();
-    writer.write_record(&header).map_err(encode)?;
-    let best = cheapest(results).map(|index| results[index].result.bill.total);
-    for named in results {
-        let result = &named.result;
-        let mut row = vec![
-            named.name.clone(),
-            result.platform.clone(),
-            result.deployment.clone(),
-            result.bill.total.to_string(),
-            best.filter(|best| *best > Decimal::ZERO)
-                .map_or(String::new(), |best| (result.bill.total / best).to_string()),
-            result.verdict.status.name().to_owned(),
-            cost_per_million(result).to_string(),
-            result.requests.total.to_string(),
-            result.requests.served.to_string(),
-            result.requests.cold_starts.to_string(),
-            result.requests.throttled.to_string(),
-            result.requests.timed_out.to_string(),
-            result.requests.interrupted.to_string(),
-            result.latency_ms.mean.to_string(),
-            result.latency_ms.p50.to_string(),
-            result.latency_ms.p95.to_string(),
-            result.latency_ms.p99.to_string(),
-            result.queue_ms.mean.to_string(),
-            result.instances.peak.to_string(),
-            result.instances.mean.to_string(),
-            result.instances.instance_seconds.to_string(),
-            result.bill.idle.seconds.to_string(),
-            result.bill.idle.amount.to_string(),
-            warm_unbilled(result),
-        ];
-        for column in &item_columns {
-            let amount = result
-                .bill
-                .line_items
-                .iter()
-                .find(|item| &format!("cost_{}", slug(&item.item)) == column)
-                .map_or(String::new(), |item| item.amount.to_string());
-            row.push(amount);
-        }
-        writer.write_record(&row).map_err(encode)?;
-    }
-    writer
-        .into_inner()
-        .map_err(|error| Error::usage(format!("cannot encode the comparison as CSV: {error}")))
+    };
+    format!(
+        "{scenario}: {context}\n\n{}{}\nLine items\n{}{}",
+        fitted(&summary),
+        no_best_text(results),
+        fitted(&items),
+        warnings_text(results, Dialect::Terminal)
+    )
 }
 
-/// The JSON array of per-deployment results (the keys of `simulate` plus
-/// `name`).
-pub fn render_json(results: &[NamedResult]) -> Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(results)
+/// What a narrowed table says under itself.
+pub fn dropped_note(dropped: &[String]) -> String {
+    format!(
+        "({} not shown to fit the terminal: use --wide, or --format markdown, csv or json, for every column)",
+        dropped.join(", ")
+    )
+}
+
+/// The version of the comparison's JSON document (docs/JSON.md): raised
+/// whenever a key is renamed or removed, or changes meaning.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+/// What a comparison ran, besides its results: for the JSON document.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparisonContext {
+    /// The scenario's name.
+    pub name: String,
+    /// The scenario's seed (each deployment's own seed derives from it).
+    pub seed: u64,
+    /// Where the requests came from: `trace <path>` or `generator`.
+    pub workload_source: String,
+    /// What the command line changed, as typed (`--trace t.csv`,
+    /// `--set Heroku.dynos=3`, …); empty for the scenario as written.
+    pub overrides: Vec<String>,
+}
+
+/// The workload every deployment replayed.
+#[derive(Debug, Clone, Serialize)]
+struct WorkloadSummary<'a> {
+    source: &'a str,
+    start: &'a str,
+    horizon_s: f64,
+    /// Requests read, within the horizon or not.
+    requests: u64,
+    requests_beyond_horizon: u64,
+    /// Requests within the horizon per second of horizon.
+    mean_rate_per_s: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct ResultEntry<'a> {
+    name: &'a str,
+    /// This total over the cheapest's; null when the cheapest costs nothing.
+    ratio_to_cheapest: Option<Decimal>,
+    cost_per_million_requests: Decimal,
+    #[serde(flatten)]
+    result: &'a SimulationResult,
+}
+
+#[derive(Debug, Serialize)]
+struct ComparisonDocument<'a> {
+    format_version: u32,
+    scenario: &'a ComparisonContext,
+    workload: Option<WorkloadSummary<'a>>,
+    /// The name of the cheapest deployment.
+    cheapest: Option<&'a str>,
+    results: Vec<ResultEntry<'a>>,
+}
+
+/// Each result's total over the cheapest's, to six decimals; none when the
+/// cheapest costs nothing.
+fn ratio_to_cheapest(results: &[NamedResult], index: usize) -> Option<Decimal> {
+    let best = results[cheapest(results)?].result.bill.total;
+    (best > Decimal::ZERO).then(|| (results[index].result.bill.total / best).round_dp(6).normalize())
+}
+
+/// The comparison as one JSON document (docs/JSON.md).
+pub fn render_json(context: &ComparisonContext, results: &[NamedResult]) -> Result<Vec<u8>> {
+    let workload = results.first().map(|named| {
+        let result = &named.result;
+        WorkloadSummary {
+            source: &context.workload_source,
+            start: &result.start,
+            horizon_s: result.horizon_s,
+            requests: result.requests.total + result.requests_beyond_horizon,
+            requests_beyond_horizon: result.requests_beyond_horizon,
+            mean_rate_per_s: if result.horizon_s > 0.0 {
+                result.requests.total as f64 / result.horizon_s
+            } else {
+                0.0
+            },
+        }
+    });
+    let document = ComparisonDocument {
+        format_version: JSON_FORMAT_VERSION,
+        scenario: context,
+        workload,
+        cheapest: cheapest(results).map(|index| results[index].name.as_str()),
+        results: results
+            .iter()
+            .enumerate()
+            .map(|(index, named)| ResultEntry {
+                name: &named.name,
+                ratio_to_cheapest: ratio_to_cheapest(results, index),
+                cost_per_million_requests: cost_per_million(&named.result),
+                result: &named.result,
+            })
+            .collect(),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&document)
         .map_err(|error| Error::usage(format!("cannot encode the comparison as JSON: {error}")))?;
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+/// One row per deployment, with the columns of [`SUMMARY_CSV_COLUMNS`]
+/// (never named after a bill's items: those are in [`render_line_items_csv`]).
+pub fn render_csv(results: &[NamedResult]) -> Result<Vec<u8>> {
+    let rows = results.iter().enumerate().map(|(index, named)| {
+        let mut row = vec![
+            named.name.clone(),
+            ratio_to_cheapest(results, index).map_or(String::new(), |ratio| ratio.to_string()),
+            cost_per_million(&named.result).to_string(),
+        ];
+        row.extend(summary_cells(&named.result));
+        row
+    });
+    let header = ["name", "ratio_to_cheapest", "cost_per_million_requests"]
+        .into_iter()
+        .chain(SUMMARY_CSV_COLUMNS);
+    write_csv(header, rows)
+}
+
+/// Every line item of every bill, one row each: the long table of
+/// `line_items.csv`. Quantities, prices and amounts are exact.
+pub fn render_line_items_csv(results: &[NamedResult]) -> Result<Vec<u8>> {
+    let rows = results
+        .iter()
+        .flat_map(|named| line_item_rows(&named.name, &named.result));
+    write_csv(LINE_ITEM_COLUMNS.into_iter(), rows)
 }

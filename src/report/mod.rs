@@ -13,6 +13,8 @@ mod text;
 mod text_table;
 pub mod workload;
 
+pub use comparison::dropped_note;
+pub use csv_summary::{LINE_ITEM_COLUMNS, SUMMARY_CSV_COLUMNS};
 pub use format::{dollars, fixed, quantity, unit_price};
 pub use text_table::{Align, Dialect, TextTable};
 
@@ -25,6 +27,8 @@ pub enum Format {
     Table,
     Json,
     Csv,
+    /// The bill's line items as a long CSV table.
+    LineItems,
     Markdown,
 }
 
@@ -35,5 +39,6 @@ pub fn render(result: &SimulationResult, format: Format) -> Result<Vec<u8>> {
         Format::Markdown => Ok(text::render(result, Dialect::Markdown).into_bytes()),
         Format::Json => json::render(result),
         Format::Csv => csv_summary::render(result),
+        Format::LineItems => csv_summary::render_line_items(result),
     }
 }

@@ -19,7 +19,7 @@ pub fn render(result: &SimulationResult, dialect: Dialect) -> String {
     });
     let book = &result.price_book;
     out.push_str(&format!(
-        "Prices: {} (effective {}). Start {}, horizon {} s ({} days).\n",
+        "Prices: {} (rates effective since {}). Start {}, horizon {} s ({} days).\n",
         book.title,
         book.effective_date,
         result.start,

@@ -37,9 +37,15 @@ fn is_stdin(path: &Path) -> bool {
 /// it is gzipped.
 pub fn open_input(path: &Path) -> Result<Box<dyn Read + Send>> {
     let raw: Box<dyn Read + Send> = if is_stdin(path) {
-        Box::new(io::stdin())
+        crate::progress::watch(Box::new(io::stdin()), None)
     } else {
-        Box::new(File::open(path).map_err(|source| Error::io(path, source))?)
+        let file = File::open(path).map_err(|source| Error::io(path, source))?;
+        let length = file
+            .metadata()
+            .ok()
+            .filter(|metadata| metadata.is_file())
+            .map(|metadata| metadata.len());
+        crate::progress::watch(Box::new(file), length)
     };
     let mut buffered = BufReader::with_capacity(READ_BUFFER, raw);
     let magic = buffered.fill_buf().map_err(|source| Error::io(path, source))?;

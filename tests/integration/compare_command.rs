@@ -47,7 +47,7 @@ fn write_scenario(workspace: &Workspace) {
 }
 
 fn compare_json(workspace: &Workspace, extra: &[&str]) -> Vec<Value> {
-    let mut args = vec!["compare", "scenario.toml", "--format", "json", "--out", "out"];
+    let mut args = vec!["compare", "scenario.toml", "--format", "json", "--report", "out"];
     args.extend_from_slice(extra);
     let output = workspace.run(&args);
     assert!(
@@ -55,7 +55,11 @@ fn compare_json(workspace: &Workspace, extra: &[&str]) -> Vec<Value> {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    serde_json::from_slice::<Vec<Value>>(&output.stdout).expect("a JSON array")
+    let document: Value = serde_json::from_slice(&output.stdout).expect("a JSON document");
+    document["results"]
+        .as_array()
+        .expect("an array of results")
+        .clone()
 }
 
 #[test]
@@ -167,7 +171,16 @@ fn every_report_file_is_written_and_runs_are_deterministic() {
     let mut expected: Vec<String> = charts
         .iter()
         .flat_map(|chart| [format!("{chart}.png"), format!("{chart}.svg")])
-        .chain(["report.html", "summary.csv", "summary.json", "summary.md"].map(String::from))
+        .chain(
+            [
+                "line_items.csv",
+                "report.html",
+                "summary.csv",
+                "summary.json",
+                "summary.md",
+            ]
+            .map(String::from),
+        )
         .collect();
     expected.sort();
     assert_eq!(names, expected);
@@ -181,8 +194,18 @@ fn every_report_file_is_written_and_runs_are_deterministic() {
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let headers = reader.headers().expect("header").clone();
     assert_eq!(&headers[0], "name");
-    assert!(headers.iter().any(|header| header == "cost_api_gateway_requests"));
+    // No column is named after a line item (`cost_api_gateway_requests`).
+    assert!(
+        headers
+            .iter()
+            .all(|header| header == "cost_per_million_requests" || !header.starts_with("cost_"))
+    );
     assert_eq!(reader.records().count(), 3);
+    let items = std::fs::read_to_string(folder.join("line_items.csv")).expect("csv");
+    assert!(
+        items.contains("\nLambda + API Gateway,API Gateway requests,"),
+        "{items}"
+    );
     // The same inputs give byte-identical reports, with one thread or many.
     let first_json = std::fs::read(folder.join("summary.json")).expect("json");
     let first_html = std::fs::read(folder.join("report.html")).expect("html");
@@ -344,7 +367,8 @@ fn api_gateway_worked_example_16() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let results: Vec<Value> = serde_json::from_slice(&output.stdout).expect("JSON");
+    let document: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let results = document["results"].as_array().expect("results");
     let requests = number(line_item(&results[0], "API Gateway requests"), "amount");
     let data = number(
         line_item(&results[0], "API Gateway data transfer out, tier 1"),
