@@ -12,10 +12,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::error::Result;
+use crate::progress::Progress;
 use crate::scenario::{Scenario, WorkloadSource};
 use crate::simulation::{RunOptions, SimulationResult, simulate};
 use crate::verdict;
-use crate::progress::Progress;
 use crate::workload::fill::check_repeatable;
 use crate::workload::{Feed, Fill, Repeated, Request, TraceReader, default_start, fan_out, fan_out_sorted};
 

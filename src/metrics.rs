@@ -23,6 +23,14 @@ pub struct RequestCounts {
     pub timed_out: u64,
     /// Lost with a server the provider terminated (spot).
     pub interrupted: u64,
+    /// Of the served, those beyond a flat plan's soft monthly quota: served,
+    /// but the vendor's terms call for a bigger plan (not in the sum above).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub over_quota: u64,
+}
+
+fn is_zero(count: &u64) -> bool {
+    *count == 0
 }
 
 /// Response time from arrival to completion (queueing, cold start and

@@ -57,6 +57,15 @@ pub struct Verdict {
     pub summary: String,
     /// Every objective judged: the SLO's, or without one the two defaults.
     pub checks: Vec<Check>,
+    /// Requests served beyond a flat plan's soft quota: the plan chosen
+    /// does not fit the workload, so the result misses (or, without an SLO,
+    /// is degraded) whatever its latency.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub over_quota: u64,
+}
+
+fn is_zero(count: &u64) -> bool {
+    *count == 0
 }
 
 /// What a verdict reads from a run.
@@ -104,6 +113,14 @@ impl Status {
 }
 
 impl Verdict {
+    /// `parts` and, when requests went beyond the plan's quota, that too.
+    fn with_quota(&self, mut parts: Vec<String>) -> Vec<String> {
+        if self.over_quota > 0 {
+            parts.push("over the plan's quota".into());
+        }
+        parts
+    }
+
     /// Whether the result may be crowned cheapest.
     pub fn acceptable(&self) -> bool {
         matches!(self.status, Status::Meets | Status::Ok)
@@ -122,7 +139,7 @@ impl Verdict {
                         format!("{} +{}", check.objective.flag_key(), check.objective.show(over))
                     })
                     .collect();
-                format!("misses {}", parts.join(", "))
+                format!("misses {}", self.with_quota(parts).join(", "))
             }
             Status::Degraded => {
                 let parts: Vec<String> = missed()
@@ -131,18 +148,37 @@ impl Verdict {
                         objective => format!("{} {}", objective.flag_key(), objective.show(check.actual)),
                     })
                     .collect();
-                format!("degraded: {}", parts.join(", "))
+                format!("degraded: {}", self.with_quota(parts).join(", "))
             }
         }
     }
 }
 
-/// Judges a run against `slo`, or without one against the defaults.
+/// Judges a run against `slo`, or without one against the defaults; a run
+/// over its flat plan's soft quota never passes.
 pub fn judge(observed: Observed, slo: Option<&Slo>) -> Verdict {
-    match slo {
+    let verdict = match slo {
         Some(slo) => judge_slo(observed, slo),
         None => judge_default(observed),
+    };
+    over_quota(verdict, observed.requests.over_quota)
+}
+
+/// `verdict`, failed when `over` requests went beyond the plan's quota.
+fn over_quota(mut verdict: Verdict, over: u64) -> Verdict {
+    if over == 0 {
+        return verdict;
     }
+    verdict.status = match verdict.status {
+        Status::Meets | Status::Misses => Status::Misses,
+        Status::Ok | Status::Degraded => Status::Degraded,
+    };
+    verdict.summary = format!(
+        "{}; but {over} requests went beyond the plan's monthly quota: the plan does not fit the workload (see the bill's notes for the plan that would)",
+        verdict.summary
+    );
+    verdict.over_quota = over;
+    verdict
 }
 
 /// Judges `result` again against `slo` (its verdict from the run is
@@ -193,12 +229,14 @@ fn judge_slo(observed: Observed, slo: &Slo) -> Verdict {
             status: Status::Meets,
             summary: format!("meets the SLO ({})", slo.describe()),
             checks,
+            over_quota: 0,
         }
     } else {
         Verdict {
             status: Status::Misses,
             summary: format!("misses the SLO: {}", misses.join("; ")),
             checks,
+            over_quota: 0,
         }
     }
 }
@@ -234,12 +272,14 @@ fn judge_default(observed: Observed) -> Verdict {
                 show_millis(own_p99)
             ),
             checks,
+            over_quota: 0,
         }
     } else {
         Verdict {
             status: Status::Degraded,
             summary: format!("degraded: {}", reasons.join("; ")),
             checks,
+            over_quota: 0,
         }
     }
 }

@@ -24,8 +24,8 @@ use crate::report::{Dialect, charts, comparison, html};
 use crate::scenario::{Scenario, WorkloadSource};
 use crate::slo::Slo;
 use crate::verdict;
-use crate::workload::fill::check_repeatable;
 use crate::workload::Fill;
+use crate::workload::fill::check_repeatable;
 
 /// The bundled default scenario.
 const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/api-2016.toml");

@@ -118,6 +118,7 @@ fn list_table(books: &[PriceBook], width: Option<usize>) -> String {
         ("Id", Align::Left),
         ("Family", Align::Left),
         ("Vendor", Align::Left),
+        ("Era", Align::Left),
         ("Rates effective since", Align::Left),
         ("Title", Align::Left),
     ]);
@@ -126,6 +127,7 @@ fn list_table(books: &[PriceBook], width: Option<usize>) -> String {
             book.id.clone(),
             book.offering.family().into(),
             book.vendor.clone(),
+            book.era.clone(),
             book.effective_date.to_string(),
             book.title.clone(),
         ]);

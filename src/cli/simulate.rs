@@ -129,7 +129,7 @@ pub fn run(args: SimulateArgs) -> Result<()> {
         .iter()
         .map(|text| {
             let (id, settings) =
-                pricing::service_settings::parse_service_argument(text).map_err(Error::usage)?;
+                crate::pricing::service_settings::parse_service_argument(text).map_err(Error::usage)?;
             Ok((resolve_book(id)?, settings))
         })
         .collect::<Result<Vec<_>>>()?;

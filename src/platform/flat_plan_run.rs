@@ -183,6 +183,7 @@ impl FlatPlanReplay {
                 .is_some_and(|quota| meters.accepted > quota)
         {
             meters.over_quota += 1;
+            self.counts.over_quota += 1;
         }
     }
 

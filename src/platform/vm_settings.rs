@@ -177,6 +177,7 @@ pub struct VmSettings {
     pub spot_interruptions_per_hour: f64,
     pub load_balancer: bool,
     /// Ephemeral storage per task (task sizes), GB; 0 for the included.
+    #[serde(skip_serializing_if = "is_included")]
     pub ephemeral_storage_gb: u32,
     pub client_timeout_s: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -248,6 +249,11 @@ fn check_task_settings(settings: &VmSettings, offering: &VmOffering, problems: &
             "setting `reserved`: task sizes have no reserved instances".to_owned(),
         ));
     }
+}
+
+/// No storage beyond the included (a setting `--set` would refuse as 0).
+fn is_included(gb: &u32) -> bool {
+    *gb == 0
 }
 
 impl VmSettings {

@@ -1,7 +1,9 @@
 //! The report's conclusion in words, written from the numbers: the
 //! cheapest deployment (as [`cheapest`] chooses it) and by how much, the
 //! line item that dominates each bill, each bill's idle share, and the
-//! caveats a reader should weigh (failed requests, unconfirmed prices).
+//! caveats a reader should weigh (failed requests, unconfirmed prices, and
+//! the results' warnings: repeated samples, horizons past the trace, books
+//! out of their era).
 
 use super::comparison::{cheapest, failed};
 use super::format::{dollars, quantity};
@@ -9,6 +11,7 @@ use crate::compare::NamedResult;
 use crate::pricing::Decimal;
 use crate::pricing::money::to_f64;
 use crate::simulation::SimulationResult;
+use crate::verdict::{self, Status};
 
 /// The conclusion's sentences: findings first, then caveats.
 pub struct Conclusion {
@@ -18,12 +21,21 @@ pub struct Conclusion {
 
 pub fn conclude(results: &[NamedResult]) -> Conclusion {
     let mut findings = Vec::new();
-    if let Some(best) = cheapest(results) {
-        findings.push(cheapest_sentence(results, best));
+    match cheapest(results) {
+        Some(best) => findings.push(cheapest_sentence(results, best)),
+        None if !results.is_empty() => {
+            findings.push(verdict::no_best_note(results.iter().map(|named| &named.result)));
+        }
+        None => {}
     }
     findings.extend(results.iter().filter_map(dominant_item));
     findings.extend(results.iter().map(idle_sentence));
-    let caveats = results.iter().flat_map(caveats_of).collect();
+    let mut caveats: Vec<String> = results.iter().flat_map(caveats_of).collect();
+    let warnings: Vec<(&str, &[String])> = results
+        .iter()
+        .map(|named| (named.name.as_str(), named.result.warnings.as_slice()))
+        .collect();
+    caveats.extend(verdict::shared_warnings(&warnings));
     Conclusion { findings, caveats }
 }
 
@@ -57,7 +69,15 @@ fn cheapest_sentence(results: &[NamedResult], best: usize) -> String {
             )
         })
         .collect();
-    let mut sentence = format!("{} is the cheapest at {}.", winner.name, dollars(total));
+    let qualifier = match winner.result.verdict.status {
+        Status::Meets => " that meets the SLO",
+        _ => "",
+    };
+    let mut sentence = format!(
+        "{} is the cheapest{qualifier} at {}.",
+        winner.name,
+        dollars(total)
+    );
     if !others.is_empty() {
         sentence.push_str(&format!(" {}.", others.join("; ")));
     }
@@ -127,7 +147,5 @@ fn caveats_of(named: &NamedResult) -> Vec<String> {
     for note in result.bill.notes.iter().filter(|note| note.contains("[R]")) {
         caveats.push(format!("{}: {note}", named.name));
     }
-    // Hook for the lead: once `SimulationResult.warnings` exists, add
-    // `caveats.extend(result.warnings.iter().map(|warning| format!("{}: {warning}", named.name)));`
     caveats
 }

@@ -287,27 +287,14 @@ pub fn render(scenario: &str, results: &[NamedResult], charts: &[Chart], workloa
     page
 }
 
-/// Under the summary: that no deployment meets the SLO when none does,
-/// and the results' warnings, each once.
+/// Under the summary: that no deployment meets the SLO when none does (the
+/// results' warnings are among the conclusion's caveats).
 fn verdict_notes(results: &[NamedResult]) -> String {
-    let mut notes = String::new();
-    if !results.is_empty() && cheapest(results).is_none() {
-        let note = verdict::no_best_note(results.iter().map(|named| &named.result));
-        notes.push_str(&format!("<p class=\"no-best\">{}</p>\n", escape(&note)));
+    if results.is_empty() || cheapest(results).is_some() {
+        return String::new();
     }
-    let named: Vec<(&str, &[String])> = results
-        .iter()
-        .map(|named| (named.name.as_str(), named.result.warnings.as_slice()))
-        .collect();
-    let warnings = verdict::shared_warnings(&named);
-    if !warnings.is_empty() {
-        notes.push_str("<h3>Warnings</h3>\n<ul id=\"warnings\">\n");
-        for warning in warnings {
-            notes.push_str(&format!("<li>{}</li>\n", escape(&warning)));
-        }
-        notes.push_str("</ul>\n");
-    }
-    notes
+    let note = verdict::no_best_note(results.iter().map(|named| &named.result));
+    format!("<p class=\"no-best\">{}</p>\n", escape(&note))
 }
 
 #[cfg(test)]

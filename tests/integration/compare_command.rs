@@ -329,10 +329,10 @@ fn the_markdown_summary_is_exactly_as_computed_by_hand() {
 
 ## Summary
 
-| Deployment | Total | vs cheapest | Verdict | $/M requests | Idle s | Idle $ | Cold starts | Failed | p50 ms | p95 ms | p99 ms |
-| :--------- | ----: | ----------: | :------ | -----------: | -----: | -----: | ----------: | -----: | -----: | -----: | -----: |
-| Heroku     | $0.07 |       2.67x | ok      |   $34,722.22 |  7,200 |  $0.07 |           0 |      0 |  100.0 |  200.0 |  200.0 |
-| EC2        | $0.03 |    cheapest | ok      |   $13,000.00 |  7,200 |  $0.03 |           0 |      0 |  100.0 |  200.0 |  200.0 |
+| Deployment | Total | vs cheapest | Verdict | $/M requests | Idle s (paid, unused) | Idle $ | Cold starts | Failed | p50 ms | p95 ms | p99 ms |
+| :--------- | ----: | ----------: | :------ | -----------: | --------------------: | -----: | ----------: | -----: | -----: | -----: | -----: |
+| Heroku     | $0.07 |       2.67x | ok      |   $34,722.22 |                 7,200 |  $0.07 |           0 |      0 |  100.0 |  200.0 |  200.0 |
+| EC2        | $0.03 |    cheapest | ok      |   $13,000.00 |                 7,200 |  $0.03 |           0 |      0 |  100.0 |  200.0 |  200.0 |
 
 ## Line items
 

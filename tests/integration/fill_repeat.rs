@@ -166,7 +166,8 @@ fn a_week_is_tiled_by_weeks_in_a_scenario() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let results: Vec<Value> = serde_json::from_slice(&output.stdout).expect("JSON");
+    let document: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let results = document["results"].as_array().expect("results").clone();
     assert_eq!(number(&results[0], "requests.total"), 8.0);
     assert!(
         results[0]["warnings"][0]
@@ -187,7 +188,8 @@ fn a_week_is_tiled_by_weeks_in_a_scenario() {
         "--fill",
         "none",
     ]);
-    let results: Vec<Value> = serde_json::from_slice(&output.stdout).expect("JSON");
+    let document: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let results = document["results"].as_array().expect("results").clone();
     assert_eq!(number(&results[0], "requests.total"), 2.0);
 }
 

@@ -61,15 +61,16 @@ fn run(workspace: &Workspace, trace: &str, book: &str, extra: &[&str]) -> Value 
 }
 
 fn test_plan(trace: &str, plan: &str) -> Value {
+    test_plan_with(trace, plan, &[])
+}
+
+fn test_plan_with(trace: &str, plan: &str, extra: &[&str]) -> Value {
     let workspace = Workspace::new();
     let book = workspace.write("plans.toml", TEST_BOOK);
     let setting = format!("plan={plan}");
-    run(
-        &workspace,
-        trace,
-        book.to_str().expect("utf-8 path"),
-        &["--set", &setting],
-    )
+    let mut args = vec!["--set", setting.as_str()];
+    args.extend_from_slice(extra);
+    run(&workspace, trace, book.to_str().expect("utf-8 path"), &args)
 }
 
 fn notes(result: &Value) -> Vec<String> {
@@ -109,6 +110,17 @@ fn a_soft_quota_serves_every_request_and_reports_the_overage() {
     // The only plan without a limit the trace exceeds: rate2 ($1; at most
     // one request a second here, under its 2).
     assert_note(&result, "you would have needed plan rate2 ($1.00 for 1 month(s))");
+    // A plan the workload outgrew is never crowned: the two beyond the
+    // quota make the verdict degraded (no SLO), with an SLO a miss.
+    assert_eq!(number(&result, "requests.over_quota"), 2.0);
+    assert_eq!(result["verdict"]["status"], "degraded", "{}", result["verdict"]);
+    assert_eq!(number(&result, "verdict.over_quota"), 2.0);
+    let judged = test_plan_with(
+        "time,duration_ms\n0,100\n1,100\n2,100\n3,100\n4,100\n",
+        "soft3",
+        &["--slo", "p99=1s"],
+    );
+    assert_eq!(judged["verdict"]["status"], "misses", "{}", judged["verdict"]);
 }
 
 #[test]

@@ -20,6 +20,7 @@ mod fuzz_end_to_end;
 mod fuzz_parsers;
 mod hardening;
 mod idle_meaning;
+mod landscapes;
 mod long_spans;
 mod micro_traces;
 mod one_read;
