@@ -129,14 +129,10 @@ fn workload_section(workload: &Workload, requests_chart: Option<&Chart>) -> Stri
         (
             "Rate",
             format!(
-                "mean {}/s ({} a minute); busiest minute {}/s{}",
+                "mean {}/s ({} a minute); busiest minute {}/s",
                 fixed(workload.mean_per_s, 2),
                 quantity((workload.mean_per_s * 60.0).round()),
                 fixed(workload.peak_minute_per_s, 2),
-                workload.peak_second.map_or(String::new(), |peak| format!(
-                    "; busiest second {} requests",
-                    quantity(peak)
-                ))
             ),
         ),
     ];
@@ -152,14 +148,6 @@ fn workload_section(workload: &Workload, requests_chart: Option<&Chart>) -> Stri
                 fixed(duration.max, 1)
             ),
         ));
-    }
-    if !workload.functions.is_empty() {
-        let functions: Vec<String> = workload
-            .functions
-            .iter()
-            .map(|(name, share)| format!("{name} {:.1}%", share * 100.0))
-            .collect();
-        facts.push(("Functions", functions.join(", ")));
     }
     let mut html = String::from("<h2>Workload</h2>\n<dl class=\"facts\" id=\"workload\">\n");
     for (term, value) in facts {

@@ -1,17 +1,14 @@
 //! The workload a report describes: where the requests came from (a trace
 //! file, or a generator and its settings), their span, count per day, mean
-//! and peak rates, duration percentiles and functions. The statistics come
-//! from a second pass over the source (the trace read again, or the
-//! generator run again from its seed); a source that cannot be read twice
-//! (standard input) is described from the results alone, without durations.
+//! and peak rates and duration percentiles. The statistics are what the
+//! runs saw (the source is read once for every deployment and the report),
+//! so a trace on standard input is described as fully as a file.
 
 use crate::compare::NamedResult;
 use crate::distribution::DurationSpec;
 use crate::metrics::LatencySummary;
 use crate::scenario::{Scenario, WorkloadSource};
-use crate::workload::{
-    ArrivalProcess, FunctionNames, GeneratorSpec, StatsCollector, TraceReader, TraceStats,
-};
+use crate::workload::{ArrivalProcess, GeneratorSpec};
 
 /// What the report says about the workload.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,35 +18,17 @@ pub struct Workload {
     pub requests: u64,
     pub span_s: f64,
     pub mean_per_s: f64,
-    /// The busiest minute's requests, per second.
+    /// The busiest minute's requests, per second (for long spans, the
+    /// busiest bucket of the request series, per second).
     pub peak_minute_per_s: f64,
-    pub peak_second: Option<f64>,
     pub duration_ms: Option<LatencySummary>,
-    /// (function, share of requests), largest first.
-    pub functions: Vec<(String, f64)>,
 }
 
 impl Workload {
-    /// Describes `scenario`'s workload, reading it a second time.
+    /// Describes `scenario`'s workload from what the runs saw of it, so the
+    /// source is read once for every deployment and the report alike.
     pub fn describe(scenario: &Scenario, results: &[NamedResult]) -> Self {
-        let source = source_in_words(&scenario.workload);
-        match second_pass(scenario) {
-            Some(stats) => Workload {
-                source,
-                requests: stats.rows,
-                span_s: stats.span_s,
-                mean_per_s: stats.rate_per_s.mean,
-                peak_minute_per_s: stats.rate_per_s.peak_1m,
-                peak_second: Some(stats.rate_per_s.peak_1s),
-                duration_ms: Some(stats.duration_ms),
-                functions: stats
-                    .top_functions
-                    .iter()
-                    .map(|function| (function.name.clone(), function.share))
-                    .collect(),
-            },
-            None => from_results(source, results),
-        }
+        from_results(source_in_words(&scenario.workload), results)
     }
 
     pub fn per_day(&self) -> f64 {
@@ -61,8 +40,9 @@ impl Workload {
     }
 }
 
-/// The workload as the results saw it: requests, the horizon as the span
-/// and the busiest bucket of the first deployment's request series.
+/// The workload as the first deployment's run saw it: requests read, the
+/// horizon as the span, the busiest bucket of its request series, and the
+/// durations as the trace or generator recorded them.
 fn from_results(source: String, results: &[NamedResult]) -> Workload {
     let first = results.first().map(|named| &named.result);
     let requests = first.map_or(0, |result| result.requests.total + result.requests_beyond_horizon);
@@ -82,37 +62,9 @@ fn from_results(source: String, results: &[NamedResult]) -> Workload {
             0.0
         },
         peak_minute_per_s,
-        peak_second: None,
-        duration_ms: None,
-        functions: Vec::new(),
-    }
-}
-
-fn second_pass(scenario: &Scenario) -> Option<TraceStats> {
-    let mut collector = StatsCollector::default();
-    match &scenario.workload {
-        WorkloadSource::Trace { path, .. } => {
-            if path.as_os_str() == "-" {
-                return None;
-            }
-            let mut reader = TraceReader::open(path, scenario.start).ok()?;
-            for request in reader.by_ref() {
-                collector.add(&request.ok()?);
-            }
-            Some(collector.finish(reader.functions()))
-        }
-        WorkloadSource::Generator(spec) => {
-            let origin = scenario.start.unwrap_or_else(crate::workload::default_start);
-            let day_seconds = origin.timestamp().rem_euclid(86_400) as f64;
-            for request in spec.generate(day_seconds) {
-                collector.add(&request.ok()?);
-            }
-            let mut names = FunctionNames::default();
-            for name in spec.function_names() {
-                names.intern(&name);
-            }
-            Some(collector.finish(&names))
-        }
+        duration_ms: first
+            .filter(|_| requests > 0)
+            .map(|result| result.recorded_duration_ms),
     }
 }
 
