@@ -69,6 +69,38 @@ pub struct Source {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accessed: Option<String>,
     pub note: String,
+    /// The weakest confidence tag the note carries: what it backs is
+    /// `unconfirmed` when any of it is [R].
+    pub confidence: Confidence,
+}
+
+/// How sure a source is of what it backs (see `pricing/README.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// [V]: read on the vendor's own page or documents.
+    Verified,
+    /// [S]: from a secondary source.
+    Secondary,
+    /// [R]: an assumption or a recollection the vendor did not confirm.
+    Unconfirmed,
+    /// No tag.
+    Untagged,
+}
+
+impl Confidence {
+    /// The weakest tag in `note`: [R] over [S] over [V].
+    pub fn of(note: &str) -> Self {
+        if note.contains("[R]") {
+            Confidence::Unconfirmed
+        } else if note.contains("[S]") {
+            Confidence::Secondary
+        } else if note.contains("[V]") {
+            Confidence::Verified
+        } else {
+            Confidence::Untagged
+        }
+    }
 }
 
 /// The note, then the link, the archived copy and the day read, on a line
@@ -395,6 +427,7 @@ fn validate_source(entry: &Spanned<toml::Value>, checker: &mut Checker) -> Optio
                 url: None,
                 archived: None,
                 accessed: None,
+                confidence: Confidence::of(note),
                 note: note.clone(),
             });
         }
@@ -455,6 +488,7 @@ fn validate_source(entry: &Spanned<toml::Value>, checker: &mut Checker) -> Optio
         url,
         archived,
         accessed,
+        confidence: Confidence::of(&note),
         note,
     })
 }
@@ -485,13 +519,26 @@ mod tests {
                 archived: Some("https://web.archive.org/web/2016/https://example.com/p".into()),
                 accessed: Some("2026-12-01".into()),
                 note: "[V] $1 per million".into(),
+                confidence: Confidence::Verified,
             }
         );
         assert_eq!(parsed.sources[1].url, None);
+        assert_eq!(parsed.sources[1].confidence, Confidence::Secondary);
         assert_eq!(
             parsed.sources[0].to_string(),
             "[V] $1 per million\n    https://example.com/p\n    archived copy: https://web.archive.org/web/2016/https://example.com/p\n    read 2026-12-01"
         );
+    }
+
+    #[test]
+    fn a_source_is_as_sure_as_its_weakest_tag() {
+        assert_eq!(Confidence::of("[V]: $0.20 per million"), Confidence::Verified);
+        assert_eq!(Confidence::of("[V]/[S]: Arm rates"), Confidence::Secondary);
+        assert_eq!(
+            Confidence::of("[V] for the shares, [R] for 2016"),
+            Confidence::Unconfirmed
+        );
+        assert_eq!(Confidence::of("no tag"), Confidence::Untagged);
     }
 
     #[test]

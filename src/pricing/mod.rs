@@ -28,7 +28,7 @@ mod vm_billing;
 pub mod vm_book;
 
 pub use bill::{Bill, Charge, Idle, LineItem, accumulate};
-pub use book::{Offering, PriceBook, Source};
+pub use book::{Confidence, Offering, PriceBook, Source};
 pub use catalog::{built_in, resolve};
 pub use flat_plan_billing::{FlatPlanMonth, FlatPlanUsage, bill_flat_plan, plan_cost};
 pub use function_billing::{FunctionChoices, bill_function};

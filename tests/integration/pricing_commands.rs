@@ -72,3 +72,20 @@ fn show_json_is_the_validated_book() {
     assert_eq!(book["offering"]["billing"]["granularity_us"], 1000);
     assert_eq!(book["effective_date"], "2025-08-01");
 }
+
+#[test]
+fn show_json_marks_each_source_with_its_confidence() {
+    // docker-cloud-2016: the $0.02 node-hour fee from one secondary source
+    // [S], Docker staff on the node-based model [S], and the free node not
+    // applied [R].
+    let output = Workspace::new().run(&["pricing", "show", "docker-cloud-2016", "--format", "json"]);
+    assert!(output.status.success());
+    let book: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let confidences: Vec<&str> = book["sources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .filter_map(|source| source["confidence"].as_str())
+        .collect();
+    assert_eq!(confidences, ["secondary", "secondary", "unconfirmed"]);
+}
