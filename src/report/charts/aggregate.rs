@@ -95,6 +95,15 @@ impl Steps {
     }
 }
 
+/// The time axis unit of the longest horizon among `results`.
+pub fn time_unit_of(results: &[crate::compare::NamedResult]) -> (f64, &'static str) {
+    let horizon = results
+        .iter()
+        .map(|named| named.result.horizon_s)
+        .fold(0.0, f64::max);
+    time_unit(horizon)
+}
+
 /// Time axis unit: hours for spans up to two days, else days.
 pub fn time_unit(horizon_s: f64) -> (f64, &'static str) {
     if horizon_s <= 2.0 * 86_400.0 {

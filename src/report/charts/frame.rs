@@ -29,6 +29,18 @@ pub struct Entry {
     pub swatch: Swatch,
 }
 
+/// One line entry per named series, each in its series style.
+pub fn line_entries<'a, T: 'a>(series: impl IntoIterator<Item = &'a (String, T)>) -> Vec<Entry> {
+    series
+        .into_iter()
+        .enumerate()
+        .map(|(index, (name, _))| Entry {
+            label: name.clone(),
+            swatch: Swatch::Line(super::style::series_style(index)),
+        })
+        .collect()
+}
+
 /// The area under a chart's title.
 pub struct Frame<DB: DrawingBackend> {
     body: DrawingArea<DB, Shift>,

@@ -6,8 +6,8 @@
 
 use plotters::prelude::*;
 
-use super::aggregate::{Steps, group, minutes_in_words, time_unit};
-use super::frame::{Entry, Frame, Swatch};
+use super::aggregate::{Steps, group, minutes_in_words, time_unit_of};
+use super::frame::{Entry, Frame, Swatch, line_entries};
 use super::lines::{MARKERS, clip, draw_styled, time_chart};
 use super::style::series_style;
 use super::{Drawn, Plot, failed, ticks};
@@ -21,11 +21,7 @@ pub struct Instances {
 
 impl Instances {
     pub fn of(results: &[NamedResult]) -> Self {
-        let horizon = results
-            .iter()
-            .map(|named| named.result.horizon_s)
-            .fold(0.0, f64::max);
-        let (unit, unit_name) = time_unit(horizon);
+        let (unit, unit_name) = time_unit_of(results);
         let series = results
             .iter()
             .map(|named| {
@@ -74,15 +70,7 @@ impl Instances {
 
 impl Plot for Instances {
     fn draw<DB: DrawingBackend>(&self, frame: &Frame<DB>) -> Drawn {
-        let mut entries: Vec<Entry> = self
-            .series
-            .iter()
-            .enumerate()
-            .map(|(index, (name, _))| Entry {
-                label: name.clone(),
-                swatch: Swatch::Line(series_style(index)),
-            })
-            .collect();
+        let mut entries = line_entries(&self.series);
         let banded = self.series.iter().any(|(_, steps)| steps.varies());
         if banded {
             entries.push(Entry {

@@ -6,7 +6,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::frame::{Entry, Frame, Swatch};
+use super::frame::{Frame, line_entries};
 use super::lines::{clip, draw_styled};
 use super::style::{draw_marker, series_style};
 use super::{Drawn, Plot, failed, ticks};
@@ -84,15 +84,7 @@ impl Latency {
 
 impl Plot for Latency {
     fn draw<DB: DrawingBackend>(&self, frame: &Frame<DB>) -> Drawn {
-        let entries: Vec<Entry> = self
-            .curves
-            .iter()
-            .enumerate()
-            .map(|(index, (name, _))| Entry {
-                label: name.clone(),
-                swatch: Swatch::Line(series_style(index)),
-            })
-            .collect();
+        let entries = line_entries(&self.curves);
         let area = frame.legend(&entries)?;
         let (x, y) = self.ranges();
         let mut chart = ChartBuilder::on(&area)

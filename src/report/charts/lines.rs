@@ -6,8 +6,8 @@
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
-use super::aggregate::{Steps, group, minutes_in_words, time_unit};
-use super::frame::{Entry, Frame, Swatch};
+use super::aggregate::{Steps, group, minutes_in_words, time_unit_of};
+use super::frame::{Entry, Frame, Swatch, line_entries};
 use super::style::{SeriesStyle, color, draw_marker, series_style};
 use super::{Drawn, Plot, failed, ticks};
 use crate::compare::NamedResult;
@@ -118,11 +118,7 @@ pub struct CostOverTime {
 const COST_POINTS: usize = 1_000;
 
 pub fn cost_over_time(results: &[NamedResult]) -> CostOverTime {
-    let horizon = results
-        .iter()
-        .map(|named| named.result.horizon_s)
-        .fold(0.0, f64::max);
-    let (unit, unit_name) = time_unit(horizon);
+    let (unit, unit_name) = time_unit_of(results);
     let series = results
         .iter()
         .map(|named| {
@@ -165,15 +161,7 @@ pub fn money_words(amount: f64) -> String {
 
 impl Plot for CostOverTime {
     fn draw<DB: DrawingBackend>(&self, frame: &Frame<DB>) -> Drawn {
-        let entries: Vec<Entry> = self
-            .series
-            .iter()
-            .enumerate()
-            .map(|(index, (name, _))| Entry {
-                label: name.clone(),
-                swatch: Swatch::Line(series_style(index)),
-            })
-            .collect();
+        let entries = line_entries(&self.series);
         let area = frame.legend(&entries)?;
         let all = || self.series.iter().flat_map(|(_, points)| points.iter());
         let x_max = all().map(|point| point.0).fold(0.0, f64::max).max(1e-9);
@@ -203,11 +191,7 @@ pub struct RequestRate {
 }
 
 pub fn requests_per_minute(results: &[NamedResult]) -> RequestRate {
-    let horizon = results
-        .iter()
-        .map(|named| named.result.horizon_s)
-        .fold(0.0, f64::max);
-    let (unit, unit_name) = time_unit(horizon);
+    let (unit, unit_name) = time_unit_of(results);
     let steps = results.first().map_or_else(
         || group(&[], crate::series::MINUTE, unit),
         |named| {
