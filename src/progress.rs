@@ -44,6 +44,13 @@ pub fn note(message: impl Display) {
     eprintln!("costsim: {message}");
 }
 
+/// A warning line (already prefixed) on standard error, even under
+/// `--quiet`, after any input bar is finished.
+pub fn warn(line: impl Display) {
+    finish_inputs();
+    eprintln!("{line}");
+}
+
 /// One task's bar; a no-op when bars are off.
 #[derive(Clone, Default)]
 pub struct Progress {

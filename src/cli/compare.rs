@@ -18,7 +18,7 @@ use super::{FormatArg, at_most_one_stdin, is_dash, parse_horizon, table_width, w
 use crate::compare::{MAX_SEED, NamedResult, compare};
 use crate::error::{Error, Result};
 use crate::output;
-use crate::progress::note;
+use crate::progress::{note, warn};
 use crate::report::workload::Workload;
 use crate::report::{Dialect, charts, comparison, html};
 use crate::scenario::{Scenario, WorkloadSource};
@@ -117,7 +117,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
         (&deployment.book, deployment.configured.settings_json())
     });
     if let Some(warning) = crate::platform::speed::memory_sweep_warning(configured) {
-        note(format_args!("warning: {warning}"));
+        warn(format_args!("costsim: warning: {warning}"));
     }
     let results = compare(&scenario)?;
     let warnings: Vec<(&str, &[String])> = results
@@ -125,7 +125,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
         .map(|named| (named.name.as_str(), named.result.warnings.as_slice()))
         .collect();
     for line in verdict::warning_lines(&warnings) {
-        note(format_args!("{line}"));
+        warn(line);
     }
     let printed = match args.format {
         FormatArg::Table => comparison::render_terminal(

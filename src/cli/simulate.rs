@@ -167,7 +167,7 @@ pub fn run(args: SimulateArgs) -> Result<()> {
         verdict::apply(&mut result, slo.as_ref());
     }
     for line in verdict::warning_lines(&[("", &result.warnings)]) {
-        eprintln!("{line}");
+        crate::progress::warn(line);
     }
     let bytes = report::render(&result, args.format.into())?;
     write_output(args.output.as_deref(), &bytes)
