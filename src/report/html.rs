@@ -169,53 +169,74 @@ pub fn render(scenario: &str, results: &[NamedResult], charts: &[Chart], workloa
         escape(scenario)
     ));
     page.push_str(&format!("<h1>{}</h1>\n", escape(scenario)));
-    if let Some(first) = results.first() {
-        let result = &first.result;
-        page.push_str(&format!(
-            "<p>{} requests from {} over {} days, replayed on {} deployments. Amounts are what each vendor would bill, in {}.</p>\n",
-            quantity(result.requests.total as f64 + result.requests_beyond_horizon as f64),
-            escape(&result.start),
-            fixed(result.horizon_s / 86_400.0, 2),
-            results.len(),
-            escape(&result.bill.currency)
-        ));
-    }
-
+    page.push_str(&opening(results));
     page.push_str(&conclusion_section(results, workload));
     let requests_chart = charts.iter().find(|chart| chart.name == "requests-per-minute");
     page.push_str(&workload_section(workload, requests_chart));
+    page.push_str(&summary_section(results));
+    page.push_str(&line_items_section(results));
+    page.push_str("<h2>Charts</h2>\n");
+    for chart in charts.iter().filter(|chart| chart.name != "requests-per-minute") {
+        page.push_str(&figure(chart));
+    }
+    page.push_str("<h2>Assumptions</h2>\n");
+    for named in results {
+        page.push_str(&assumptions(named));
+    }
+    page.push_str("<p class=\"note\">Made by costsim. Sources are tagged [V] (verified on the vendor's page), [S] (from a secondary source) or [R] (an assumption not confirmed by the vendor); see each book with <code>costsim pricing show ID</code>.</p>\n</body>\n</html>\n");
+    page
+}
 
-    page.push_str("<h2>Summary</h2>\n<div class=\"wide\"><table id=\"summary\">\n");
-    page.push_str(&row(&SUMMARY_COLUMNS.map(|(name, _)| name.to_owned()), true));
+/// The sentence under the title: requests, start, span, deployments, currency.
+fn opening(results: &[NamedResult]) -> String {
+    let Some(first) = results.first() else {
+        return String::new();
+    };
+    let result = &first.result;
+    format!(
+        "<p>{} requests from {} over {} days, replayed on {} deployments. Amounts are what each vendor would bill, in {}.</p>\n",
+        quantity(result.requests.total as f64 + result.requests_beyond_horizon as f64),
+        escape(&result.start),
+        fixed(result.horizon_s / 86_400.0, 2),
+        results.len(),
+        escape(&result.bill.currency)
+    )
+}
+
+/// The summary table, the cheapest row highlighted, and the no-winner line.
+fn summary_section(results: &[NamedResult]) -> String {
+    let mut html = String::from("<h2>Summary</h2>\n<div class=\"wide\"><table id=\"summary\">\n");
+    html.push_str(&row(&SUMMARY_COLUMNS.map(|(name, _)| name.to_owned()), true));
     let best = cheapest(results);
     for (index, cells) in summary_rows(results).iter().enumerate() {
         let line = row(cells, false);
         if Some(index) == best {
-            page.push_str(&line.replacen("<tr>", "<tr class=\"cheapest\">", 1));
+            html.push_str(&line.replacen("<tr>", "<tr class=\"cheapest\">", 1));
         } else {
-            page.push_str(&line);
+            html.push_str(&line);
         }
     }
-    page.push_str("</table></div>\n");
-    page.push_str(&verdict_notes(results));
+    html.push_str("</table></div>\n");
+    html.push_str(&verdict_notes(results));
+    html
+}
 
-    page.push_str("<h2>Line items</h2>\n<div class=\"wide\"><table id=\"line-items\">\n");
-    page.push_str(&row(
-        &[
-            "Deployment",
-            "Line item",
-            "Free",
-            "Quantity",
-            "Unit",
-            "Unit price",
-            "Amount",
-        ]
-        .map(String::from),
-        true,
-    ));
+/// Every line item of every bill.
+fn line_items_section(results: &[NamedResult]) -> String {
+    let mut html = String::from("<h2>Line items</h2>\n<div class=\"wide\"><table id=\"line-items\">\n");
+    let header = [
+        "Deployment",
+        "Line item",
+        "Free",
+        "Quantity",
+        "Unit",
+        "Unit price",
+        "Amount",
+    ];
+    html.push_str(&row(&header.map(String::from), true));
     for named in results {
         for item in &named.result.bill.line_items {
-            page.push_str(&row(
+            html.push_str(&row(
                 &[
                     named.name.clone(),
                     item.item.clone(),
@@ -229,50 +250,43 @@ pub fn render(scenario: &str, results: &[NamedResult], charts: &[Chart], workloa
             ));
         }
     }
-    page.push_str("</table></div>\n");
+    html.push_str("</table></div>\n");
+    html
+}
 
-    page.push_str("<h2>Charts</h2>\n");
-    for chart in charts.iter().filter(|chart| chart.name != "requests-per-minute") {
-        page.push_str(&figure(chart));
-    }
-
-    page.push_str("<h2>Assumptions</h2>\n");
-    for named in results {
-        let result = &named.result;
-        page.push_str(&format!("<h3>{}</h3>\n<ul>\n", escape(&named.name)));
-        let books = std::iter::once(&result.price_book).chain(result.services.iter());
-        for book in books {
-            page.push_str(&format!(
-                "<li>Price book <code>{}</code>: {} (effective {}). Sources:<ul>{}</ul></li>\n",
-                escape(&book.id),
-                escape(&book.title),
-                escape(&book.effective_date),
-                book.sources.iter().map(source_item).collect::<String>()
-            ));
-        }
-        let settings = serde_json::to_value(&result.settings).unwrap_or_default();
-        let listed: String = settings
-            .as_object()
-            .map(|map| {
-                map.iter()
-                    .map(|(key, value)| {
-                        format!("<code>{}</code> = {}", escape(key), escape(&value.to_string()))
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default();
-        page.push_str(&format!(
-            "<li>Settings: {listed}.</li>\n<li>Seed {}.</li>\n",
-            result.seed
+/// One deployment's assumptions: its books with their sources, every
+/// setting, the seed and the bill's notes.
+fn assumptions(named: &NamedResult) -> String {
+    let result = &named.result;
+    let mut html = format!("<h3>{}</h3>\n<ul>\n", escape(&named.name));
+    for book in std::iter::once(&result.price_book).chain(result.services.iter()) {
+        html.push_str(&format!(
+            "<li>Price book <code>{}</code>: {} (effective {}). Sources:<ul>{}</ul></li>\n",
+            escape(&book.id),
+            escape(&book.title),
+            escape(&book.effective_date),
+            book.sources.iter().map(source_item).collect::<String>()
         ));
-        for note in &result.bill.notes {
-            page.push_str(&format!("<li class=\"note\">{}</li>\n", escape(note)));
-        }
-        page.push_str("</ul>\n");
     }
-    page.push_str("<p class=\"note\">Made by costsim. Sources are tagged [V] (verified on the vendor's page), [S] (from a secondary source) or [R] (an assumption not confirmed by the vendor); see each book with <code>costsim pricing show ID</code>.</p>\n</body>\n</html>\n");
-    page
+    let listed: String = result
+        .settings
+        .as_object()
+        .map(|map| {
+            map.iter()
+                .map(|(key, value)| format!("<code>{}</code> = {}", escape(key), escape(&value.to_string())))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    html.push_str(&format!(
+        "<li>Settings: {listed}.</li>\n<li>Seed {}.</li>\n",
+        result.seed
+    ));
+    for note in &result.bill.notes {
+        html.push_str(&format!("<li class=\"note\">{}</li>\n", escape(note)));
+    }
+    html.push_str("</ul>\n");
+    html
 }
 
 /// Under the summary: that no deployment meets the SLO when none does (the
