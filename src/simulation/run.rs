@@ -30,19 +30,17 @@ struct Observer {
     last_arrival: Option<Micros>,
 }
 
-/// Replays `requests` (in arrival order) through `deployment`.
-pub fn simulate<I>(deployment: &Deployment, requests: I, options: RunOptions) -> Result<SimulationResult>
-where
-    I: IntoIterator<Item = Result<Request>>,
-{
-    let mut seen = Observer {
-        tally: WorkloadTally::new(options.origin),
-        recorded: LatencyRecorder::default(),
-        last_arrival: None,
-    };
-    let mut position = 0u64;
-    let mut requests = requests.into_iter().map(|request| {
-        position += 1;
+impl Observer {
+    fn new(options: &RunOptions) -> Self {
+        Observer {
+            tally: WorkloadTally::new(options.origin),
+            recorded: LatencyRecorder::default(),
+            last_arrival: None,
+        }
+    }
+
+    /// Checks the `position`-th request's range and notes it.
+    fn see(&mut self, position: u64, request: Result<Request>, horizon: Option<Micros>) -> Result<Request> {
         let request = request?;
         if request.arrival > MAX_ARRIVAL || request.duration > MAX_DURATION {
             return Err(Error::input(
@@ -51,31 +49,33 @@ where
                 "a request arrives more than 100 years after the start or runs longer than ten years",
             ));
         }
-        if options.horizon.is_none_or(|end| request.arrival < end) {
-            seen.tally.add(&request);
-            seen.recorded.record(request.duration);
+        if horizon.is_none_or(|end| request.arrival < end) {
+            self.tally.add(&request);
+            self.recorded.record(request.duration);
         }
-        seen.last_arrival = Some(request.arrival);
+        self.last_arrival = Some(request.arrival);
         Ok(request)
-    });
+    }
+}
+
+/// Replays `requests` (in arrival order) through `deployment`.
+pub fn simulate<I>(deployment: &Deployment, requests: I, options: RunOptions) -> Result<SimulationResult>
+where
+    I: IntoIterator<Item = Result<Request>>,
+{
+    let mut seen = Observer::new(&options);
+    let mut requests = requests
+        .into_iter()
+        .zip(1u64..)
+        .map(|(request, position)| seen.see(position, request, options.horizon));
     let run = deployment
         .configured
         .run(&mut requests, &options, deployment.bills_own_data_out())?;
     drop(requests);
-    let tally = &seen.tally;
     let mut bill = run.usage.bill(Micros::MAX);
-    let services = service_items(deployment, tally, &run, &bill, Micros::MAX);
+    let services = service_items(deployment, &seen.tally, &run, &bill, Micros::MAX);
     bill.extend(services);
-    let series = RunSeries {
-        cost_over_time: cost_curve(&run, &bill, deployment, tally),
-        // Models record levels with `LevelRecorder::finish(horizon_end)`.
-        instances: Buckets {
-            width: bucket_width(run.horizon_end),
-            values: run.instances_per_minute.clone(),
-        },
-        latency_cdf: run.latency.cdf(CDF_POINTS),
-        requests: tally.requests_over_time(),
-    };
+    let series = series(&run, &bill, deployment, &seen.tally);
     let (price_periods, era_warnings) = era_checks(deployment, options.origin, run.horizon_end);
     let warnings = horizon_warning(seen.last_arrival, options.horizon)
         .into_iter()
@@ -83,14 +83,12 @@ where
         .collect();
     let recorded_duration_ms = seen.recorded.summary();
     let latency_ms = run.latency.summary();
-    let verdict = verdict::judge(
-        Observed {
-            requests: &run.counts,
-            latency: &latency_ms,
-            recorded: &recorded_duration_ms,
-        },
-        None,
-    );
+    let observed = Observed {
+        requests: &run.counts,
+        latency: &latency_ms,
+        recorded: &recorded_duration_ms,
+    };
+    let verdict = verdict::judge(observed, None);
     Ok(SimulationResult {
         platform: deployment.book.id.clone(),
         deployment: deployment.describe(),
@@ -119,6 +117,21 @@ where
         warnings,
         series,
     })
+}
+
+/// The data for charts: cost over time, instances, the latency CDF and
+/// requests over time.
+fn series(run: &ModelRun, bill: &Bill, deployment: &Deployment, tally: &WorkloadTally) -> RunSeries {
+    RunSeries {
+        cost_over_time: cost_curve(run, bill, deployment, tally),
+        // Models record levels with `LevelRecorder::finish(horizon_end)`.
+        instances: Buckets {
+            width: bucket_width(run.horizon_end),
+            values: run.instances_per_minute.clone(),
+        },
+        latency_cdf: run.latency.cdf(CDF_POINTS),
+        requests: tally.requests_over_time(),
+    }
 }
 
 /// The stretches of the run from `origin` over `span` each book (the
