@@ -12,11 +12,36 @@ pub fn render(result: &SimulationResult, dialect: Dialect) -> String {
         Dialect::Markdown => format!("## {text}\n\n"),
     };
     let gap = "\n";
-    let mut out = String::new();
-    out.push_str(&match dialect {
+    let mut out = opening(result, dialect);
+    out.push_str(gap);
+    out.push_str(&heading("Behaviour"));
+    out.push_str(&behaviour(result).render(dialect));
+    out.push_str(gap);
+    let bill = &result.bill;
+    out.push_str(&heading(&format!("Bill ({})", bill.currency)));
+    out.push_str(&bill_table(result).render(dialect));
+    if !bill.notes.is_empty() {
+        out.push('\n');
+    }
+    for note in &bill.notes {
+        out.push_str(&format!("Note: {note}\n"));
+    }
+    if !result.warnings.is_empty() {
+        out.push_str(gap);
+        out.push_str(&heading("Warnings"));
+        for warning in &result.warnings {
+            out.push_str(&format!("- {warning}\n"));
+        }
+    }
+    out
+}
+
+/// The title, the prices and span, requests past the horizon, the verdict.
+fn opening(result: &SimulationResult, dialect: Dialect) -> String {
+    let mut out = match dialect {
         Dialect::Terminal => format!("{} — {}\n", result.platform, result.deployment),
         Dialect::Markdown => format!("# {} — {}\n\n", result.platform, result.deployment),
-    });
+    };
     let book = &result.price_book;
     out.push_str(&format!(
         "Prices: {} (rates effective since {}). Start {}, horizon {} s ({} days).\n",
@@ -33,12 +58,15 @@ pub fn render(result: &SimulationResult, dialect: Dialect) -> String {
         ));
     }
     out.push_str(&format!("Verdict: {}.\n", result.verdict.summary));
-    out.push_str(gap);
+    out
+}
 
+/// What happened: requests, latency, instances.
+fn behaviour(result: &SimulationResult) -> TextTable {
     let requests = &result.requests;
     let latency = &result.latency_ms;
     let instances = &result.instances;
-    let mut behaviour = TextTable::new(&[("Measure", Align::Left), ("Value", Align::Right)]);
+    let mut table = TextTable::new(&[("Measure", Align::Left), ("Value", Align::Right)]);
     for (name, value) in [
         ("Requests", quantity(requests.total as f64)),
         ("Served", quantity(requests.served as f64)),
@@ -55,22 +83,23 @@ pub fn render(result: &SimulationResult, dialect: Dialect) -> String {
         ("Instance-seconds", quantity(instances.instance_seconds)),
         ("Busy seconds", quantity(instances.busy_seconds)),
     ] {
-        behaviour.row(vec![name.to_owned(), value]);
+        table.row(vec![name.to_owned(), value]);
     }
     if let Some(warm) = instances.warm_unbilled_seconds {
-        behaviour.row(vec!["Warm, unbilled seconds".into(), quantity(warm)]);
+        table.row(vec!["Warm, unbilled seconds".into(), quantity(warm)]);
     }
     if requests.timed_out > 0 {
         let served = &result.served_latency_ms;
-        behaviour.row(vec!["Served latency p99 (ms)".into(), fixed(served.p99, 1)]);
-        behaviour.row(vec!["Served latency max (ms)".into(), fixed(served.max, 1)]);
+        table.row(vec!["Served latency p99 (ms)".into(), fixed(served.p99, 1)]);
+        table.row(vec!["Served latency max (ms)".into(), fixed(served.max, 1)]);
     }
-    out.push_str(&heading("Behaviour"));
-    out.push_str(&behaviour.render(dialect));
-    out.push_str(gap);
+    table
+}
 
+/// The bill line by line, its total and its idle capacity.
+fn bill_table(result: &SimulationResult) -> TextTable {
     let bill = &result.bill;
-    let mut items = TextTable::new(&[
+    let mut table = TextTable::new(&[
         ("Line item", Align::Left),
         ("Free", Align::Right),
         ("Quantity", Align::Right),
@@ -79,7 +108,7 @@ pub fn render(result: &SimulationResult, dialect: Dialect) -> String {
         ("Amount", Align::Right),
     ]);
     for item in &bill.line_items {
-        items.row(vec![
+        table.row(vec![
             item.item.clone(),
             decimal_quantity(item.free_quantity),
             decimal_quantity(item.quantity),
@@ -88,36 +117,22 @@ pub fn render(result: &SimulationResult, dialect: Dialect) -> String {
             dollars(item.amount),
         ]);
     }
-    items.row(vec![
+    let blank = String::new;
+    table.row(vec![
         "Total".into(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
+        blank(),
+        blank(),
+        blank(),
+        blank(),
         dollars(bill.total),
     ]);
-    items.row(vec![
+    table.row(vec![
         "Idle (paid, unused)".into(),
-        String::new(),
+        blank(),
         quantity(bill.idle.seconds),
         "s".into(),
-        String::new(),
+        blank(),
         dollars(bill.idle.amount),
     ]);
-    out.push_str(&heading(&format!("Bill ({})", bill.currency)));
-    out.push_str(&items.render(dialect));
-    if !bill.notes.is_empty() {
-        out.push('\n');
-    }
-    for note in &bill.notes {
-        out.push_str(&format!("Note: {note}\n"));
-    }
-    if !result.warnings.is_empty() {
-        out.push_str(gap);
-        out.push_str(&heading("Warnings"));
-        for warning in &result.warnings {
-            out.push_str(&format!("- {warning}\n"));
-        }
-    }
-    out
+    table
 }
