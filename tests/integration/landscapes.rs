@@ -63,6 +63,15 @@ fn the_2016_landscape_prices_every_system_of_the_story() {
     ] {
         assert!(platforms.contains(&platform), "{platform} missing: {platforms:?}");
     }
+    // Eleven deployments: the instances chart gives each a strip named with
+    // its most (Heroku's one hobby dyno: "up to 1").
+    let svg = std::fs::read_to_string(workspace.path("report").join("instances-over-time.svg"))
+        .expect("the instances chart");
+    for result in document["results"].as_array().expect("results") {
+        let name = result["name"].as_str().expect("a name");
+        assert!(svg.contains(&format!("{name} (up to ")), "{name} has no strip");
+    }
+    assert!(svg.contains("Heroku 1 x Hobby (up to 1)"));
     // September 2016 has 30 days = 720 h.
     // App Service B1: 720 h × $0.075 = $54.
     assert_eq!(total(&document, "App Service 1 x B1 (WebJobs)"), "54");
