@@ -56,6 +56,9 @@ fn cheapest_sentence(results: &[NamedResult], best: usize) -> String {
         .filter(|(index, _)| *index != best)
         .map(|(_, named)| {
             let other = named.result.bill.total;
+            if other == total {
+                return format!("{} costs the same", named.name);
+            }
             let ratio = if total.is_zero() {
                 String::new()
             } else {
