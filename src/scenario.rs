@@ -133,68 +133,13 @@ impl Scenario {
             problems.add(raw.name.span().start, "`name`: expected a scenario name");
         }
         let workload = &raw.workload;
-        let source_of_requests = match (&workload.trace, &workload.generator) {
-            (Some(trace), None) => Some(WorkloadSource::Trace {
-                path: base.join(trace.get_ref()),
-                sort: workload.sort,
-            }),
-            (None, Some(generator)) => match generator.get_ref().to_spec(base) {
-                Ok(spec) => Some(WorkloadSource::Generator(Box::new(spec))),
-                Err(found) => {
-                    for problem in found {
-                        problems.add(generator.span().start, format!("[workload.generator] {problem}"));
-                    }
-                    None
-                }
-            },
-            _ => {
-                problems.add(
-                    raw.name.span().end,
-                    "[workload]: give either `trace = \"file.csv\"` or a [workload.generator] section",
-                );
-                None
-            }
-        };
-        let start = workload.start.as_ref().and_then(|text| {
-            DateTime::parse_from_rfc3339(text.get_ref())
-                .map(|time| time.with_timezone(&Utc))
-                .map_err(|_| {
-                    problems.add(
-                        text.span().start,
-                        format!(
-                            "`workload.start`: expected an RFC 3339 timestamp, found `{}`",
-                            text.get_ref()
-                        ),
-                    )
-                })
-                .ok()
-        });
-        let horizon = workload.horizon.as_ref().and_then(|text| {
-            let span = parse_span(text.get_ref(), "s")
-                .map_err(|problem| problems.add(text.span().start, format!("`workload.horizon`: {problem}")))
-                .ok()?;
-            if span == 0 || span > MAX_HORIZON {
-                // As `--horizon` is: a zero horizon would simulate nothing.
-                problems.add(
-                    text.span().start,
-                    "`workload.horizon`: expected a span above zero and at most 100 years (36525d)",
-                );
-                return None;
-            }
-            Some(span)
-        });
+        let source_of_requests = resolve_source(workload, base, raw.name.span().end, &mut problems);
+        let start = resolve_start(workload, &mut problems);
+        let horizon = resolve_horizon(workload, &mut problems);
         let slo = raw
             .slo
             .as_ref()
-            .and_then(|table| match table.get_ref().validate() {
-                Ok(slo) => Some(slo),
-                Err(found) => {
-                    for (offset, problem) in found {
-                        problems.add(offset.max(table.span().start), problem);
-                    }
-                    None
-                }
-            });
+            .and_then(|table| resolve_slo(table, &mut problems));
         let fill = resolve_fill(workload, horizon.is_some(), &mut problems);
         if let Some(seed) = raw
             .seed
@@ -272,6 +217,85 @@ impl Scenario {
 
 /// The workload's `fill`: `repeat` needs a horizon to fill and a trace read
 /// in arrival order (it is read again for every copy).
+/// The trace or the generator of `[workload]`; exactly one must be given
+/// (a problem at `missing_at` otherwise).
+fn resolve_source(
+    workload: &RawWorkload,
+    base: &Path,
+    missing_at: usize,
+    problems: &mut Problems,
+) -> Option<WorkloadSource> {
+    match (&workload.trace, &workload.generator) {
+        (Some(trace), None) => Some(WorkloadSource::Trace {
+            path: base.join(trace.get_ref()),
+            sort: workload.sort,
+        }),
+        (None, Some(generator)) => match generator.get_ref().to_spec(base) {
+            Ok(spec) => Some(WorkloadSource::Generator(Box::new(spec))),
+            Err(found) => {
+                for problem in found {
+                    problems.add(generator.span().start, format!("[workload.generator] {problem}"));
+                }
+                None
+            }
+        },
+        _ => {
+            problems.add(
+                missing_at,
+                "[workload]: give either `trace = \"file.csv\"` or a [workload.generator] section",
+            );
+            None
+        }
+    }
+}
+
+/// `workload.start`, an RFC 3339 timestamp.
+fn resolve_start(workload: &RawWorkload, problems: &mut Problems) -> Option<DateTime<Utc>> {
+    let text = workload.start.as_ref()?;
+    DateTime::parse_from_rfc3339(text.get_ref())
+        .map(|time| time.with_timezone(&Utc))
+        .map_err(|_| {
+            problems.add(
+                text.span().start,
+                format!(
+                    "`workload.start`: expected an RFC 3339 timestamp, found `{}`",
+                    text.get_ref()
+                ),
+            )
+        })
+        .ok()
+}
+
+/// `workload.horizon`: a span above zero, at most 100 years (as
+/// `--horizon` is: a zero horizon would simulate nothing).
+fn resolve_horizon(workload: &RawWorkload, problems: &mut Problems) -> Option<Micros> {
+    let text = workload.horizon.as_ref()?;
+    let span = parse_span(text.get_ref(), "s")
+        .map_err(|problem| problems.add(text.span().start, format!("`workload.horizon`: {problem}")))
+        .ok()?;
+    if span == 0 || span > MAX_HORIZON {
+        problems.add(
+            text.span().start,
+            "`workload.horizon`: expected a span above zero and at most 100 years (36525d)",
+        );
+        return None;
+    }
+    Some(span)
+}
+
+/// The `[slo]` table, each problem at its objective's line.
+fn resolve_slo(table: &Spanned<RawSlo>, problems: &mut Problems) -> Option<Slo> {
+    match table.get_ref().validate() {
+        Ok(slo) => Some(slo),
+        Err(found) => {
+            for (offset, problem) in found {
+                problems.add(offset.max(table.span().start), problem);
+            }
+            None
+        }
+    }
+}
+
 fn resolve_fill(workload: &RawWorkload, has_horizon: bool, problems: &mut Problems) -> Fill {
     let Some(text) = &workload.fill else {
         return Fill::None;
