@@ -152,6 +152,14 @@ fn duration(args: &ImportArgs) -> Result<Option<DurationSpec>> {
         .transpose()
 }
 
+/// What every importer shares: bad-row policy, spreading, start, output.
+struct Common<'a> {
+    bad_rows: BadRows,
+    spread: Spread,
+    start: Option<DateTime<Utc>>,
+    output: Option<&'a std::path::Path>,
+}
+
 pub fn run(args: ImportArgs) -> Result<()> {
     super::at_most_one_stdin([
         ("IN", args.input.as_ref()),
@@ -159,155 +167,33 @@ pub fn run(args: ImportArgs) -> Result<()> {
         ("--durations", args.durations.as_ref()),
         ("--memory", args.memory.as_ref()),
     ])?;
-    let bad_rows = if args.skip_bad_rows {
-        BadRows::Skip
-    } else {
-        BadRows::Fail
+    let common = Common {
+        bad_rows: if args.skip_bad_rows {
+            BadRows::Skip
+        } else {
+            BadRows::Fail
+        },
+        spread: Spread::parse(&args.spread)
+            .map_err(|problem| Error::usage(format!("--spread: {problem}")))?,
+        start: args
+            .start
+            .as_deref()
+            .map(|text| {
+                DateTime::parse_from_rfc3339(text)
+                    .map(|time| time.with_timezone(&Utc))
+                    .map_err(|_| {
+                        Error::usage(format!("--start: expected an RFC 3339 timestamp, found `{text}`"))
+                    })
+            })
+            .transpose()?,
+        output: args.output.as_deref(),
     };
-    let spread =
-        Spread::parse(&args.spread).map_err(|problem| Error::usage(format!("--spread: {problem}")))?;
-    let start: Option<DateTime<Utc>> = args
-        .start
-        .as_deref()
-        .map(|text| {
-            DateTime::parse_from_rfc3339(text)
-                .map(|time| time.with_timezone(&Utc))
-                .map_err(|_| Error::usage(format!("--start: expected an RFC 3339 timestamp, found `{text}`")))
-        })
-        .transpose()?;
-    let output = args.output.as_deref();
-    let report: ImportReport = match args.from {
-        SourceFormat::Azure2019 => {
-            let files =
-                Azure2019Files {
-                    invocations: args.invocations.clone().ok_or_else(|| {
-                        Error::usage("--from azure-2019 needs --invocations and --durations")
-                    })?,
-                    durations: args.durations.clone().ok_or_else(|| {
-                        Error::usage("--from azure-2019 needs --invocations and --durations")
-                    })?,
-                    memory: args.memory.clone(),
-                };
-            let durations_from = match args.durations_from.as_str() {
-                "percentiles" => DurationSource::Percentiles,
-                "average" => DurationSource::Average,
-                other => {
-                    return Err(Error::usage(format!(
-                        "--durations-from: expected percentiles or average, found `{other}`"
-                    )));
-                }
-            };
-            let mut writer = TraceWriter::create(output, files.memory.is_some(), false)?;
-            let options = Azure2019Options {
-                durations_from,
-                spread,
-                seed: args.seed,
-                bad_rows,
-                max_rows: args.max_rows,
-            };
-            let report = import_azure_2019(&files, &options, &mut writer)?;
-            writer.finish()?;
-            report
-        }
-        SourceFormat::Azure2021 => {
-            let input = need_input(&args)?;
-            let mut writer = TraceWriter::create(output, false, false)?;
-            let report = import_azure_2021(&input, bad_rows, &mut writer)?;
-            writer.finish()?;
-            report
-        }
-        SourceFormat::Clf => {
-            let input = need_input(&args)?;
-            let options = ClfOptions {
-                response_time_unit: args
-                    .response_time_unit
-                    .as_deref()
-                    .map(|text| unit("--response-time-unit", text))
-                    .transpose()?,
-                duration: duration(&args)?,
-                function: args.function.clone(),
-                start,
-                sort: args.sort,
-                seed: args.seed,
-                bad_rows,
-            };
-            let mut writer = TraceWriter::create(output, false, true)?;
-            let report = import_clf(&input, &options, &mut writer)?;
-            writer.finish()?;
-            report
-        }
-        SourceFormat::Csv => {
-            let input = need_input(&args)?;
-            let delimiter = match args.delimiter.as_str() {
-                "tab" | "\\t" => b'\t',
-                text if text.len() == 1 => text.as_bytes()[0],
-                text => {
-                    return Err(Error::usage(format!(
-                        "--delimiter: expected one character or `tab`, found `{text}`"
-                    )));
-                }
-            };
-            let filters = args
-                .filters
-                .iter()
-                .map(|text| {
-                    text.split_once('=')
-                        .map(|(column, value)| (column.trim().to_owned(), value.trim().to_owned()))
-                        .ok_or_else(|| {
-                            Error::usage(format!("--filter: expected COLUMN=VALUE, found `{text}`"))
-                        })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let mapping = CsvMapping {
-                delimiter,
-                time_column: args
-                    .time_col
-                    .clone()
-                    .ok_or_else(|| Error::usage("--from csv needs --time-col (and --time-format)"))?,
-                time_format: TimeFormat::parse(&args.time_format),
-                duration_column: args.duration_col.clone(),
-                duration_unit: unit("--duration-unit", &args.duration_unit)?,
-                duration: duration(&args)?,
-                function_column: args.function_col.clone(),
-                bytes_column: args.bytes_col.clone(),
-                filters,
-                start,
-                sort: args.sort,
-                seed: args.seed,
-                bad_rows,
-            };
-            let mut writer = TraceWriter::create(output, false, mapping.bytes_column.is_some())?;
-            let report = import_mapped_csv(&input, &mapping, &mut writer)?;
-            writer.finish()?;
-            report
-        }
-        SourceFormat::RateSeries => {
-            let input = need_input(&args)?;
-            let interval = args
-                .interval
-                .as_deref()
-                .map(|text| {
-                    parse_span(text, "s").map_err(|problem| Error::usage(format!("--interval: {problem}")))
-                })
-                .transpose()?;
-            let duration = duration(&args)?.ok_or_else(|| {
-                Error::usage("a rate series has no durations: give --duration (e.g. exponential:mean=50ms)")
-            })?;
-            let series = read_rate_series(&input, interval)?;
-            let options = RateSeriesOptions {
-                spread,
-                duration,
-                function: args.function.clone(),
-                seed: args.seed,
-                first_bucket: args.first_bucket,
-                buckets: args.buckets,
-                max_rows: args.max_rows,
-            };
-            let mut writer = TraceWriter::create(output, false, false)?;
-            let report = import_rate_series(&series, &options, &mut writer)?;
-            writer.finish()?;
-            report
-        }
+    let report = match args.from {
+        SourceFormat::Azure2019 => from_azure_2019(&args, &common)?,
+        SourceFormat::Azure2021 => from_azure_2021(&args, &common)?,
+        SourceFormat::Clf => from_clf(&args, &common)?,
+        SourceFormat::Csv => from_csv(&args, &common)?,
+        SourceFormat::RateSeries => from_rate_series(&args, &common)?,
     };
     note(format_args!("imported {} requests", report.rows));
     for (reason, count) in &report.skipped {
@@ -321,4 +207,142 @@ pub fn run(args: ImportArgs) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The Azure Functions 2019 dataset: invocation counts, duration percentiles and memory per function.
+fn from_azure_2019(args: &ImportArgs, common: &Common) -> Result<ImportReport> {
+    let files = Azure2019Files {
+        invocations: args
+            .invocations
+            .clone()
+            .ok_or_else(|| Error::usage("--from azure-2019 needs --invocations and --durations"))?,
+        durations: args
+            .durations
+            .clone()
+            .ok_or_else(|| Error::usage("--from azure-2019 needs --invocations and --durations"))?,
+        memory: args.memory.clone(),
+    };
+    let durations_from = match args.durations_from.as_str() {
+        "percentiles" => DurationSource::Percentiles,
+        "average" => DurationSource::Average,
+        other => {
+            return Err(Error::usage(format!(
+                "--durations-from: expected percentiles or average, found `{other}`"
+            )));
+        }
+    };
+    let mut writer = TraceWriter::create(common.output, files.memory.is_some(), false)?;
+    let options = Azure2019Options {
+        durations_from,
+        spread: common.spread,
+        seed: args.seed,
+        bad_rows: common.bad_rows,
+        max_rows: args.max_rows,
+    };
+    let report = import_azure_2019(&files, &options, &mut writer)?;
+    writer.finish()?;
+    Ok(report)
+}
+
+/// The Azure Functions 2021 trace: one row per invocation.
+fn from_azure_2021(args: &ImportArgs, common: &Common) -> Result<ImportReport> {
+    let input = need_input(args)?;
+    let mut writer = TraceWriter::create(common.output, false, false)?;
+    let report = import_azure_2021(&input, common.bad_rows, &mut writer)?;
+    writer.finish()?;
+    Ok(report)
+}
+
+/// A web server's access log (Common or Combined Log Format).
+fn from_clf(args: &ImportArgs, common: &Common) -> Result<ImportReport> {
+    let input = need_input(args)?;
+    let options = ClfOptions {
+        response_time_unit: args
+            .response_time_unit
+            .as_deref()
+            .map(|text| unit("--response-time-unit", text))
+            .transpose()?,
+        duration: duration(args)?,
+        function: args.function.clone(),
+        start: common.start,
+        sort: args.sort,
+        seed: args.seed,
+        bad_rows: common.bad_rows,
+    };
+    let mut writer = TraceWriter::create(common.output, false, true)?;
+    let report = import_clf(&input, &options, &mut writer)?;
+    writer.finish()?;
+    Ok(report)
+}
+
+/// Any CSV, its columns mapped by the flags.
+fn from_csv(args: &ImportArgs, common: &Common) -> Result<ImportReport> {
+    let input = need_input(args)?;
+    let delimiter = match args.delimiter.as_str() {
+        "tab" | "\\t" => b'\t',
+        text if text.len() == 1 => text.as_bytes()[0],
+        text => {
+            return Err(Error::usage(format!(
+                "--delimiter: expected one character or `tab`, found `{text}`"
+            )));
+        }
+    };
+    let filters = args
+        .filters
+        .iter()
+        .map(|text| {
+            text.split_once('=')
+                .map(|(column, value)| (column.trim().to_owned(), value.trim().to_owned()))
+                .ok_or_else(|| Error::usage(format!("--filter: expected COLUMN=VALUE, found `{text}`")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mapping = CsvMapping {
+        delimiter,
+        time_column: args
+            .time_col
+            .clone()
+            .ok_or_else(|| Error::usage("--from csv needs --time-col (and --time-format)"))?,
+        time_format: TimeFormat::parse(&args.time_format),
+        duration_column: args.duration_col.clone(),
+        duration_unit: unit("--duration-unit", &args.duration_unit)?,
+        duration: duration(args)?,
+        function_column: args.function_col.clone(),
+        bytes_column: args.bytes_col.clone(),
+        filters,
+        start: common.start,
+        sort: args.sort,
+        seed: args.seed,
+        bad_rows: common.bad_rows,
+    };
+    let mut writer = TraceWriter::create(common.output, false, mapping.bytes_column.is_some())?;
+    let report = import_mapped_csv(&input, &mapping, &mut writer)?;
+    writer.finish()?;
+    Ok(report)
+}
+
+/// A series of counts per interval, spread into arrivals.
+fn from_rate_series(args: &ImportArgs, common: &Common) -> Result<ImportReport> {
+    let input = need_input(args)?;
+    let interval = args
+        .interval
+        .as_deref()
+        .map(|text| parse_span(text, "s").map_err(|problem| Error::usage(format!("--interval: {problem}"))))
+        .transpose()?;
+    let duration = duration(args)?.ok_or_else(|| {
+        Error::usage("a rate series has no durations: give --duration (e.g. exponential:mean=50ms)")
+    })?;
+    let series = read_rate_series(&input, interval)?;
+    let options = RateSeriesOptions {
+        spread: common.spread,
+        duration,
+        function: args.function.clone(),
+        seed: args.seed,
+        first_bucket: args.first_bucket,
+        buckets: args.buckets,
+        max_rows: args.max_rows,
+    };
+    let mut writer = TraceWriter::create(common.output, false, false)?;
+    let report = import_rate_series(&series, &options, &mut writer)?;
+    writer.finish()?;
+    Ok(report)
 }
