@@ -86,6 +86,140 @@ pub struct CsvMapping {
     pub bad_rows: BadRows,
 }
 
+/// The columns a mapping reads, by position.
+struct Columns<'m> {
+    time: usize,
+    duration: Option<usize>,
+    function: Option<usize>,
+    bytes: Option<usize>,
+    /// (column, the value a row must hold there).
+    filters: Vec<(usize, &'m str)>,
+}
+
+impl<'m> Columns<'m> {
+    /// Finds every column `mapping` names among `headers`.
+    fn find(headers: &csv::StringRecord, mapping: &'m CsvMapping, label: &str) -> Result<Self> {
+        if headers.iter().all(|header| header.trim().is_empty()) {
+            return Err(Error::input(
+                label,
+                1,
+                "header: the file is empty or its first line names no columns",
+            ));
+        }
+        let find = |name: &str| {
+            headers
+                .iter()
+                .position(|header| header.trim() == name)
+                .ok_or_else(|| {
+                    Error::usage(format!(
+                        "{label}: no column `{name}`; the columns are: {}",
+                        headers.iter().collect::<Vec<_>>().join(", ")
+                    ))
+                })
+        };
+        Ok(Columns {
+            time: find(&mapping.time_column)?,
+            duration: mapping.duration_column.as_deref().map(find).transpose()?,
+            function: mapping.function_column.as_deref().map(find).transpose()?,
+            bytes: mapping.bytes_column.as_deref().map(find).transpose()?,
+            filters: mapping
+                .filters
+                .iter()
+                .map(|(column, value)| Ok((find(column)?, value.as_str())))
+                .collect::<Result<Vec<_>>>()?,
+        })
+    }
+
+    fn kept(&self, record: &csv::StringRecord) -> bool {
+        self.filters
+            .iter()
+            .all(|(column, value)| record.get(*column).map(str::trim) == Some(*value))
+    }
+}
+
+/// Why a row is bad: the reason it is counted under when skipped, and the
+/// error when it is not.
+type RowProblem = (&'static str, Error);
+
+/// Where one row is in the file, for messages.
+struct At<'a> {
+    label: &'a str,
+    line: u64,
+}
+
+impl At<'_> {
+    fn problem(&self, reason: &'static str, message: String) -> RowProblem {
+        (reason, Error::input(self.label, self.line, message))
+    }
+}
+
+/// The row's arrival, as the time format reads it.
+fn row_time(
+    record: &csv::StringRecord,
+    columns: &Columns,
+    mapping: &CsvMapping,
+    at: &At,
+) -> std::result::Result<i64, RowProblem> {
+    let text = record.get(columns.time).unwrap_or("");
+    mapping.time_format.read(text).ok_or_else(|| {
+        at.problem(
+            "bad time",
+            format!(
+                "field `{}`: expected {}, found `{text}`",
+                mapping.time_column,
+                mapping.time_format.describe()
+            ),
+        )
+    })
+}
+
+/// The row's duration: its column in the mapping's unit, or a draw.
+fn row_duration(
+    record: &csv::StringRecord,
+    columns: &Columns,
+    mapping: &CsvMapping,
+    draw: &mut dyn FnMut() -> Micros,
+    at: &At,
+) -> std::result::Result<Micros, RowProblem> {
+    let Some(column) = columns.duration else {
+        return Ok(draw());
+    };
+    let text = record.get(column).unwrap_or("").trim();
+    text.parse::<f64>()
+        .ok()
+        .and_then(|value| micros_from(value, mapping.duration_unit as f64))
+        .ok_or_else(|| {
+            let name = mapping.duration_column.as_deref().unwrap_or("");
+            at.problem(
+                "bad duration",
+                format!("field `{name}`: expected a duration {DURATION_RANGE}, found `{text}`"),
+            )
+        })
+}
+
+/// The row's bytes sent (empty or `-` is none).
+fn row_bytes(
+    record: &csv::StringRecord,
+    columns: &Columns,
+    mapping: &CsvMapping,
+    at: &At,
+) -> std::result::Result<u64, RowProblem> {
+    let Some(column) = columns.bytes else {
+        return Ok(0);
+    };
+    let text = record.get(column).unwrap_or("").trim();
+    if text.is_empty() || text == "-" {
+        return Ok(0);
+    }
+    text.parse::<u64>().map_err(|_| {
+        let name = mapping.bytes_column.as_deref().unwrap_or("");
+        at.problem(
+            "bad bytes",
+            format!("field `{name}`: expected bytes, found `{text}`"),
+        )
+    })
+}
+
 pub fn import_mapped_csv(
     path: &Path,
     mapping: &CsvMapping,
@@ -100,34 +234,8 @@ pub fn import_mapped_csv(
         .headers()
         .map_err(|error| Error::input(&label, 1, format!("header: {error}")))?
         .clone();
-    if headers.iter().all(|header| header.trim().is_empty()) {
-        return Err(Error::input(
-            &label,
-            1,
-            "header: the file is empty or its first line names no columns",
-        ));
-    }
-    let find = |name: &str| {
-        headers
-            .iter()
-            .position(|header| header.trim() == name)
-            .ok_or_else(|| {
-                Error::usage(format!(
-                    "{label}: no column `{name}`; the columns are: {}",
-                    headers.iter().collect::<Vec<_>>().join(", ")
-                ))
-            })
-    };
-    let time = find(&mapping.time_column)?;
-    let duration = mapping.duration_column.as_deref().map(find).transpose()?;
-    let function = mapping.function_column.as_deref().map(find).transpose()?;
-    let bytes = mapping.bytes_column.as_deref().map(find).transpose()?;
-    let filters = mapping
-        .filters
-        .iter()
-        .map(|(column, value)| Ok((find(column)?, value.as_str())))
-        .collect::<Result<Vec<_>>>()?;
-    let sampler = match (duration, &mapping.duration) {
+    let columns = Columns::find(&headers, mapping, &label)?;
+    let sampler = match (columns.duration, &mapping.duration) {
         (Some(_), _) => None,
         (None, Some(spec)) => Some(spec.sampler()),
         (None, None) => {
@@ -137,87 +245,36 @@ pub fn import_mapped_csv(
         }
     };
     let mut rng = Pcg64::seed_from_u64(mapping.seed);
+    let mut draw = || sampler.as_ref().map_or(0, |sampler| sampler.sample(&mut rng));
     let mut report = ImportReport::default();
     let mut sink = TimedSink::new(writer, mapping.start, mapping.sort);
     let mut record = csv::StringRecord::new();
     while report.next_record(&mut csv, &mut record, &label, mapping.bad_rows)? {
         let line = record.position().map_or(0, |position| position.line());
-        if !filters
-            .iter()
-            .all(|(column, value)| record.get(*column).map(str::trim) == Some(*value))
-        {
+        if !columns.kept(&record) {
             *report.skipped.entry("filtered out".into()).or_default() += 1;
             continue;
         }
-        let time_text = record.get(time).unwrap_or("");
-        let Some(epoch) = mapping.time_format.read(time_text) else {
-            let error = Error::input(
-                &label,
-                line,
-                format!(
-                    "field `{}`: expected {}, found `{time_text}`",
-                    mapping.time_column,
-                    mapping.time_format.describe()
-                ),
-            );
-            report.bad_row(mapping.bad_rows, "bad time", error)?;
-            continue;
-        };
-        let length = match (duration, &sampler) {
-            (Some(column), _) => {
-                let text = record.get(column).unwrap_or("").trim();
-                let unit = mapping.duration_unit as f64;
-                match text
-                    .parse::<f64>()
-                    .ok()
-                    .and_then(|value| micros_from(value, unit))
-                {
-                    Some(micros) => micros,
-                    None => {
-                        let name = mapping.duration_column.as_deref().unwrap_or("");
-                        let error = Error::input(
-                            &label,
-                            line,
-                            format!("field `{name}`: expected a duration {DURATION_RANGE}, found `{text}`"),
-                        );
-                        report.bad_row(mapping.bad_rows, "bad duration", error)?;
-                        continue;
-                    }
-                }
+        let at = At { label: &label, line };
+        let fields = row_time(&record, &columns, mapping, &at).and_then(|epoch| {
+            let duration = row_duration(&record, &columns, mapping, &mut draw, &at)?;
+            Ok((epoch, duration, row_bytes(&record, &columns, mapping, &at)?))
+        });
+        let (epoch, duration, bytes_out) = match fields {
+            Ok(fields) => fields,
+            Err((reason, error)) => {
+                report.bad_row(mapping.bad_rows, reason, error)?;
+                continue;
             }
-            (None, Some(sampler)) => sampler.sample(&mut rng),
-            (None, None) => 0,
         };
-        let bytes_out = match bytes {
-            Some(column) => {
-                let text = record.get(column).unwrap_or("").trim();
-                if text.is_empty() || text == "-" {
-                    0
-                } else {
-                    match text.parse::<u64>() {
-                        Ok(value) => value,
-                        Err(_) => {
-                            let name = mapping.bytes_column.as_deref().unwrap_or("");
-                            let error = Error::input(
-                                &label,
-                                line,
-                                format!("field `{name}`: expected bytes, found `{text}`"),
-                            );
-                            report.bad_row(mapping.bad_rows, "bad bytes", error)?;
-                            continue;
-                        }
-                    }
-                }
-            }
-            None => 0,
-        };
-        let name = function
+        let name = columns
+            .function
             .and_then(|column| record.get(column))
             .map(str::trim)
             .unwrap_or("");
         let request = Request {
             arrival: 0,
-            duration: length,
+            duration,
             function: FunctionId(0),
             memory_mb: None,
             bytes_out,
