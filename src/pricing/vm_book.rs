@@ -11,8 +11,8 @@ use super::book::Checker;
 use super::data_out::{self, DataOut, RawDataOut};
 use super::money::Decimal;
 use super::task_book::{
-    EphemeralStorageRates, RawEphemeralStorage, RawTaskRates, TaskPrice, task_price, validate_ephemeral,
-    validate_task_rates,
+    EphemeralStorageRates, RawEphemeralStorage, RawTaskRates, TaskPrice, TaskRates, task_price,
+    validate_ephemeral, validate_task_rates,
 };
 
 #[derive(Deserialize)]
@@ -140,53 +140,10 @@ pub(super) fn validate_vm(raw: RawVm, checker: &mut Checker) -> VmOffering {
         .map(|rates| validate_task_rates(rates, checker))
         .unwrap_or_default();
     for (name, kind) in raw.types.into_inner() {
-        let key = format!("vm.types.\"{name}\"");
-        let vcpus = checker.positive(&kind.vcpus, &format!("{key}.vcpus"));
-        let memory_gb = checker.positive(&kind.memory_gb, &format!("{key}.memory_gb"));
-        let (hourly_price, task) = match (&kind.hourly_price, &kind.rates) {
-            (Some(price), None) => (checker.price(price, &format!("{key}.hourly_price")), None),
-            (None, Some(rates)) => {
-                let task = task_price(rates, memory_gb, &task_rates, &format!("{key}.rates"), checker);
-                (
-                    task.as_ref()
-                        .map_or(Decimal::ZERO, |task| task.hourly_price(vcpus)),
-                    task,
-                )
-            }
-            _ => {
-                checker.problem(&kind.vcpus, &key, "give exactly one of hourly_price and rates");
-                (Decimal::ZERO, None)
-            }
-        };
-        types.insert(
-            name,
-            VmType {
-                vcpus,
-                memory_gb,
-                hourly_price,
-                task,
-            },
-        );
+        let vm_type = validate_type(&name, &kind, &task_rates, checker);
+        types.insert(name, vm_type);
     }
-    let defaults = &raw.defaults;
-    if !types.contains_key(defaults.instance_type.get_ref()) {
-        checker.problem(
-            &defaults.instance_type,
-            "vm.defaults.instance_type",
-            format!("`{}` is not among the types", defaults.instance_type.get_ref()),
-        );
-    }
-    let defaults = VmDefaults {
-        instance_type: defaults.instance_type.get_ref().clone(),
-        instances: checker.positive(&defaults.instances, "vm.defaults.instances"),
-        requests_per_vcpu: checker.positive(&defaults.requests_per_vcpu, "vm.defaults.requests_per_vcpu"),
-        boot_s: checker.seconds(&defaults.boot_s, "vm.defaults.boot_s"),
-        cooldown_s: checker.seconds(&defaults.cooldown_s, "vm.defaults.cooldown_s"),
-        target_utilization: checker.fraction(&defaults.target_utilization, "vm.defaults.target_utilization"),
-        evaluation_periods: checker.positive(&defaults.evaluation_periods, "vm.defaults.evaluation_periods"),
-        scale_in_periods: checker.positive(&defaults.scale_in_periods, "vm.defaults.scale_in_periods"),
-        load_balancer: defaults.load_balancer,
-    };
+    let defaults = validate_defaults(&raw.defaults, &types, checker);
     VmOffering {
         billing,
         minimum_billed_s: raw.minimum_billed_s.as_ref().map_or(0, |value| *value.get_ref()),
@@ -206,5 +163,64 @@ pub(super) fn validate_vm(raw: RawVm, checker: &mut Checker) -> VmOffering {
             .ephemeral_storage
             .as_ref()
             .map(|raw| validate_ephemeral(raw, checker)),
+    }
+}
+
+/// One instance type: its vCPUs and memory, and an hourly price or a task
+/// size priced by a rate set.
+fn validate_type(
+    name: &str,
+    kind: &RawVmType,
+    task_rates: &BTreeMap<String, TaskRates>,
+    checker: &mut Checker,
+) -> VmType {
+    let key = format!("vm.types.\"{name}\"");
+    let vcpus = checker.positive(&kind.vcpus, &format!("{key}.vcpus"));
+    let memory_gb = checker.positive(&kind.memory_gb, &format!("{key}.memory_gb"));
+    let (hourly_price, task) = match (&kind.hourly_price, &kind.rates) {
+        (Some(price), None) => (checker.price(price, &format!("{key}.hourly_price")), None),
+        (None, Some(rates)) => {
+            let task = task_price(rates, memory_gb, task_rates, &format!("{key}.rates"), checker);
+            let hourly = task
+                .as_ref()
+                .map_or(Decimal::ZERO, |task| task.hourly_price(vcpus));
+            (hourly, task)
+        }
+        _ => {
+            checker.problem(&kind.vcpus, &key, "give exactly one of hourly_price and rates");
+            (Decimal::ZERO, None)
+        }
+    };
+    VmType {
+        vcpus,
+        memory_gb,
+        hourly_price,
+        task,
+    }
+}
+
+/// `[vm.defaults]`, its instance type one of `types`.
+fn validate_defaults(
+    defaults: &RawVmDefaults,
+    types: &BTreeMap<String, VmType>,
+    checker: &mut Checker,
+) -> VmDefaults {
+    if !types.contains_key(defaults.instance_type.get_ref()) {
+        checker.problem(
+            &defaults.instance_type,
+            "vm.defaults.instance_type",
+            format!("`{}` is not among the types", defaults.instance_type.get_ref()),
+        );
+    }
+    VmDefaults {
+        instance_type: defaults.instance_type.get_ref().clone(),
+        instances: checker.positive(&defaults.instances, "vm.defaults.instances"),
+        requests_per_vcpu: checker.positive(&defaults.requests_per_vcpu, "vm.defaults.requests_per_vcpu"),
+        boot_s: checker.seconds(&defaults.boot_s, "vm.defaults.boot_s"),
+        cooldown_s: checker.seconds(&defaults.cooldown_s, "vm.defaults.cooldown_s"),
+        target_utilization: checker.fraction(&defaults.target_utilization, "vm.defaults.target_utilization"),
+        evaluation_periods: checker.positive(&defaults.evaluation_periods, "vm.defaults.evaluation_periods"),
+        scale_in_periods: checker.positive(&defaults.scale_in_periods, "vm.defaults.scale_in_periods"),
+        load_balancer: defaults.load_balancer,
     }
 }
