@@ -113,6 +113,18 @@ pub fn cents(amount: f64) -> f64 {
     (amount * 100.0).round() / 100.0
 }
 
+/// Asserts that `item`'s amount (or, for `total`, the bill's total) rounds
+/// to `expected` dollars and cents.
+#[track_caller]
+pub fn assert_cents(result: &Value, item: &str, expected: f64) {
+    let amount = if item == "total" {
+        number(result, "bill.total")
+    } else {
+        number(line_item(result, item), "amount")
+    };
+    assert_eq!(cents(amount), expected, "{item}: {amount}");
+}
+
 /// A deployment of a shipped price book with `KEY=VALUE` settings.
 pub fn deployment(book: &str, settings: &[&str]) -> costsim::simulation::Deployment {
     let settings: Vec<costsim::platform::Setting> = settings

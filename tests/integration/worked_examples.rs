@@ -11,7 +11,7 @@
 //! #10 response streaming, #11 tenant isolation, #12 Lambda@Edge, #13 Managed
 //! Instances, #14 Durable Functions, #15 event-source mapping.
 
-use crate::support::{Workspace, cents, line_item, number};
+use crate::support::{Workspace, assert_cents, line_item, number};
 
 const DAY: f64 = 86_400.0;
 
@@ -26,16 +26,6 @@ fn simulate(workspace: &Workspace, trace: &std::path::Path, args: &[&str]) -> se
     let mut all = vec!["--trace", trace.to_str().expect("utf-8 path")];
     all.extend_from_slice(args);
     workspace.simulate_json(&all)
-}
-
-#[track_caller]
-fn assert_cents(result: &serde_json::Value, item: &str, expected: f64) {
-    let amount = if item == "total" {
-        number(result, "bill.total")
-    } else {
-        number(line_item(result, item), "amount")
-    };
-    assert_eq!(cents(amount), expected, "{item}: {amount}");
 }
 
 #[test]

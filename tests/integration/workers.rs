@@ -4,7 +4,7 @@
 //! §11 #24–#26). Each trace spreads the month's requests evenly over 30 days
 //! of January 2016 (one calendar month).
 
-use crate::support::{Workspace, cents, line_item, number};
+use crate::support::{Workspace, assert_cents, line_item, number};
 
 const MONTH_S: f64 = 30.0 * 86_400.0;
 
@@ -23,16 +23,6 @@ fn simulate(workspace: &Workspace, count: u64, duration_ms: &str, args: &[&str])
     ];
     all.extend_from_slice(args);
     workspace.simulate_json(&all)
-}
-
-#[track_caller]
-fn assert_cents(result: &serde_json::Value, item: &str, expected: f64) {
-    let amount = if item == "total" {
-        number(result, "bill.total")
-    } else {
-        number(line_item(result, item), "amount")
-    };
-    assert_eq!(cents(amount), expected, "{item}: {amount}");
 }
 
 #[test]
