@@ -27,6 +27,7 @@ pub mod scenario;
 pub mod series;
 pub mod simulation;
 pub mod slo;
+pub mod sweep;
 pub mod units;
 pub mod usage;
 pub mod verdict;
