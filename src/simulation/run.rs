@@ -145,7 +145,7 @@ fn assemble(
         deployment: deployment.describe(),
         start: options.origin.to_rfc3339_opts(SecondsFormat::AutoSi, true),
         horizon_s: to_seconds(run.horizon_end),
-        requests: run.counts.clone(),
+        requests: run.counts,
         requests_beyond_horizon: run.beyond_horizon,
         latency_ms,
         served_latency_ms: run.served_latency.summary(),
