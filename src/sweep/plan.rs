@@ -17,7 +17,7 @@ use super::point::Point;
 use crate::compare::MAX_SEED;
 use crate::error::{Error, Result};
 use crate::platform::{Setting, model_for};
-use crate::pricing::{PriceBook, catalog};
+use crate::pricing::{PriceBook, resolve as resolve_book};
 use crate::scenario::{NamedDeployment, Scenario, WorkloadSource};
 use crate::workload::GeneratorSpec;
 use crate::workload::traffic::TrafficFactor;
@@ -278,10 +278,12 @@ fn platform_takers(
     target: Option<&str>,
     book: &PriceBook,
 ) -> std::result::Result<Vec<usize>, String> {
-    let model = model_for(book).ok_or_else(|| format!("{} is a service, not a platform", book.id))?;
-    let same_model = |named: &NamedDeployment| {
-        model_for(&named.deployment.book).is_some_and(|own| std::ptr::addr_eq(own, model))
-    };
+    if model_for(book).is_none() {
+        return Err(format!("{} is a service, not a platform", book.id));
+    }
+    // One model runs each family of offerings.
+    let family = book.offering.family();
+    let same_model = |named: &NamedDeployment| named.deployment.book.offering.family() == family;
     match target {
         Some(target) => {
             let index = NamedDeployment::find(deployments, target)?;
@@ -376,7 +378,7 @@ impl BookCache {
     fn get(&mut self, id: &str) -> std::result::Result<PriceBook, String> {
         self.found
             .entry(id.to_owned())
-            .or_insert_with(|| catalog::resolve(id).map_err(|error| error.to_string()))
+            .or_insert_with(|| resolve_book(id).map_err(|error| error.to_string()))
             .clone()
     }
 }

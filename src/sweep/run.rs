@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use super::plan::PointPlan;
 use crate::compare::{NamedResult, deployment_seed, finish};
 use crate::error::{Error, Result};
-use crate::platform::{RunOptions, model_for};
+use crate::platform::RunOptions;
 use crate::progress::note;
 use crate::replay::{Workload, replay};
 use crate::scenario::Scenario;
@@ -171,14 +171,15 @@ fn simulations_of(plans: &[PointPlan], group: &[usize]) -> (Vec<Simulation>, Vec
     (simulations, copies)
 }
 
-/// What decides a slot's simulation, its price book aside: the model, the
+/// What decides a slot's simulation, its price book aside: the model (one
+/// per family of offerings), the
 /// resolved settings, the services in front and the seed.
 fn run_key(plans: &[PointPlan], slot: Slot) -> String {
     let deployment = deployment_of(plans, slot);
-    let model = model_for(&deployment.book).map_or(std::ptr::null(), |model| model as *const _ as *const ());
+    let family = deployment.book.offering.family();
     let services: Vec<&str> = deployment.services.iter().map(|book| book.id.as_str()).collect();
     format!(
-        "{model:?} {} {} {services:?} {:?} {}",
+        "{family} {} {} {services:?} {:?} {}",
         deployment.configured.settings_json(),
         deployment.describe(),
         deployment.service_settings,

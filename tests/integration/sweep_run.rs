@@ -171,7 +171,7 @@ fn every_bad_point_is_reported_before_anything_runs() {
     assert!(error.is_usage());
     let message = error.to_string();
     for expected in [
-        "point 0 (Lambda.memory_mb=lots): deployment `Lambda`: memory_mb",
+        "point 0 (Lambda.memory_mb=lots): deployment `Lambda`: setting `memory_mb`: expected a whole number",
         "point 1 (no_such_key=1): no_such_key: no deployment's platform takes `no_such_key`",
         "point 2 (Lambda.platform=heroku-2016): Lambda.platform: heroku-2016 is a pool price book",
         "point 3 (generator.rate=5): generator.rate: the scenario's workload is a trace",
