@@ -52,7 +52,8 @@ pub fn run_plans(scenario: &Scenario, plans: &[PointPlan]) -> Result<Vec<Vec<Nam
         .map(|plan| vec![None; plan.deployments.len()])
         .collect();
     let groups = workload_groups(plans);
-    let mut reads = 0;
+    let planned = work(plans).reads;
+    let (mut reads, mut points_done) = (0, 0);
     for group in &groups {
         let (simulations, copies) = simulations_of(plans, group);
         let mut pending = simulations;
@@ -61,15 +62,16 @@ pub fn run_plans(scenario: &Scenario, plans: &[PointPlan]) -> Result<Vec<Vec<Nam
             for chunk in pending.chunks(MAX_IN_FLIGHT) {
                 reads += 1;
                 note(format!(
-                    "read {reads}: {} simulations for {} of {} points",
+                    "read {reads} of {}: {} simulations ({points_done} of {} points done)",
+                    planned.max(reads),
                     chunk.len(),
-                    group.len(),
                     plans.len()
                 ));
                 retry.extend(run_chunk(scenario, plans, chunk, &mut results)?);
             }
             pending = retry;
         }
+        points_done += group.len();
         for (copy, of) in copies {
             let original = results[of.plan][of.deployment].clone();
             results[copy.plan][copy.deployment] = original;
