@@ -18,6 +18,7 @@ mod trace_input;
 mod trace_reader;
 mod trace_rows;
 mod trace_writer;
+pub mod traffic;
 
 pub use arrivals::{ArrivalProcess, Arrivals, BucketCounts, Spread, next_uniform_share};
 pub use fanout::{Feed, fan_out, fan_out_sorted};
