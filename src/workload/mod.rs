@@ -8,6 +8,7 @@ mod fanout;
 pub mod fill;
 mod generator;
 mod generator_options;
+mod generator_recipe;
 pub mod import;
 mod interner;
 mod prefetch;
@@ -27,6 +28,7 @@ pub use generator::{FunctionMix, Generator, GeneratorSpec, WorkEstimate};
 pub use generator_options::{
     DEFAULT_DURATION, DEFAULT_MAX_ROWS, GeneratorOptions, GeneratorProblems, MAX_RATE, check_rows,
 };
+pub use generator_recipe::{GENERATOR_KEYS, GeneratorRecipe};
 pub use prefetch::{Prefetched, prefetch};
 pub use request::{
     DEFAULT_FUNCTION, FunctionId, FunctionNames, MAX_ARRIVAL, MAX_DURATION, MAX_HORIZON, Request,

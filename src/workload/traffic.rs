@@ -88,6 +88,18 @@ impl TrafficFactor {
         self.0.to_f64().unwrap_or(f64::NAN)
     }
 
+    /// This factor × `other`, for scaling twice.
+    pub fn times(&self, other: &TrafficFactor) -> Result<TrafficFactor, String> {
+        self.0
+            .checked_mul(other.0)
+            .map(|product| product.normalize())
+            .filter(|product| *product > Decimal::ZERO && *product <= Decimal::from(MAX_FACTOR))
+            .map(TrafficFactor)
+            .ok_or_else(|| {
+                format!("traffic: {self} × {other} is not a factor above 0 and at most {MAX_FACTOR}")
+            })
+    }
+
     /// `count` × f rounded to the nearest whole number (halves up), exactly;
     /// none if it overflows.
     pub fn scale_count(&self, count: u128) -> Option<u128> {
