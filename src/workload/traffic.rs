@@ -11,7 +11,7 @@
 //! The draws for a request depend only on (seed, its position in the
 //! stream, copy number), hashed with SplitMix64, never on batching, threads
 //! or what was drawn before: the same seed gives the same stream, and a
-//! prefix of the source gives a prefix of the output.
+//! request's copies do not depend on the requests around it.
 //!
 //! The output stays in arrival order through a bounded reorder buffer: a
 //! min-heap holding only copies that arrive after the latest source arrival
@@ -242,27 +242,36 @@ impl<I> Scaled<I> {
         self.whole + u64::from(extra)
     }
 
-    /// Puts the copies of `request` in the buffer, or the error for the one
-    /// that would arrive too late.
-    fn place(&mut self, position: u64, request: Request) -> Result<()> {
-        let copies = self.copies(position);
-        let mut arrivals = Vec::with_capacity(copies as usize);
-        for copy in 0..copies {
-            let offset = if copy == 0 {
-                0
-            } else {
-                jitter(draw(self.seed, position, copy))
-            };
-            match request
-                .arrival
-                .checked_add(offset)
-                .filter(|at| *at <= MAX_ARRIVAL)
-            {
-                Some(arrival) => arrivals.push(arrival),
-                None => return Err(self.too_late(position, &request, offset)),
-            }
+    /// Copy `copy`'s offset after its source request: none for the first.
+    fn offset(&self, position: u64, copy: u64) -> Micros {
+        if copy == 0 {
+            0
+        } else {
+            jitter(draw(self.seed, position, copy))
         }
-        for (copy, arrival) in (0..).zip(arrivals) {
+    }
+
+    /// Puts the copies of `request` in the buffer, or hands back its only
+    /// copy when nothing is buffered (nothing can come before it then); the
+    /// error for a copy that would arrive too late.
+    fn place(&mut self, position: u64, request: Request) -> Result<Option<Request>> {
+        let copies = self.copies(position);
+        let too_late = (0..copies)
+            .map(|copy| self.offset(position, copy))
+            .find(|offset| {
+                request
+                    .arrival
+                    .checked_add(*offset)
+                    .is_none_or(|at| at > MAX_ARRIVAL)
+            });
+        if let Some(offset) = too_late {
+            return Err(self.too_late(position, &request, offset));
+        }
+        if copies == 1 && self.buffer.is_empty() {
+            return Ok(Some(request));
+        }
+        for copy in 0..copies {
+            let arrival = request.arrival + self.offset(position, copy);
             self.buffer.push(Reverse(Pending {
                 arrival,
                 position,
@@ -270,7 +279,7 @@ impl<I> Scaled<I> {
                 request: Request { arrival, ..request },
             }));
         }
-        Ok(())
+        Ok(None)
     }
 
     fn too_late(&self, position: u64, request: &Request, offset: Micros) -> Error {
@@ -326,8 +335,10 @@ where
                 Some(Ok(request)) => {
                     self.position += 1;
                     self.frontier = self.frontier.max(request.arrival);
-                    if let Err(error) = self.place(position, request) {
-                        self.held = Some(error);
+                    match self.place(position, request) {
+                        Ok(Some(request)) => return Some(Ok(request)),
+                        Ok(None) => {}
+                        Err(error) => self.held = Some(error),
                     }
                 }
             }
@@ -495,6 +506,12 @@ mod tests {
         }
         assert_eq!(count, 30_000);
         assert!((1..=20).contains(&most), "{most}");
+        // Thinning never buffers: a kept request has no copy to wait for.
+        let mut thinned = scale(requests.iter().copied().map(Ok), &factor("0.5"), 5);
+        while let Some(request) = thinned.next() {
+            request.expect("no error");
+            assert_eq!(thinned.buffered(), 0);
+        }
     }
 
     #[test]
