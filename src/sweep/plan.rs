@@ -192,7 +192,7 @@ fn workload_of(
     changes: &Changes,
     problems: &mut Vec<String>,
 ) -> (Option<GeneratorSpec>, Option<TrafficFactor>) {
-    let traffic = changes.traffic.clone().filter(|factor| !factor.is_one());
+    let traffic = changes.traffic.filter(|factor| !factor.is_one());
     let spec = match &scenario.workload {
         WorkloadSource::Generator(spec) => spec,
         WorkloadSource::Trace { .. } => {
