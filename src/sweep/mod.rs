@@ -5,5 +5,6 @@
 //! point that meets the SLO. Sweeps split into shards that run apart (Slurm
 //! array jobs, Kubernetes Indexed Jobs) and merge into the same bytes.
 
+pub mod merge;
 pub mod outcome;
 pub mod point;
