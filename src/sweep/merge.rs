@@ -40,7 +40,11 @@ fn fields(manifest: &Manifest) -> BTreeMap<String, serde_json::Value> {
 /// A field's value for a message: short ones in full, long ones not.
 fn shown(value: Option<&serde_json::Value>) -> String {
     let text = value.map_or_else(|| "absent".to_owned(), |value| value.to_string());
-    if text.chars().count() <= 60 { text } else { "…".into() }
+    if text.chars().count() <= 60 {
+        text
+    } else {
+        "…".into()
+    }
 }
 
 /// What differs between `file`'s manifest and the first file's.
@@ -139,7 +143,11 @@ fn missing_problem(shards: &[(PathBuf, SweepOutcome)], seen: &Seen, count: usize
         _ => String::new(),
     };
     let names: Vec<String> = missing.iter().map(ToString::to_string).collect();
-    let (noun, verb) = if missing.len() == 1 { ("point", "is") } else { ("points", "are") };
+    let (noun, verb) = if missing.len() == 1 {
+        ("point", "is")
+    } else {
+        ("points", "are")
+    };
     Some(format!(
         "{noun} {} of the sweep's {count} {verb} missing{hint}",
         listed(&names)
@@ -160,7 +168,12 @@ pub fn merge(shards: Vec<(PathBuf, SweepOutcome)>) -> Result<SweepOutcome> {
             ));
         }
         if file != first {
-            problems.extend(manifest_problems(file, &outcome.manifest, first, &reference.manifest));
+            problems.extend(manifest_problems(
+                file,
+                &outcome.manifest,
+                first,
+                &reference.manifest,
+            ));
         }
     }
     let count = reference.manifest.point_count;
@@ -186,7 +199,10 @@ pub fn merge(shards: Vec<(PathBuf, SweepOutcome)>) -> Result<SweepOutcome> {
     }
     let mut manifest = reference.manifest.clone();
     manifest.shard = None;
-    let mut points: Vec<PointOutcome> = shards.into_iter().flat_map(|(_, outcome)| outcome.points).collect();
+    let mut points: Vec<PointOutcome> = shards
+        .into_iter()
+        .flat_map(|(_, outcome)| outcome.points)
+        .collect();
     points.sort_by_key(|point| point.index);
     Ok(SweepOutcome { manifest, points })
 }
@@ -242,7 +258,8 @@ mod tests {
     fn every_difference_and_a_whole_sweep_are_reported_at_once() {
         let (path, mut outcome) = shard(2, 2);
         outcome.manifest.seed = 8;
-        outcome.manifest.grid = serde_json::json!({"dimensions": "something else entirely, and long enough to elide"});
+        outcome.manifest.grid =
+            serde_json::json!({"dimensions": "something else entirely, and long enough to elide"});
         let whole = (PathBuf::from("sweep.json"), sample::outcome());
         assert_eq!(
             problems(vec![shard(1, 2), (path, outcome), whole]),
@@ -263,7 +280,9 @@ mod tests {
         outcome.manifest.seed = 9;
         assert_eq!(
             problems(vec![shard(1, 2), (path, outcome)]),
-            ["shard-2-of-2.json: made by costsim 0.2.0, but shard-1-of-2.json by costsim 0.1.0: shards merge only when one costsim version ran them all"]
+            [
+                "shard-2-of-2.json: made by costsim 0.2.0, but shard-1-of-2.json by costsim 0.1.0: shards merge only when one costsim version ran them all"
+            ]
         );
     }
 

@@ -40,7 +40,13 @@ fn draw(name: String, title: String, caption: String, alt: String, plot: &impl P
 fn file_part(param: &str) -> String {
     param
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect()
 }
 

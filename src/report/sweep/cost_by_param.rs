@@ -26,6 +26,10 @@ enum Across {
     Evenly { labels: Vec<String>, log: bool },
 }
 
+/// The other parameters' values a slice holds (`name=value, …`), and
+/// whose values they are.
+type Held = (String, &'static str);
+
 pub struct CostByParam {
     param: String,
     across: Across,
@@ -33,7 +37,7 @@ pub struct CostByParam {
     series: Vec<(String, Vec<(f64, f64)>)>,
     currency: String,
     /// The other parameters' values the slice holds, and whose they are.
-    held: Option<(String, &'static str)>,
+    held: Option<Held>,
 }
 
 /// Whether `numbers` (at least three, positive) have one ratio throughout.
@@ -63,10 +67,7 @@ fn varying<'a>(outcome: &'a SweepOutcome, param: &str, points: &[&PointOutcome])
 
 /// The slice's points, one per value of `param`, in grid order, and what
 /// the slice holds.
-fn slice<'a>(
-    outcome: &'a SweepOutcome,
-    param: &str,
-) -> (Vec<(&'a str, &'a PointOutcome)>, Option<(String, &'static str)>) {
+fn slice<'a>(outcome: &'a SweepOutcome, param: &str) -> (Vec<(&'a str, &'a PointOutcome)>, Option<Held>) {
     let with: Vec<&PointOutcome> = outcome
         .points
         .iter()
@@ -77,7 +78,11 @@ fn slice<'a>(
     let mut chosen = with.clone();
     if let (false, Some((position, whose))) = (others.is_empty(), anchor(outcome)) {
         let at = &outcome.points[position];
-        chosen.retain(|point| others.iter().all(|&other| value_of(point, other) == value_of(at, other)));
+        chosen.retain(|point| {
+            others
+                .iter()
+                .all(|&other| value_of(point, other) == value_of(at, other))
+        });
         let values: Vec<String> = others
             .iter()
             .map(|&other| format!("{other}={}", value_of(at, other).unwrap_or("(unset)")))
@@ -108,7 +113,11 @@ impl CostByParam {
             .collect();
         let across = match numbers {
             Some(mut numbers) => {
-                values.sort_by(|a, b| a.0.parse::<f64>().unwrap_or(0.0).total_cmp(&b.0.parse().unwrap_or(0.0)));
+                values.sort_by(|a, b| {
+                    a.0.parse::<f64>()
+                        .unwrap_or(0.0)
+                        .total_cmp(&b.0.parse().unwrap_or(0.0))
+                });
                 numbers.sort_by(f64::total_cmp);
                 if geometric(&numbers) {
                     Across::Evenly {
@@ -149,7 +158,10 @@ impl CostByParam {
             param: param.to_owned(),
             across,
             series,
-            currency: first.rows.first().map_or("USD".into(), |row| row.currency.clone()),
+            currency: first
+                .rows
+                .first()
+                .map_or("USD".into(), |row| row.currency.clone()),
             held,
         })
     }
@@ -163,9 +175,9 @@ impl CostByParam {
             caption.push_str(" (the values form a geometric series: a log scale)");
         }
         match &self.held {
-            Some((values, whose)) => {
-                caption.push_str(&format!(". Other parameters are held at {whose}'s values: {values}."))
-            }
+            Some((values, whose)) => caption.push_str(&format!(
+                ". Other parameters are held at {whose}'s values: {values}."
+            )),
             None => caption.push('.'),
         }
         caption
@@ -200,10 +212,18 @@ impl CostByParam {
     fn x_axis(&self) -> ((f64, f64), String, usize) {
         match &self.across {
             Across::Numbers => {
-                let all = || self.series.iter().flat_map(|(_, points)| points.iter().map(|point| point.0));
+                let all = || {
+                    self.series
+                        .iter()
+                        .flat_map(|(_, points)| points.iter().map(|point| point.0))
+                };
                 let low = all().fold(f64::INFINITY, f64::min);
                 let high = all().fold(f64::NEG_INFINITY, f64::max);
-                let pad = if high > low { (high - low) * 0.05 } else { low.abs().max(1.0) * 0.5 };
+                let pad = if high > low {
+                    (high - low) * 0.05
+                } else {
+                    low.abs().max(1.0) * 0.5
+                };
                 ((low - pad, high + pad), self.param.clone(), 10)
             }
             Across::Evenly { labels, log } => {
@@ -212,7 +232,11 @@ impl CostByParam {
                 } else {
                     self.param.clone()
                 };
-                ((-0.4, labels.len() as f64 - 0.6), title, labels.len().clamp(1, 12))
+                (
+                    (-0.4, labels.len() as f64 - 0.6),
+                    title,
+                    labels.len().clamp(1, 12),
+                )
             }
         }
     }
@@ -235,7 +259,11 @@ impl Plot for CostByParam {
     fn draw<DB: DrawingBackend>(&self, frame: &Frame<DB>) -> Drawn {
         let area = frame.legend(&line_entries(&self.series))?;
         let (x, x_title, labels) = self.x_axis();
-        let y = cost_range(self.series.iter().flat_map(|(_, points)| points.iter().map(|point| point.1)));
+        let y = cost_range(
+            self.series
+                .iter()
+                .flat_map(|(_, points)| points.iter().map(|point| point.1)),
+        );
         let mut chart = ChartBuilder::on(&area)
             .margin(12)
             .margin_right(28)
@@ -255,7 +283,9 @@ impl Plot for CostByParam {
             let style = series_style(index);
             let line = points.iter().copied();
             match style.dash {
-                None => chart.draw_series(LineSeries::new(line, style.stroke())).map(|_| ()),
+                None => chart
+                    .draw_series(LineSeries::new(line, style.stroke()))
+                    .map(|_| ()),
                 Some((dash, gap)) => chart
                     .draw_series(DashedLineSeries::new(line, dash, gap, style.stroke()))
                     .map(|_| ()),
@@ -297,9 +327,11 @@ mod tests {
         assert_eq!(chart.across, Across::Numbers);
         assert_eq!(chart.series[0], ("Lambda".into(), vec![(1024.0, 12.5)]));
         assert_eq!(chart.series[1], ("EC2".into(), vec![(1024.0, 40.1)]));
-        assert!(chart.caption().ends_with(
-            "Other parameters are held at the recommended point's values: keep_alive_s=(unset)."
-        ));
+        assert!(
+            chart.caption().ends_with(
+                "Other parameters are held at the recommended point's values: keep_alive_s=(unset)."
+            )
+        );
     }
 
     #[test]

@@ -5,8 +5,8 @@
 //! seed and the SLO.
 
 use super::charts::SweepChart;
-use super::terminal::{front_rows, recommendation, verdict_cell};
-use super::{param_names, recommended, rows, value_of};
+use super::terminal::{front_groups, recommendation, verdict_cell};
+use super::{param_names, recommended, rows};
 use crate::report::format::{dollars, fixed};
 use crate::report::html::{STYLE, escape, row};
 use crate::sweep::outcome::SweepOutcome;
@@ -66,39 +66,32 @@ fn opening(outcome: &SweepOutcome) -> String {
     )
 }
 
-/// The rows on the front, cheapest first, the recommended one highlighted.
+/// The front, cheapest first, alike rows grouped, the recommended row
+/// highlighted.
 fn front_section(outcome: &SweepOutcome) -> String {
     let names = param_names(outcome);
-    let mut header: Vec<String> = vec!["Point".into(), "Id".into()];
+    let mut header: Vec<String> = vec!["Point".into()];
     header.extend(names.iter().map(|name| (*name).to_owned()));
-    header.extend(
-        ["Deployment", "Total", "$/M requests", "Idle $", "p50 ms", "p95 ms", "p99 ms", "Verdict"].map(String::from),
-    );
+    header.extend(["Deployment", "Total", "$/M requests", "p99 ms", "Verdict"].map(String::from));
     let mut html = String::from(
-        "<h2>Pareto front</h2>\n<p class=\"note\">The results no other is both cheaper and faster (p99) than, cheapest first.</p>\n<div class=\"wide\"><table id=\"front\">\n",
+        "<h2>Pareto front</h2>\n<p class=\"note\">The results no other is both cheaper and faster (p99) than, cheapest first. \
+         Every result, with idle cost, cold starts, failures and p50/p95, is in <code>sweep.csv</code>.</p>\n<div class=\"wide\"><table id=\"front\">\n",
     );
     html.push_str(&row(&header, true));
     let best = recommended(outcome);
-    for entry in front_rows(outcome) {
-        let mut cells = vec![entry.point.index.to_string(), entry.point.id.clone()];
-        cells.extend(
-            names
-                .iter()
-                .map(|name| value_of(entry.point, name).unwrap_or("-").to_owned()),
-        );
-        let sweep_row = entry.row;
+    for group in front_groups(outcome) {
+        let first = group.first;
+        let mut cells = vec![group.points()];
+        cells.extend(group.values.iter().cloned());
         cells.extend([
-            sweep_row.deployment.clone(),
-            dollars(sweep_row.total),
-            dollars(sweep_row.per_million),
-            dollars(sweep_row.idle_amount),
-            fixed(sweep_row.p50_ms, 1),
-            fixed(sweep_row.p95_ms, 1),
-            fixed(sweep_row.p99_ms, 1),
-            verdict_cell(sweep_row),
+            first.row.deployment.clone(),
+            dollars(first.row.total),
+            dollars(first.row.per_million),
+            fixed(first.row.p99_ms, 1),
+            verdict_cell(first.row),
         ]);
         let line = row(&cells, false);
-        if best == Some((entry.position, entry.deployment)) {
+        if best == Some((first.position, first.deployment)) {
             html.push_str(&line.replacen("<tr>", "<tr class=\"cheapest\">", 1));
         } else {
             html.push_str(&line);
@@ -140,7 +133,10 @@ fn manifest_section(outcome: &SweepOutcome) -> String {
         escape(&grid)
     ));
     html.push_str("<div class=\"wide\"><table id=\"books\">\n");
-    html.push_str(&row(&["Price book", "Title", "Effective"].map(String::from), true));
+    html.push_str(&row(
+        &["Price book", "Title", "Effective"].map(String::from),
+        true,
+    ));
     for book in &manifest.books {
         html.push_str(&row(
             &[book.id.clone(), book.title.clone(), book.effective_date.clone()],
@@ -164,13 +160,19 @@ mod tests {
         ));
         // The front, cheapest first, the recommended row marked.
         assert!(page.contains(
-            "<tr class=\"cheapest\"><td>1</td><td>f0e1d2c3b4a5</td><td>1024</td><td>-</td><td>Lambda</td><td>$12.50</td>"
+            "<tr class=\"cheapest\"><td>f0e1d2c3b4a5</td><td>1024</td><td>-</td><td>Lambda</td><td>$12.50</td><td>$3.13</td><td>412.2</td><td>meets SLO</td></tr>"
         ));
+        // EC2 at 512 MB second; the two rows off the front not at all.
         let lambda = page.find("<td>f0e1d2c3b4a5</td>").expect("Lambda row");
-        let ec2 = page.find("<td>0a1b2c3d4e5f</td>").expect("EC2 row");
+        let ec2 = page
+            .find("<tr><td>0a1b2c3d4e5f</td><td>512</td><td>60</td><td>EC2</td><td>$20.00</td>")
+            .expect("EC2 row");
         assert!(lambda < ec2);
         assert_eq!(page.matches("<td>0a1b2c3d4e5f</td>").count(), 1);
-        assert!(page.contains("<tr><td>aws-lambda-2016</td><td>AWS Lambda (2016)</td><td>2016-01-01</td></tr>"));
+        assert_eq!(page.matches("<td>f0e1d2c3b4a5</td>").count(), 1);
+        assert!(
+            page.contains("<tr><td>aws-lambda-2016</td><td>AWS Lambda (2016)</td><td>2016-01-01</td></tr>")
+        );
         assert!(page.contains("<dt>Seed</dt><dd>7</dd>"));
         assert!(page.contains("&quot;memory_mb&quot;"));
         assert!(!page.contains("<script"));

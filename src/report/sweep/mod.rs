@@ -80,7 +80,12 @@ pub(crate) fn point_words(point: &PointOutcome) -> String {
     let set: Vec<String> = point
         .params
         .iter()
-        .filter_map(|param| param.value.as_ref().map(|value| format!("{}={value}", param.name)))
+        .filter_map(|param| {
+            param
+                .value
+                .as_ref()
+                .map(|value| format!("{}={value}", param.name))
+        })
         .collect();
     if set.is_empty() {
         "the scenario as written".into()
@@ -122,7 +127,10 @@ pub fn write_report_keeping(
         files.push((format!("{}.svg", chart.name), chart.svg.clone().into_bytes()));
         files.push((format!("{}.png", chart.name), chart.png.clone()));
     }
-    files.push(("report.html".to_owned(), html::render(outcome, &charts).into_bytes()));
+    files.push((
+        "report.html".to_owned(),
+        html::render(outcome, &charts).into_bytes(),
+    ));
     files.extend(kept);
     output::replace_folder(folder, &files)?;
     Ok(files.len())

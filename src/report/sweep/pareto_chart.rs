@@ -101,7 +101,11 @@ impl ParetoChart {
             _ => String::new(),
         };
         let recommended = self.recommended.map_or(String::new(), |(p99, cost)| {
-            format!(" The recommended result costs {} at p99 {}.", money_words(cost), show_millis(p99))
+            format!(
+                " The recommended result costs {} at p99 {}.",
+                money_words(cost),
+                show_millis(p99)
+            )
         });
         format!(
             "Total cost against p99 latency for {} results; {} on the Pareto front{ends}.{recommended}",
@@ -186,7 +190,8 @@ impl ParetoChart {
         if let Some(limit) = self.slo_p99_ms.filter(|limit| *limit < x.1) {
             let shade = Rectangle::new([(limit.max(x.0), y.0), (x.1, y.1)], RED.mix(0.12).filled());
             chart.draw_series(std::iter::once(shade)).map_err(failed)?;
-            let rule = DashedLineSeries::new([(limit, y.0), (limit, y.1)], 6, 4, RED.mix(0.6).stroke_width(2));
+            let rule =
+                DashedLineSeries::new([(limit, y.0), (limit, y.1)], 6, 4, RED.mix(0.6).stroke_width(2));
             chart.draw_series(rule).map_err(failed)?;
         }
         let clipped: Vec<(f64, f64)> = self
@@ -205,8 +210,10 @@ impl ParetoChart {
         }
         if let Some((p99, cost)) = self.recommended {
             let at = (p99.clamp(x.0, x.1), cost.clamp(y.0, y.1));
-            area.draw(&Circle::new(at, 12, BLACK.stroke_width(2))).map_err(failed)?;
-            let style = TextStyle::from(("sans-serif", 14).into_font()).pos(Pos::new(HPos::Left, VPos::Bottom));
+            area.draw(&Circle::new(at, 12, BLACK.stroke_width(2)))
+                .map_err(failed)?;
+            let style =
+                TextStyle::from(("sans-serif", 14).into_font()).pos(Pos::new(HPos::Left, VPos::Bottom));
             area.draw(&(EmptyElement::at(at) + Text::new("recommended", (12, -10), style)))
                 .map_err(failed)?;
         }

@@ -34,7 +34,11 @@ fn row(deployment: &str, total: &str, p99_ms: f64, meets: bool) -> SweepRow {
         currency: "USD".into(),
         total: decimal(total),
         per_million: decimal(total) / Decimal::from(4),
-        idle_amount: if lambda { Decimal::ZERO } else { decimal("0.0000096450617283950617283951") },
+        idle_amount: if lambda {
+            Decimal::ZERO
+        } else {
+            decimal("0.0000096450617283950617283951")
+        },
         requests: 4_000_000,
         cold_starts: if lambda { 25 } else { 0 },
         failed: u64::from(!meets),
@@ -78,7 +82,8 @@ pub fn manifest() -> Manifest {
 
 /// A result document with an amount of 28 decimals, to prove exactness.
 fn result(total: &str) -> serde_json::Value {
-    let text = format!("{{\"bill\": {{\"total\": {total}, \"unit_price\": 0.0000096450617283950617283951}}}}");
+    let text =
+        format!("{{\"bill\": {{\"total\": {total}, \"unit_price\": 0.0000096450617283950617283951}}}}");
     serde_json::from_str(&text).expect("JSON")
 }
 
@@ -90,14 +95,20 @@ pub fn outcome() -> SweepOutcome {
                 index: 0,
                 id: "0a1b2c3d4e5f".into(),
                 params: vec![param("memory_mb", Some("512")), param("keep_alive_s", Some("60"))],
-                rows: vec![row("Lambda", "12.5000", 612.5, false), row("EC2", "20", 80.0, true)],
+                rows: vec![
+                    row("Lambda", "12.5000", 612.5, false),
+                    row("EC2", "20", 80.0, true),
+                ],
                 results: vec![result("12.5000"), result("20")],
             },
             PointOutcome {
                 index: 1,
                 id: "f0e1d2c3b4a5".into(),
                 params: vec![param("memory_mb", Some("1024")), param("keep_alive_s", None)],
-                rows: vec![row("Lambda", "12.5", 412.25, true), row("EC2", "40.10", 80.0, true)],
+                rows: vec![
+                    row("Lambda", "12.5", 412.25, true),
+                    row("EC2", "40.10", 80.0, true),
+                ],
                 results: vec![result("12.5"), result("40.10")],
             },
         ],

@@ -17,8 +17,33 @@ pub(crate) fn verdict_cell(row: &SweepRow) -> String {
     }
 }
 
-/// The rows on the front, cheapest first (then faster, then in grid order).
-pub(crate) fn front_rows(outcome: &SweepOutcome) -> Vec<Row<'_>> {
+/// Rows of the front that are alike (one deployment, equal total and p99
+/// at several points, as a deployment the swept settings do not touch
+/// gives), shown as one line.
+#[derive(Debug, Clone)]
+pub(crate) struct FrontGroup<'a> {
+    /// The first of them in grid order.
+    pub first: Row<'a>,
+    pub count: usize,
+    /// Each parameter's value: the one they share, `-` where unset, or
+    /// `(varies)`.
+    pub values: Vec<String>,
+}
+
+impl FrontGroup<'_> {
+    /// The point's id, or how many points are alike.
+    pub fn points(&self) -> String {
+        if self.count == 1 {
+            self.first.point.id.clone()
+        } else {
+            format!("{} points alike", self.count)
+        }
+    }
+}
+
+/// The front, cheapest first (then faster, then by deployment and grid
+/// order), alike rows grouped.
+pub(crate) fn front_groups(outcome: &SweepOutcome) -> Vec<FrontGroup<'_>> {
     let mut front: Vec<Row> = rows(outcome)
         .zip(on_front(outcome))
         .filter_map(|(row, on)| on.then_some(row))
@@ -28,12 +53,34 @@ pub(crate) fn front_rows(outcome: &SweepOutcome) -> Vec<Row<'_>> {
             .total
             .cmp(&b.row.total)
             .then(a.row.p99_ms.total_cmp(&b.row.p99_ms))
+            .then(a.deployment.cmp(&b.deployment))
+            .then(a.position.cmp(&b.position))
     });
+    let names = param_names(outcome);
     front
+        .chunk_by(|a, b| {
+            a.deployment == b.deployment && a.row.total == b.row.total && a.row.p99_ms == b.row.p99_ms
+        })
+        .map(|alike| FrontGroup {
+            first: alike[0],
+            count: alike.len(),
+            values: names
+                .iter()
+                .map(|name| {
+                    let value = value_of(alike[0].point, name);
+                    if alike.iter().all(|row| value_of(row.point, name) == value) {
+                        value.unwrap_or("-").to_owned()
+                    } else {
+                        "(varies)".to_owned()
+                    }
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// The front as a table: a column per parameter, then deployment, total,
-/// p99 and verdict.
+/// p99, verdict and point.
 fn front_table(outcome: &SweepOutcome) -> TextTable {
     let names = param_names(outcome);
     let mut columns: Vec<(&str, Align)> = names.iter().map(|name| (*name, Align::Left)).collect();
@@ -45,17 +92,15 @@ fn front_table(outcome: &SweepOutcome) -> TextTable {
         ("Point", Align::Left),
     ]);
     let mut table = TextTable::new(&columns);
-    for row in front_rows(outcome) {
-        let mut cells: Vec<String> = names
-            .iter()
-            .map(|name| value_of(row.point, name).unwrap_or("-").to_owned())
-            .collect();
+    for group in front_groups(outcome) {
+        let row = group.first.row;
+        let mut cells = group.values.clone();
         cells.extend([
-            row.row.deployment.clone(),
-            dollars(row.row.total),
-            fixed(row.row.p99_ms, 1),
-            verdict_cell(row.row),
-            row.point.id.clone(),
+            row.deployment.clone(),
+            dollars(row.total),
+            fixed(row.p99_ms, 1),
+            verdict_cell(row),
+            group.points(),
         ]);
         table.row(cells);
     }
@@ -119,7 +164,7 @@ pub fn render_terminal(outcome: &SweepOutcome, width: Option<usize>) -> String {
     };
     format!(
         "{}\n\n{text}{note}\n{}\nEvery point × deployment is in sweep.csv.\n",
-        heading(outcome, front_rows(outcome).len()),
+        heading(outcome, on_front(outcome).iter().filter(|on| **on).count()),
         recommendation(outcome)
     )
 }
@@ -149,6 +194,21 @@ mod tests {
     }
 
     #[test]
+    fn alike_rows_of_the_front_are_one_line() {
+        // EC2 at both points: $20 at 80 ms; (1,1) made equal to (0,1). The
+        // two are on the front together, shown once, memory varying and
+        // keep_alive_s 60 at one and unset at the other.
+        let mut outcome = sample::outcome();
+        outcome.points[1].rows[1].total = "20".parse().expect("decimal");
+        let groups = front_groups(&outcome);
+        assert_eq!(groups.len(), 2);
+        assert_eq!((groups[1].count, groups[1].first.position), (2, 0));
+        assert_eq!(groups[1].values, ["(varies)", "(varies)"]);
+        assert_eq!(groups[1].points(), "2 points alike");
+        assert_eq!(groups[0].points(), "f0e1d2c3b4a5");
+    }
+
+    #[test]
     fn a_narrow_terminal_drops_columns_and_says_so() {
         // The table is 71 characters wide; at 60 the point id (14 with its
         // gap) and the verdict go.
@@ -157,7 +217,10 @@ mod tests {
             text.contains("(Verdict, Point not shown to fit the terminal"),
             "{text}"
         );
-        assert!(text.lines().all(|line| line.chars().count() <= 60 || !line.contains("  ")));
+        assert!(
+            text.lines()
+                .all(|line| line.chars().count() <= 60 || !line.contains("  "))
+        );
     }
 
     #[test]
