@@ -226,23 +226,28 @@ impl Scenario {
 
     /// A folder name for the scenario's reports.
     pub fn folder_name(&self) -> String {
-        let cleaned: String = self
-            .name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let cleaned = cleaned.trim_matches(['-', '.']).to_owned();
-        if cleaned.is_empty() {
-            "scenario".into()
-        } else {
-            cleaned
-        }
+        folder_name_of(&self.name)
+    }
+}
+
+/// A folder name for the reports of the scenario called `name`: characters
+/// other than letters, digits, `-`, `_` and `.` become `-`.
+pub fn folder_name_of(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_matches(['-', '.']).to_owned();
+    if cleaned.is_empty() {
+        "scenario".into()
+    } else {
+        cleaned
     }
 }
 

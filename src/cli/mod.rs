@@ -16,6 +16,7 @@ macro_rules! exit_codes {
 }
 
 mod compare;
+mod merge;
 mod overrides;
 mod pricing;
 mod simulate;
@@ -64,6 +65,8 @@ enum Command {
     Compare(compare::CompareArgs),
     /// Replay a trace on one platform and print its bill and behaviour.
     Simulate(simulate::SimulateArgs),
+    /// Merge the shard files of a sweep into the report the whole sweep writes.
+    Merge(merge::MergeArgs),
     /// List and inspect price books.
     #[command(subcommand)]
     Pricing(pricing::PricingCommand),
@@ -115,6 +118,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Compare(args) => compare::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Pricing(command) => pricing::run(command),
         Command::Trace(command) => trace::run(*command),
     };

@@ -11,6 +11,7 @@ use super::run::run_plans;
 use crate::compare::NamedResult;
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
+use crate::slo::Slo;
 
 /// What a sweep is, apart from its points.
 pub struct SweepSpec<'a> {
@@ -60,6 +61,7 @@ fn manifest(spec: &SweepSpec, plans: &[PointPlan]) -> Manifest {
         point_count: spec.point_count,
         seed: scenario.seed,
         slo: scenario.slo.as_ref().map(|slo| slo.describe()),
+        slo_p99_ms: scenario.slo.as_ref().and_then(Slo::p99_ms),
         books: books.into_values().collect(),
         shard: spec.shard,
     }

@@ -7,6 +7,7 @@
 
 pub mod collect;
 pub mod dry_run;
+pub mod merge;
 pub mod outcome;
 pub mod plan;
 pub mod point;
