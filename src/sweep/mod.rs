@@ -5,5 +5,9 @@
 //! point that meets the SLO. Sweeps split into shards that run apart (Slurm
 //! array jobs, Kubernetes Indexed Jobs) and merge into the same bytes.
 
+pub mod grid;
 pub mod outcome;
 pub mod point;
+pub mod point_id;
+pub mod shard;
+pub mod values;
