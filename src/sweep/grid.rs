@@ -70,6 +70,13 @@ pub struct GridProblem {
     pub message: String,
 }
 
+impl Part {
+    /// Whether the problem stops the product being formed at all.
+    fn is_about_the_product(self) -> bool {
+        matches!(self, Part::Whole | Part::Dimension(_) | Part::Zip(_))
+    }
+}
+
 impl GridProblem {
     fn new(part: Part, message: impl Into<String>) -> Self {
         GridProblem {
@@ -163,38 +170,37 @@ impl Grid {
     /// the grid it is about.
     pub fn expand(&self) -> std::result::Result<Vec<Point>, Vec<GridProblem>> {
         let mut problems = self.shape_problems();
-        if !problems.is_empty() {
+        if problems.iter().any(|problem| problem.part.is_about_the_product()) {
             return Err(problems);
         }
-        let axes = self.axes();
-        let mut excluded_hits = vec![0_usize; self.exclude.len()];
-        let mut points = Vec::new();
-        for values in Product::new(&axes, self.dimensions.len()) {
-            let values = self.named(values);
-            match self.exclude.iter().position(|point| matches(&values, point)) {
-                Some(first) => self.count_exclusions(&values, first, &mut excluded_hits),
-                None => points.push(values),
-            }
-        }
-        points.extend(self.include.iter().map(|point| self.included(point)));
-        for (index, hits) in excluded_hits.iter().enumerate() {
-            if *hits == 0 {
+        let sound = |part: fn(usize) -> Part, count: usize| -> Vec<usize> {
+            (0..count)
+                .filter(|index| problems.iter().all(|problem| problem.part != part(*index)))
+                .collect()
+        };
+        let excludes = sound(Part::Exclude, self.exclude.len());
+        let includes = sound(Part::Include, self.include.len());
+        let (mut points, hits) = self.product(&excludes);
+        for (index, hits) in excludes.iter().zip(hits) {
+            if hits == 0 {
                 problems.push(GridProblem::new(
-                    Part::Exclude(index),
+                    Part::Exclude(*index),
                     format!(
                         "exclude `{}` matches no point of the grid: is a name or value mistyped?",
-                        assignments_text(&self.exclude[index])
+                        assignments_text(&self.exclude[*index])
                     ),
                 ));
             }
         }
+        let product_length = points.len();
+        points.extend(includes.iter().map(|index| self.included(&self.include[*index])));
         if points.is_empty() && problems.is_empty() {
             problems.push(GridProblem::new(
                 Part::Whole,
                 "every point of the grid is excluded: nothing to sweep",
             ));
         }
-        let points = self.identified(points, &mut problems);
+        let points = self.identified(points, product_length, &includes, &mut problems);
         match problems.is_empty() {
             true => Ok(points),
             false => Err(problems),
@@ -267,7 +273,7 @@ impl Grid {
                 }
             }
         }
-        if problems.is_empty() {
+        if !problems.iter().any(|problem| problem.part.is_about_the_product()) {
             self.count_problem(&mut problems);
         }
         problems
@@ -452,25 +458,46 @@ impl Grid {
             .collect()
     }
 
-    fn count_exclusions(&self, values: &[ParamValue], first: usize, hits: &mut [usize]) {
-        for (index, point) in self.exclude.iter().enumerate().skip(first) {
-            if matches(values, point) {
-                hits[index] += 1;
+    /// The product's points without the excluded ones, and how many
+    /// points each of `excludes` removed.
+    fn product(&self, excludes: &[usize]) -> (Vec<Vec<ParamValue>>, Vec<usize>) {
+        let axes = self.axes();
+        let mut hits = vec![0_usize; excludes.len()];
+        let mut points = Vec::new();
+        for positions in Product::new(&axes, self.dimensions.len()) {
+            let values = self.named(positions);
+            let mut excluded = false;
+            for (hit, index) in hits.iter_mut().zip(excludes) {
+                if matches(&values, &self.exclude[*index]) {
+                    *hit += 1;
+                    excluded = true;
+                }
+            }
+            if !excluded {
+                points.push(values);
             }
         }
+        (points, hits)
     }
 
     /// The points numbered in order with their ids; a problem for every id
     /// already taken (an included point equal to another point, or a hash
     /// collision).
-    fn identified(&self, points: Vec<Vec<ParamValue>>, problems: &mut Vec<GridProblem>) -> Vec<Point> {
-        let product_length = points.len() - self.include.len();
+    /// `points` holds the product's `product_length` points, then the
+    /// `includes`' points.
+    fn identified(
+        &self,
+        points: Vec<Vec<ParamValue>>,
+        product_length: usize,
+        includes: &[usize],
+        problems: &mut Vec<GridProblem>,
+    ) -> Vec<Point> {
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut identified: Vec<Point> = Vec::with_capacity(points.len());
         for (index, values) in points.into_iter().enumerate() {
             let id = point_id(&values);
             if let Some(&other) = seen.get(&id) {
-                let (part, what) = match index.checked_sub(product_length) {
+                let (part, what) = match index.checked_sub(product_length).map(|nth| includes[nth]) {
                     Some(include) => (
                         Part::Include(include),
                         format!("include `{}`", assignments_text(&self.include[include])),

@@ -6,6 +6,7 @@
 //! array jobs, Kubernetes Indexed Jobs) and merge into the same bytes.
 
 pub mod grid;
+pub mod grid_toml;
 pub mod outcome;
 pub mod point;
 pub mod point_id;

@@ -35,6 +35,7 @@ mod services;
 mod setting_ranges;
 mod speed_model;
 mod support;
+mod sweep_grid;
 mod trace_commands;
 mod verdicts;
 mod worked_examples;
