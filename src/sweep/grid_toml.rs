@@ -4,14 +4,14 @@
 //! ```toml
 //! [sweep]
 //! memory_mb = [128, 256, 512]        # a list (numbers, strings, true/false)
-//! keep_alive_s = "60..600:60"        # a string: a range or a comma list
-//! traffic = "0.25..4:x2"
+//! cpu = "0.25,0.5,1"                 # a string: a comma list or a range
+//! keep_alive_s = "60..600:60"
 //! seed = 7                           # one value
 //! "Heroku.dynos" = [1, 2]            # one deployment's setting, quoted ...
 //! generator.rate = [5, 10]           # ... or as a dotted key
-//! zip = [["memory_mb", "keep_alive_s"]]
+//! zip = [["memory_mb", "cpu"]]
 //! include = [{ memory_mb = 3008, keep_alive_s = 900 }]
-//! exclude = [{ memory_mb = 128, traffic = 4 }]
+//! exclude = [{ memory_mb = 128, seed = 7 }]
 //! ```
 //!
 //! Every key but `zip`, `include` and `exclude` is a dimension, in the
@@ -440,6 +440,30 @@ exclude = [{ memory_mb = 512 }]
             ]
         );
         assert!(matches!(resolve("name = \"x\"\n"), Ok(None)));
+    }
+
+    #[test]
+    fn the_documented_examples_read() {
+        let module = include_str!("grid_toml.rs");
+        let start = module.find("//! [sweep]").unwrap_or_default();
+        let end = module[start..]
+            .find("//! ```")
+            .map_or(start, |length| start + length);
+        let example: String = module[start..end]
+            .lines()
+            .map(|line| format!("{}\n", &line[4.min(line.len())..]))
+            .collect();
+        let grid = read(&example).unwrap_or_else(|problems| panic!("{problems:?}"));
+        // 3 (memory_mb with cpu) × 10 × 1 × 2 × 2 = 120, less 10 × 2 × 2 = 40 with 128 MB, plus one.
+        assert_eq!(grid.points().map(|points| points.len()), Ok(81));
+        let page = include_str!("../../docs/SWEEP.md");
+        let start = page
+            .find("```toml\n[sweep]")
+            .map_or(0, |at| at + "```toml\n".len());
+        let end = page[start..].find("```").map_or(start, |length| start + length);
+        let grid = read(&page[start..end]).unwrap_or_else(|problems| panic!("{problems:?}"));
+        // As docs/SWEEP.md counts: 1,200 - 60 + 1.
+        assert_eq!(grid.points().map(|points| points.len()), Ok(1141));
     }
 
     #[test]
