@@ -106,13 +106,14 @@ fn whole_number(name: &str, text: &str) -> Result<usize, String> {
         .map_err(|_| format!("{name}: expected a whole number, found `{text}`"))
 }
 
-/// The points of `shard`, in grid order; all of them without a shard.
+/// The points of `shard`, in grid order; all of them without a shard (and
+/// none for a shard of a count of zero, which `parse_shard` never gives).
 pub fn select(points: Vec<Point>, shard: Option<Shard>) -> Vec<Point> {
     match shard {
         None => points,
         Some(Shard { index, count }) => points
             .into_iter()
-            .filter(|point| point.index % count == index - 1)
+            .filter(|point| point.index.checked_rem(count).map(|rest| rest + 1) == Some(index))
             .collect(),
     }
 }
@@ -189,6 +190,8 @@ mod tests {
             assert_eq!(seen, (0..11).collect::<Vec<_>>(), "N = {count}");
         }
         assert_eq!(select(points(3), None).len(), 3);
+        // A shard built by hand with no count selects nothing rather than dividing by zero.
+        assert!(select(points(3), Some(shard(1, 0))).is_empty());
         // Three shards of eleven points: 0,3,6,9 / 1,4,7,10 / 2,5,8.
         let second: Vec<usize> = select(points(11), Some(shard(2, 3)))
             .iter()
