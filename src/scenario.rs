@@ -29,6 +29,8 @@ use crate::platform::Setting;
 use crate::pricing;
 use crate::simulation::Deployment;
 use crate::slo::{RawSlo, Slo};
+use crate::sweep::grid::Grid;
+use crate::sweep::grid_toml;
 use crate::units::{Micros, parse_span};
 use crate::workload::{Fill, GeneratorOptions, GeneratorSpec, MAX_HORIZON, default_start};
 
@@ -41,6 +43,9 @@ struct RawScenario {
     #[serde(default)]
     deployment: Vec<Spanned<BTreeMap<Spanned<String>, Spanned<toml::Value>>>>,
     slo: Option<Spanned<RawSlo>>,
+    /// Read apart by [`grid_toml::resolve`], which needs the spans of
+    /// everything inside it.
+    sweep: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -119,6 +124,8 @@ pub struct Scenario {
     pub slo: Option<Slo>,
     /// Whether the workload is repeated to the horizon (`fill = "repeat"`).
     pub fill: Fill,
+    /// The grid `costsim sweep` runs (`[sweep]`); none without one.
+    pub sweep: Option<Grid>,
 }
 
 struct Problems<'a> {
@@ -172,6 +179,10 @@ impl Scenario {
             .as_ref()
             .and_then(|table| resolve_slo(table, &mut problems));
         let fill = resolve_fill(workload, horizon.is_some(), &mut problems);
+        let sweep = match raw.sweep {
+            Some(_) => resolve_sweep(source, &mut problems),
+            None => None,
+        };
         if let Some(seed) = raw
             .seed
             .as_ref()
@@ -214,6 +225,7 @@ impl Scenario {
             deployments,
             slo,
             fill,
+            sweep,
         })
     }
 
@@ -326,6 +338,19 @@ fn resolve_slo(table: &Spanned<RawSlo>, problems: &mut Problems) -> Option<Slo> 
         Err(found) => {
             for (offset, problem) in found {
                 problems.add(offset.max(table.span().start), problem);
+            }
+            None
+        }
+    }
+}
+
+/// The `[sweep]` table of the scenario's text, each problem at its line.
+fn resolve_sweep(source: &str, problems: &mut Problems) -> Option<Grid> {
+    match grid_toml::resolve(source) {
+        Ok(grid) => grid,
+        Err(found) => {
+            for (offset, problem) in found {
+                problems.add(offset, problem);
             }
             None
         }

@@ -7,8 +7,13 @@
 
 pub mod collect;
 pub mod dry_run;
+pub mod grid;
+pub mod grid_toml;
 pub mod merge;
 pub mod outcome;
 pub mod plan;
 pub mod point;
+pub mod point_id;
 pub mod run;
+pub mod shard;
+pub mod values;
