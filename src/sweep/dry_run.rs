@@ -49,7 +49,10 @@ struct PlannedPoint<'a> {
 pub fn render(spec: &SweepSpec, points: Vec<Point>, json: bool) -> Result<String> {
     let plans = plan(spec.scenario, points)?;
     let work = work(&plans);
-    let rows = requests_per_read(spec.scenario, plans.first().and_then(|plan| plan.generator.as_ref()));
+    let rows = requests_per_read(
+        spec.scenario,
+        plans.first().and_then(|plan| plan.generator.as_ref()),
+    );
     let seconds = rows.map(|rows| estimate_seconds(&work, rows));
     if json {
         let plan = Plan {
@@ -100,7 +103,12 @@ pub fn render(spec: &SweepSpec, points: Vec<Point>, json: bool) -> Result<String
     }
     text.push('\n');
     for plan in &plans {
-        text.push_str(&format!("{:>6}  {}  {}\n", plan.point.index, plan.point.id, describe(&plan.point)));
+        text.push_str(&format!(
+            "{:>6}  {}  {}\n",
+            plan.point.index,
+            plan.point.id,
+            describe(&plan.point)
+        ));
     }
     Ok(text)
 }
