@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::outcome::ParamValue;
+use super::outcome::{ParamValue, describe_values};
 use super::point::Point;
 use super::point_id::point_id;
 use super::values::{parse_values, single_value};
@@ -502,13 +502,16 @@ impl Grid {
                         Part::Include(include),
                         format!("include `{}`", assignments_text(&self.include[include])),
                     ),
-                    None => (Part::Whole, format!("point {index} ({})", values_text(&values))),
+                    None => (
+                        Part::Whole,
+                        format!("point {index} ({})", describe_values(&values)),
+                    ),
                 };
                 let message = match identified[other].values == values {
                     true => format!("{what} is the same point as point {other}: expected each point once"),
                     false => format!(
                         "{what} has the id `{id}` of point {other} ({}): the two cannot be told apart; change a value slightly",
-                        values_text(&identified[other].values)
+                        describe_values(&identified[other].values)
                     ),
                 };
                 problems.push(GridProblem::new(part, message));
@@ -591,19 +594,6 @@ fn assignments_text(point: &[Assignment]) -> String {
         .map(|assignment| format!("{}={}", assignment.name, assignment.value))
         .collect();
     pairs.join(",")
-}
-
-fn values_text(values: &[ParamValue]) -> String {
-    let pairs: Vec<String> = values
-        .iter()
-        .filter_map(|param| {
-            param
-                .value
-                .as_ref()
-                .map(|value| format!("{}={value}", param.name))
-        })
-        .collect();
-    pairs.join(", ")
 }
 
 /// `NAME=VALUES`.

@@ -83,6 +83,20 @@ pub struct ParamValue {
     pub value: Option<String>,
 }
 
+/// `memory_mb=512, traffic=2`: the values a point sets, in dimension
+/// order; `the scenario as written` when it sets none.
+pub fn describe_values(values: &[ParamValue]) -> String {
+    let set: Vec<String> = values
+        .iter()
+        .filter_map(|param| Some(format!("{}={}", param.name, param.value.as_ref()?)))
+        .collect();
+    if set.is_empty() {
+        "the scenario as written".into()
+    } else {
+        set.join(", ")
+    }
+}
+
 /// What one deployment did at one point: a row of `sweep.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepRow {

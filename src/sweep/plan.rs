@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 
+use super::outcome::describe_values;
 use super::point::Point;
 use crate::compare::MAX_SEED;
 use crate::error::{Error, Result};
@@ -113,18 +114,9 @@ pub fn plan(scenario: &Scenario, points: Vec<Point>) -> Result<Vec<PointPlan>> {
     Err(Error::usage(problems.join("\n")))
 }
 
-/// `memory_mb=512, traffic=2`: the values a point sets.
+/// The values `point` sets, in words.
 pub fn describe(point: &Point) -> String {
-    let set: Vec<String> = point
-        .values
-        .iter()
-        .filter_map(|param| Some(format!("{}={}", param.name, param.value.as_ref()?)))
-        .collect();
-    if set.is_empty() {
-        "the scenario as written".into()
-    } else {
-        set.join(", ")
-    }
+    describe_values(&point.values)
 }
 
 /// The changes one point makes, sorted by what they change.

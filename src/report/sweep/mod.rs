@@ -74,26 +74,6 @@ pub(crate) fn value_of<'a>(point: &'a PointOutcome, name: &str) -> Option<&'a st
         .and_then(|param| param.value.as_deref())
 }
 
-/// A point's values in words: `memory_mb=512, keep_alive_s=300`, or that it
-/// is the scenario as written.
-pub(crate) fn point_words(point: &PointOutcome) -> String {
-    let set: Vec<String> = point
-        .params
-        .iter()
-        .filter_map(|param| {
-            param
-                .value
-                .as_ref()
-                .map(|value| format!("{}={value}", param.name))
-        })
-        .collect();
-    if set.is_empty() {
-        "the scenario as written".into()
-    } else {
-        set.join(", ")
-    }
-}
-
 /// The recommended row as (point position, deployment): the cheapest
 /// acceptable one (it meets the SLO, or without one is not degraded), the
 /// first in grid order on a tie: the rule of [`crate::verdict::best`].
@@ -143,6 +123,7 @@ pub(crate) mod sample;
 mod tests {
     use super::*;
     use crate::pricing::Decimal;
+    use crate::sweep::outcome::describe_values;
 
     #[test]
     fn the_cheapest_acceptable_row_is_recommended_first_on_a_tie() {
@@ -166,11 +147,17 @@ mod tests {
     #[test]
     fn points_are_named_by_their_values() {
         let mut outcome = sample::outcome();
-        assert_eq!(point_words(&outcome.points[0]), "memory_mb=512, keep_alive_s=60");
+        assert_eq!(
+            describe_values(&outcome.points[0].params),
+            "memory_mb=512, keep_alive_s=60"
+        );
         assert_eq!(param_names(&outcome), ["memory_mb", "keep_alive_s"]);
         for param in &mut outcome.points[0].params {
             param.value = None;
         }
-        assert_eq!(point_words(&outcome.points[0]), "the scenario as written");
+        assert_eq!(
+            describe_values(&outcome.points[0].params),
+            "the scenario as written"
+        );
     }
 }

@@ -2,10 +2,11 @@
 //! the cost–p99 Pareto front, cheapest first, and the recommended point in
 //! words. Money is rounded to the cent here only.
 
-use super::{Row, on_front, param_names, point_words, recommended, rows, value_of};
+use super::{Row, on_front, param_names, recommended, rows, value_of};
 use crate::report::format::{dollars, fixed};
 use crate::report::{Align, TextTable, dropped_note};
 use crate::slo::show_millis;
+use crate::sweep::outcome::describe_values;
 use crate::sweep::outcome::{SweepOutcome, SweepRow};
 
 /// A verdict as a table cell.
@@ -123,7 +124,7 @@ pub(crate) fn recommendation(outcome: &SweepOutcome) -> String {
     let row = &point.rows[deployment];
     format!(
         "Cheapest that {what}: {} on {} (point {}): {}, p99 {}.",
-        point_words(point),
+        describe_values(&point.params),
         row.deployment,
         point.id,
         dollars(row.total),
