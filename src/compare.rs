@@ -1,23 +1,23 @@
 //! Runs every deployment of a scenario over the same workload and returns
-//! the results in scenario order. The workload is read once (the trace, or
-//! the generator run from its seed) and fanned out to every deployment, each
-//! replaying it on a thread of its own ([`fan_out`]): the deployments see
-//! identical requests, memory stays independent of the trace, and results do
-//! not depend on the number of threads. Each deployment checks the trace's
-//! rows against its own limits, as if it had read the trace alone. A
-//! deployment's own random draws (cold starts, routing) use a seed derived
-//! from the scenario's seed and the deployment's position.
+//! the results in scenario order. The workload is read once and fanned out
+//! to every deployment ([`replay`]): the deployments see identical requests,
+//! memory stays independent of the trace, and results do not depend on the
+//! number of threads. A deployment's own random draws (cold starts,
+//! routing) use a seed derived from the scenario's seed and the
+//! deployment's position.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use std::sync::OnceLock;
+
 use crate::error::Result;
-use crate::progress::Progress;
-use crate::scenario::{Scenario, WorkloadSource};
-use crate::simulation::{RunOptions, SimulationResult, simulate};
+use crate::replay::{Workload, replay};
+use crate::scenario::Scenario;
+use crate::simulation::{Deployment, RunOptions, SimulationResult, simulate};
+use crate::slo::Slo;
 use crate::verdict;
-use crate::workload::fill::check_repeatable;
-use crate::workload::{Feed, Fill, Repeated, Request, TraceReader, default_start, fan_out, fan_out_sorted};
+use crate::workload::{Feed, Request, Tiling, fan_out};
 
 /// One deployment's result with its name.
 #[derive(Debug, Clone, Serialize)]
@@ -44,70 +44,21 @@ pub fn deployment_seed(base: u64, index: usize) -> u64 {
 
 /// Runs every deployment; the first error (in scenario order) wins. With
 /// `fill = "repeat"` the workload is read again for every copy to the
-/// horizon ([`Repeated`]); every result is judged by the scenario's SLO.
+/// horizon; every result is judged by the scenario's SLO.
 pub fn compare(scenario: &Scenario) -> Result<Vec<NamedResult>> {
-    let count = scenario.deployments.len();
-    let fill_to = scenario.horizon.filter(|_| scenario.fill == Fill::Repeat);
-    let (results, tiling) = match &scenario.workload {
-        WorkloadSource::Trace { path, sort } => {
-            if fill_to.is_some() {
-                check_repeatable(path)?;
-            }
-            let reader = TraceReader::open(path, scenario.start)?;
-            let origin = reader.origin();
-            let screen = |reader: &TraceReader, index: usize, request: &Request| {
-                scenario.deployments[index]
-                    .deployment
-                    .check_request(request)
-                    .map_err(|(field, problem)| reader.rejected(field, &problem))
-            };
-            let run = |index, feed| run_one(scenario, index, origin, feed);
-            if *sort {
-                let results = fan_out_sorted(reader.unordered(), count, screen, run);
-                (results.into_iter().collect(), None)
-            } else {
-                let source = Repeated::new(reader, || TraceReader::open(path, scenario.start), fill_to);
-                let tiling = source.tiling();
-                let screen = |source: &Repeated<TraceReader, _>, index: usize, request: &Request| {
-                    screen(source.current(), index, request)
-                };
-                let results = fan_out(source, count, screen, run);
-                (results.into_iter().collect(), Some(tiling))
-            }
-        }
-        WorkloadSource::Generator(spec) => {
-            let origin = scenario.start.unwrap_or_else(default_start);
-            let day_seconds = origin.timestamp().rem_euclid(86_400) as f64;
-            let source = Repeated::new(
-                spec.generate(day_seconds),
-                || Ok(spec.generate(day_seconds)),
-                fill_to,
-            );
-            let tiling = source.tiling();
-            // The bar's total is one copy's estimate; a filled run counts on.
-            let expected = fill_to.is_none().then(|| spec.estimate().rows.round() as u64);
-            let requests = Progress::requests(expected).count(source);
-            (compare_stream(scenario, requests, origin), Some(tiling))
-        }
-    };
-    let mut results: Vec<NamedResult> = results?;
-    let repeated = tiling
-        .as_ref()
-        .and_then(|tiling| tiling.get())
-        .filter(|tiling| tiling.repeats());
+    let deployments: Vec<&Deployment> = scenario.deployments.iter().map(|named| &named.deployment).collect();
+    let replayed = replay(Workload::of(scenario), &deployments, |index, feed, origin| {
+        run_one(scenario, index, origin, feed)
+    })?;
+    let mut results: Vec<NamedResult> = replayed.results.into_iter().collect::<Result<_>>()?;
     for named in &mut results {
-        if let Some(tiling) = repeated {
-            named.result.warnings.insert(0, tiling.warning());
-        }
-        if let Some(slo) = &scenario.slo {
-            verdict::apply(&mut named.result, Some(slo));
-        }
+        finish(&mut named.result, replayed.tiling.as_deref(), scenario.slo.as_ref());
     }
     Ok(results)
 }
 
 /// Runs every deployment over `requests` (offsets from `origin`), read once,
-/// with no row checks (a generator's requests need none); the first error
+/// with no row checks (a stream built in code needs none); the first error
 /// (in scenario order) wins.
 pub fn compare_stream<S>(scenario: &Scenario, requests: S, origin: DateTime<Utc>) -> Result<Vec<NamedResult>>
 where
@@ -122,6 +73,17 @@ where
     )
     .into_iter()
     .collect()
+}
+
+/// What every result of a replay gets once the workload has been read: the
+/// warning that it was repeated to the horizon, and the SLO's verdict.
+pub fn finish(result: &mut SimulationResult, tiling: Option<&OnceLock<Tiling>>, slo: Option<&Slo>) {
+    if let Some(tiling) = tiling.and_then(OnceLock::get).filter(|tiling| tiling.repeats()) {
+        result.warnings.insert(0, tiling.warning());
+    }
+    if let Some(slo) = slo {
+        verdict::apply(result, Some(slo));
+    }
 }
 
 /// Replays `requests` through the `index`-th deployment.

@@ -22,6 +22,7 @@ pub mod output;
 pub mod platform;
 pub mod pricing;
 pub mod progress;
+pub mod replay;
 pub mod report;
 pub mod scenario;
 pub mod series;

@@ -72,6 +72,37 @@ pub struct NamedDeployment {
     pub settings: Vec<Setting>,
 }
 
+impl NamedDeployment {
+    /// The index of the deployment `target` names: its exact name, or the one
+    /// name it starts (ignoring case).
+    pub fn find(deployments: &[NamedDeployment], target: &str) -> std::result::Result<usize, String> {
+        if let Some(index) = deployments.iter().position(|named| named.name == target) {
+            return Ok(index);
+        }
+        let wanted = target.to_lowercase();
+        let matching: Vec<usize> = (0..deployments.len())
+            .filter(|&index| deployments[index].name.to_lowercase().starts_with(&wanted))
+            .collect();
+        let names = |indices: &mut dyn Iterator<Item = usize>| {
+            indices
+                .map(|index| format!("`{}`", deployments[index].name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match matching.as_slice() {
+            [index] => Ok(*index),
+            [] => Err(format!(
+                "no deployment is named `{target}` or starts so; the deployments are {}",
+                names(&mut (0..deployments.len()))
+            )),
+            _ => Err(format!(
+                "`{target}` starts several deployment names ({}): give more of the name",
+                names(&mut matching.iter().copied())
+            )),
+        }
+    }
+}
+
 /// A validated scenario.
 #[derive(Debug, Clone)]
 pub struct Scenario {

@@ -10,9 +10,8 @@
 //! the scenario as written.
 
 use crate::error::{Error, Result};
-use crate::platform::{Setting, model_for};
+use crate::platform::Setting;
 use crate::scenario::{NamedDeployment, Scenario};
-use crate::simulation::Deployment;
 
 /// One `--set`, as typed and as understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,35 +44,6 @@ impl SetOverride {
     }
 }
 
-/// The index of the deployment `target` names: its exact name, or the one
-/// name it starts (ignoring case).
-fn find_deployment(deployments: &[NamedDeployment], target: &str) -> std::result::Result<usize, String> {
-    if let Some(index) = deployments.iter().position(|named| named.name == target) {
-        return Ok(index);
-    }
-    let wanted = target.to_lowercase();
-    let matching: Vec<usize> = (0..deployments.len())
-        .filter(|&index| deployments[index].name.to_lowercase().starts_with(&wanted))
-        .collect();
-    let names = |indices: &mut dyn Iterator<Item = usize>| {
-        indices
-            .map(|index| format!("`{}`", deployments[index].name))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    match matching.as_slice() {
-        [index] => Ok(*index),
-        [] => Err(format!(
-            "no deployment is named `{target}` or starts so; the deployments are {}",
-            names(&mut (0..deployments.len()))
-        )),
-        _ => Err(format!(
-            "`{target}` starts several deployment names ({}): give more of the name",
-            names(&mut matching.iter().copied())
-        )),
-    }
-}
-
 /// Applies `overrides` to `scenario`'s deployments, resolving each changed
 /// one again; every problem is reported at once, as bad usage.
 pub fn apply(scenario: &mut Scenario, overrides: &[SetOverride]) -> Result<()> {
@@ -83,13 +53,13 @@ pub fn apply(scenario: &mut Scenario, overrides: &[SetOverride]) -> Result<()> {
     for item in overrides {
         let text = format!("--set {}", describe(item));
         match &item.target {
-            Some(target) => match find_deployment(deployments, target) {
+            Some(target) => match NamedDeployment::find(deployments, target) {
                 Ok(index) => extra[index].push(item.setting.clone()),
                 Err(problem) => problems.push(format!("{text}: {problem}")),
             },
             None => {
                 let takers: Vec<usize> = (0..deployments.len())
-                    .filter(|&index| takes(&deployments[index].deployment, &item.setting.key))
+                    .filter(|&index| deployments[index].deployment.takes(&item.setting.key))
                     .collect();
                 if takers.is_empty() {
                     problems.push(format!(
@@ -124,11 +94,6 @@ fn describe(item: &SetOverride) -> String {
     }
 }
 
-/// Whether `deployment`'s platform declares the setting `key`.
-fn takes(deployment: &Deployment, key: &str) -> bool {
-    model_for(&deployment.book).is_some_and(|model| model.settings().iter().any(|spec| spec.key == key))
-}
-
 /// Resolves `named` again with `extra` settings replacing its own of the
 /// same keys.
 fn resolve_again(named: &mut NamedDeployment, extra: Vec<Setting>) -> std::result::Result<(), String> {
@@ -137,8 +102,7 @@ fn resolve_again(named: &mut NamedDeployment, extra: Vec<Setting>) -> std::resul
         settings.retain(|own| own.key != setting.key);
         settings.push(setting);
     }
-    let resolved = Deployment::resolve(named.deployment.book.clone(), &settings)
-        .and_then(|deployment| deployment.with_services(named.deployment.services.clone()));
+    let resolved = named.deployment.rebuilt(named.deployment.book.clone(), &settings);
     match resolved {
         Ok(deployment) => {
             named.deployment = deployment;

@@ -37,6 +37,21 @@ impl Deployment {
         })
     }
 
+    /// The deployment configured again under `book` (the same book, or
+    /// another of its model) with `settings`, keeping the services in front
+    /// and their counts.
+    pub fn rebuilt(&self, book: PriceBook, settings: &[Setting]) -> Result<Self> {
+        let mut deployment = Deployment::resolve(book, settings)?;
+        deployment.services = self.services.clone();
+        deployment.service_settings = self.service_settings.clone();
+        Ok(deployment)
+    }
+
+    /// Whether the deployment's platform declares the setting `key`.
+    pub fn takes(&self, key: &str) -> bool {
+        model_for(&self.book).is_some_and(|model| model.settings().iter().any(|spec| spec.key == key))
+    }
+
     /// Adds per-request services in front of the deployment; each must be
     /// a service price book.
     pub fn with_services(self, services: Vec<PriceBook>) -> Result<Self> {

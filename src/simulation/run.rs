@@ -63,19 +63,70 @@ pub fn simulate<I>(deployment: &Deployment, requests: I, options: RunOptions) ->
 where
     I: IntoIterator<Item = Result<Request>>,
 {
-    let mut seen = Observer::new(&options);
+    simulate_repriced(deployment, &[], requests, options).map(|(result, _)| result)
+}
+
+/// Replays `requests` through `deployment` once and prices the run under
+/// its own book and under each of `others` (the same model with the same
+/// settings, another book), without simulating again: the first result is
+/// `deployment`'s, then one per book of `others`, an error where a book
+/// meters usage differently (simulate that one instead). A re-priced
+/// result's cost curve is left empty: only its bill is re-priced.
+pub fn simulate_repriced<I>(
+    deployment: &Deployment,
+    others: &[&Deployment],
+    requests: I,
+    options: RunOptions,
+) -> Result<(SimulationResult, Vec<Result<SimulationResult>>)>
+where
+    I: IntoIterator<Item = Result<Request>>,
+{
+    let (run, seen) = replay(deployment, requests, &options)?;
+    let mut bill = run.usage.bill(Micros::MAX);
+    bill.extend(service_items(deployment, &seen.tally, &run, &bill, Micros::MAX));
+    let series = series(&run, &bill, deployment, &seen.tally);
+    let repriced = others
+        .iter()
+        .map(|other| {
+            let mut bill = run.usage.reprice(&other.book)?;
+            bill.extend(service_items(other, &seen.tally, &run, &bill, Micros::MAX));
+            let series = RunSeries {
+                cost_over_time: Vec::new(),
+                ..series.clone()
+            };
+            Ok(assemble(other, &run, &seen, bill, series, &options))
+        })
+        .collect();
+    Ok((assemble(deployment, &run, &seen, bill, series, &options), repriced))
+}
+
+/// The model's run of `requests` and what the stream itself showed.
+fn replay<I>(deployment: &Deployment, requests: I, options: &RunOptions) -> Result<(ModelRun, Observer)>
+where
+    I: IntoIterator<Item = Result<Request>>,
+{
+    let mut seen = Observer::new(options);
     let mut requests = requests
         .into_iter()
         .zip(1u64..)
         .map(|(request, position)| seen.see(position, request, options.horizon));
     let run = deployment
         .configured
-        .run(&mut requests, &options, deployment.bills_own_data_out())?;
+        .run(&mut requests, options, deployment.bills_own_data_out())?;
     drop(requests);
-    let mut bill = run.usage.bill(Micros::MAX);
-    let services = service_items(deployment, &seen.tally, &run, &bill, Micros::MAX);
-    bill.extend(services);
-    let series = series(&run, &bill, deployment, &seen.tally);
+    Ok((run, seen))
+}
+
+/// The result of `run` billed as `bill`: the verdict without an SLO and the
+/// warnings (a horizon past the trace, books out of their era).
+fn assemble(
+    deployment: &Deployment,
+    run: &ModelRun,
+    seen: &Observer,
+    bill: Bill,
+    series: RunSeries,
+    options: &RunOptions,
+) -> SimulationResult {
     let (price_periods, era_warnings) = era_checks(deployment, options.origin, run.horizon_end);
     let warnings = horizon_warning(seen.last_arrival, options.horizon)
         .into_iter()
@@ -89,7 +140,7 @@ where
         recorded: &recorded_duration_ms,
     };
     let verdict = verdict::judge(observed, None);
-    Ok(SimulationResult {
+    SimulationResult {
         platform: deployment.book.id.clone(),
         deployment: deployment.describe(),
         start: options.origin.to_rfc3339_opts(SecondsFormat::AutoSi, true),
@@ -116,7 +167,7 @@ where
         price_periods,
         warnings,
         series,
-    })
+    }
 }
 
 /// The data for charts: cost over time, instances, the latency CDF and

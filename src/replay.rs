@@ -1,0 +1,123 @@
+//! Reads a scenario's workload once and replays it into many consumers:
+//! the deployments of a `compare`, or every deployment at every point of a
+//! `sweep` that shares the workload. The trace (or the generator run from
+//! its seed) is read on one thread and fanned out ([`fan_out`]); each
+//! consumer replays it on a thread of its own and checks the rows against
+//! its own deployment's limits, as if it had read the trace alone. With
+//! `fill = "repeat"` the workload is read again for every copy to the
+//! horizon ([`Repeated`]).
+
+use std::sync::{Arc, OnceLock};
+
+use chrono::{DateTime, Utc};
+
+use crate::error::Result;
+use crate::progress::Progress;
+use crate::scenario::{Scenario, WorkloadSource};
+use crate::simulation::Deployment;
+use crate::workload::fill::{Tiling, check_repeatable};
+use crate::workload::{
+    Feed, Fill, GeneratorSpec, Repeated, Request, TraceReader, default_start, fan_out, fan_out_sorted,
+};
+
+/// The workload a replay reads: the scenario's, or a generator standing in
+/// for the scenario's (a sweep's point with generator parameters changed).
+#[derive(Clone, Copy)]
+pub struct Workload<'a> {
+    pub scenario: &'a Scenario,
+    /// Runs instead of the scenario's generator; none reads the scenario's
+    /// own workload.
+    pub generator: Option<&'a GeneratorSpec>,
+}
+
+impl<'a> Workload<'a> {
+    /// The scenario's own workload.
+    pub fn of(scenario: &'a Scenario) -> Self {
+        Workload {
+            scenario,
+            generator: None,
+        }
+    }
+}
+
+/// What a replay returns: each consumer's result in index order, and how
+/// the workload was tiled to the horizon (known once it has been read).
+pub struct Replayed<R> {
+    pub results: Vec<Result<R>>,
+    pub tiling: Option<Arc<OnceLock<Tiling>>>,
+}
+
+/// Replays `workload` into one consumer per entry of `deployments` (whose
+/// limits screen the rows): `consume(index, feed, origin)`, with `origin`
+/// the instant offset zero stands for. Errors before any request is read
+/// (a trace that cannot be opened) are returned as such.
+pub fn replay<R: Send>(
+    workload: Workload,
+    deployments: &[&Deployment],
+    consume: impl Fn(usize, Feed, DateTime<Utc>) -> Result<R> + Sync,
+) -> Result<Replayed<R>> {
+    let scenario = workload.scenario;
+    let fill_to = scenario.horizon.filter(|_| scenario.fill == Fill::Repeat);
+    let generator = match (&scenario.workload, workload.generator) {
+        (_, Some(spec)) => spec,
+        (WorkloadSource::Generator(spec), None) => spec,
+        (WorkloadSource::Trace { path, sort }, None) => {
+            return replay_trace(path, *sort, workload, deployments, fill_to, consume);
+        }
+    };
+    let origin = scenario.start.unwrap_or_else(default_start);
+    let day_seconds = origin.timestamp().rem_euclid(86_400) as f64;
+    let source = Repeated::new(
+        generator.generate(day_seconds),
+        || Ok(generator.generate(day_seconds)),
+        fill_to,
+    );
+    let tiling = source.tiling();
+    // The bar's total is one copy's estimate; a filled run counts on.
+    let expected = fill_to.is_none().then(|| generator.estimate().rows.round() as u64);
+    let requests = Progress::requests(expected).count(source);
+    let results = fan_out(requests, deployments.len(), |_, _, _| Ok(()), |index, feed| {
+        consume(index, feed, origin)
+    });
+    Ok(Replayed {
+        results,
+        tiling: Some(tiling),
+    })
+}
+
+/// [`replay`] of a trace file, sorted in memory first when `sort`.
+fn replay_trace<R: Send>(
+    path: &std::path::Path,
+    sort: bool,
+    workload: Workload,
+    deployments: &[&Deployment],
+    fill_to: Option<crate::units::Micros>,
+    consume: impl Fn(usize, Feed, DateTime<Utc>) -> Result<R> + Sync,
+) -> Result<Replayed<R>> {
+    let start = workload.scenario.start;
+    if fill_to.is_some() {
+        check_repeatable(path)?;
+    }
+    let reader = TraceReader::open(path, start)?;
+    let origin = reader.origin();
+    let screen = |reader: &TraceReader, index: usize, request: &Request| {
+        deployments[index]
+            .check_request(request)
+            .map_err(|(field, problem)| reader.rejected(field, &problem))
+    };
+    let run = |index, feed| consume(index, feed, origin);
+    if sort {
+        let results = fan_out_sorted(reader.unordered(), deployments.len(), screen, run);
+        return Ok(Replayed { results, tiling: None });
+    }
+    let source = Repeated::new(reader, || TraceReader::open(path, start), fill_to);
+    let tiling = source.tiling();
+    let screen = |source: &Repeated<TraceReader, _>, index: usize, request: &Request| {
+        screen(source.current(), index, request)
+    };
+    let results = fan_out(source, deployments.len(), screen, run);
+    Ok(Replayed {
+        results,
+        tiling: Some(tiling),
+    })
+}
