@@ -29,6 +29,11 @@ pub enum Error {
     #[error("{}: {}", .0.path, .0.problems.join(&format!("\n{}: ", .0.path)))]
     File(Box<FileError>),
 
+    /// Several files are unusable together (shards that do not merge);
+    /// each line names its file.
+    #[error("{}", .0.join("\n"))]
+    Files(Box<[String]>),
+
     /// Reading or writing a file failed.
     #[error("{}: {}", .0.path.display(), .0.source)]
     Io(Box<IoError>),

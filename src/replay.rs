@@ -5,7 +5,8 @@
 //! consumer replays it on a thread of its own and checks the rows against
 //! its own deployment's limits, as if it had read the trace alone. With
 //! `fill = "repeat"` the workload is read again for every copy to the
-//! horizon ([`Repeated`]).
+//! horizon ([`Repeated`]); a trace's traffic may be scaled on the way
+//! ([`scale`]), after the copies.
 
 use std::sync::{Arc, OnceLock};
 
@@ -16,18 +17,22 @@ use crate::progress::Progress;
 use crate::scenario::{Scenario, WorkloadSource};
 use crate::simulation::Deployment;
 use crate::workload::fill::{Tiling, check_repeatable};
+use crate::workload::traffic::{Scaled, TrafficFactor, scale};
 use crate::workload::{
     Feed, Fill, GeneratorSpec, Repeated, Request, TraceReader, default_start, fan_out, fan_out_sorted,
 };
 
 /// The workload a replay reads: the scenario's, or a generator standing in
-/// for the scenario's (a sweep's point with generator parameters changed).
+/// for the scenario's (a sweep's point with generator parameters changed),
+/// and for a trace, how its traffic is scaled.
 #[derive(Clone, Copy)]
 pub struct Workload<'a> {
     pub scenario: &'a Scenario,
     /// Runs instead of the scenario's generator; none reads the scenario's
     /// own workload.
     pub generator: Option<&'a GeneratorSpec>,
+    /// A trace's traffic scaled by a factor, with the seed of the draws.
+    pub traffic: Option<(&'a TrafficFactor, u64)>,
 }
 
 impl<'a> Workload<'a> {
@@ -36,6 +41,7 @@ impl<'a> Workload<'a> {
         Workload {
             scenario,
             generator: None,
+            traffic: None,
         }
     }
 }
@@ -106,8 +112,18 @@ fn replay_trace<R: Send>(
             .map_err(|(field, problem)| reader.rejected(field, &problem))
     };
     let run = |index, feed| consume(index, feed, origin);
+    let count = deployments.len();
     if sort {
-        let results = fan_out_sorted(reader.unordered(), deployments.len(), screen, run);
+        let source = reader.unordered();
+        let results = match workload.traffic {
+            None => fan_out_sorted(source, count, screen, run),
+            Some((factor, seed)) => {
+                let scaled = |source: &Scaled<TraceReader>, index: usize, request: &Request| {
+                    screen(source.inner(), index, request)
+                };
+                fan_out_sorted(scale(source, factor, seed), count, scaled, run)
+            }
+        };
         return Ok(Replayed { results, tiling: None });
     }
     let source = Repeated::new(reader, || TraceReader::open(path, start), fill_to);
@@ -115,7 +131,15 @@ fn replay_trace<R: Send>(
     let screen = |source: &Repeated<TraceReader, _>, index: usize, request: &Request| {
         screen(source.current(), index, request)
     };
-    let results = fan_out(source, deployments.len(), screen, run);
+    let results = match workload.traffic {
+        None => fan_out(source, count, screen, run),
+        Some((factor, seed)) => {
+            let scaled = |source: &Scaled<Repeated<TraceReader, _>>, index: usize, request: &Request| {
+                screen(source.inner(), index, request)
+            };
+            fan_out(scale(source, factor, seed), count, scaled, run)
+        }
+    };
     Ok(Replayed {
         results,
         tiling: Some(tiling),

@@ -29,6 +29,8 @@ use crate::platform::Setting;
 use crate::pricing;
 use crate::simulation::Deployment;
 use crate::slo::{RawSlo, Slo};
+use crate::sweep::grid::Grid;
+use crate::sweep::grid_toml;
 use crate::units::{Micros, parse_span};
 use crate::workload::{Fill, GeneratorOptions, GeneratorSpec, MAX_HORIZON, default_start};
 
@@ -41,6 +43,9 @@ struct RawScenario {
     #[serde(default)]
     deployment: Vec<Spanned<BTreeMap<Spanned<String>, Spanned<toml::Value>>>>,
     slo: Option<Spanned<RawSlo>>,
+    /// Read apart by [`grid_toml::resolve`], which needs the spans of
+    /// everything inside it.
+    sweep: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -119,6 +124,8 @@ pub struct Scenario {
     pub slo: Option<Slo>,
     /// Whether the workload is repeated to the horizon (`fill = "repeat"`).
     pub fill: Fill,
+    /// The grid `costsim sweep` runs (`[sweep]`); none without one.
+    pub sweep: Option<Grid>,
 }
 
 struct Problems<'a> {
@@ -172,6 +179,10 @@ impl Scenario {
             .as_ref()
             .and_then(|table| resolve_slo(table, &mut problems));
         let fill = resolve_fill(workload, horizon.is_some(), &mut problems);
+        let sweep = match raw.sweep {
+            Some(_) => resolve_sweep(source, &mut problems),
+            None => None,
+        };
         if let Some(seed) = raw
             .seed
             .as_ref()
@@ -214,6 +225,7 @@ impl Scenario {
             deployments,
             slo,
             fill,
+            sweep,
         })
     }
 
@@ -226,23 +238,28 @@ impl Scenario {
 
     /// A folder name for the scenario's reports.
     pub fn folder_name(&self) -> String {
-        let cleaned: String = self
-            .name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let cleaned = cleaned.trim_matches(['-', '.']).to_owned();
-        if cleaned.is_empty() {
-            "scenario".into()
-        } else {
-            cleaned
-        }
+        folder_name_of(&self.name)
+    }
+}
+
+/// A folder name for the reports of the scenario called `name`: characters
+/// other than letters, digits, `-`, `_` and `.` become `-`.
+pub fn folder_name_of(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_matches(['-', '.']).to_owned();
+    if cleaned.is_empty() {
+        "scenario".into()
+    } else {
+        cleaned
     }
 }
 
@@ -321,6 +338,19 @@ fn resolve_slo(table: &Spanned<RawSlo>, problems: &mut Problems) -> Option<Slo> 
         Err(found) => {
             for (offset, problem) in found {
                 problems.add(offset.max(table.span().start), problem);
+            }
+            None
+        }
+    }
+}
+
+/// The `[sweep]` table of the scenario's text, each problem at its line.
+fn resolve_sweep(source: &str, problems: &mut Problems) -> Option<Grid> {
+    match grid_toml::resolve(source) {
+        Ok(grid) => grid,
+        Err(found) => {
+            for (offset, problem) in found {
+                problems.add(offset, problem);
             }
             None
         }

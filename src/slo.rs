@@ -57,6 +57,16 @@ pub struct Slo {
     pub limits: Vec<(Objective, f64)>,
 }
 
+impl Slo {
+    /// The p99 latency limit in milliseconds, if the SLO sets one.
+    pub fn p99_ms(&self) -> Option<f64> {
+        self.limits
+            .iter()
+            .find(|(objective, _)| *objective == Objective::P99Ms)
+            .map(|(_, limit)| *limit)
+    }
+}
+
 /// The `[slo]` table of a scenario, before its values are checked.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

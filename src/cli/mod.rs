@@ -16,9 +16,11 @@ macro_rules! exit_codes {
 }
 
 mod compare;
+mod merge;
 mod overrides;
 mod pricing;
 mod simulate;
+mod sweep;
 mod trace;
 mod trace_gen;
 mod trace_import;
@@ -64,6 +66,10 @@ enum Command {
     Compare(compare::CompareArgs),
     /// Replay a trace on one platform and print its bill and behaviour.
     Simulate(simulate::SimulateArgs),
+    /// Sweep a grid of settings, price books, traffic levels and seeds over a scenario.
+    Sweep(Box<sweep::SweepArgs>),
+    /// Merge the shard files of a sweep into the report the whole sweep writes.
+    Merge(merge::MergeArgs),
     /// List and inspect price books.
     #[command(subcommand)]
     Pricing(pricing::PricingCommand),
@@ -115,6 +121,8 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Compare(args) => compare::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Sweep(args) => sweep::run(*args),
+        Command::Merge(args) => merge::run(args),
         Command::Pricing(command) => pricing::run(command),
         Command::Trace(command) => trace::run(*command),
     };

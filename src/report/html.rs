@@ -30,7 +30,7 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn row(cells: &[String], header: bool) -> String {
+pub(super) fn row(cells: &[String], header: bool) -> String {
     let tag = if header { "th" } else { "td" };
     let cells: String = cells
         .iter()
@@ -39,7 +39,7 @@ fn row(cells: &[String], header: bool) -> String {
     format!("<tr>{cells}</tr>\n")
 }
 
-const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;margin:1.5rem auto;padding:0 1rem;max-width:1000px;color:#222;line-height:1.45;overflow-wrap:break-word}\
+pub(super) const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;margin:1.5rem auto;padding:0 1rem;max-width:1000px;color:#222;line-height:1.45;overflow-wrap:break-word}\
 .wide{overflow-x:auto;max-width:100%}a{overflow-wrap:anywhere}dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dl.facts dt{font-weight:600}dl.facts dd{margin:0}\
 table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}\
 th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}tr.cheapest td{background:#eef8ee;font-weight:600}\

@@ -9,6 +9,7 @@ mod csv_summary;
 mod format;
 pub mod html;
 mod json;
+pub mod sweep;
 mod text;
 mod text_table;
 pub mod workload;

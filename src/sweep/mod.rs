@@ -5,5 +5,15 @@
 //! point that meets the SLO. Sweeps split into shards that run apart (Slurm
 //! array jobs, Kubernetes Indexed Jobs) and merge into the same bytes.
 
+pub mod collect;
+pub mod dry_run;
+pub mod grid;
+pub mod grid_toml;
+pub mod merge;
 pub mod outcome;
+pub mod plan;
 pub mod point;
+pub mod point_id;
+pub mod run;
+pub mod shard;
+pub mod values;

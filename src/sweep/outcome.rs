@@ -33,6 +33,10 @@ pub struct Manifest {
     pub seed: u64,
     /// The SLO results are judged by, in words; none without one.
     pub slo: Option<String>,
+    /// The SLO's p99 limit in milliseconds, if it sets one (the latency
+    /// charts shade what misses it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slo_p99_ms: Option<f64>,
     /// Every price book the sweep priced with, in id order.
     pub books: Vec<BookEntry>,
     /// Which shard this is; none for a whole sweep (and for a merge).

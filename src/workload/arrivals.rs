@@ -22,7 +22,10 @@
 
 use rand::RngExt;
 use rand_pcg::Pcg64;
+use rust_decimal::Decimal;
 
+use super::generator_options::MAX_RATE;
+use super::traffic::TrafficFactor;
 use crate::units::{MICROS_PER_SECOND, Micros};
 
 const DAY_SECONDS: f64 = 86_400.0;
@@ -160,6 +163,95 @@ impl ArrivalProcess {
             rng,
             origin_day_seconds,
         }
+    }
+}
+
+/// `rate` × `factor`, still within the rates a process accepts. The
+/// product is taken in decimal on the rate as written (0.1 × 3 is 0.3, as
+/// if the user had written 0.3), in floating point where the rate has more
+/// digits than a decimal holds.
+fn scale_rate(name: &str, rate: f64, factor: &TrafficFactor) -> Result<f64, String> {
+    let decimal = rate
+        .to_string()
+        .parse::<Decimal>()
+        .ok()
+        .and_then(|written| written.checked_mul(factor.as_decimal()))
+        .and_then(|product| product.normalize().to_string().parse::<f64>().ok());
+    let scaled = decimal.unwrap_or(rate * factor.as_f64());
+    if scaled.is_nan() || scaled > MAX_RATE {
+        return Err(format!(
+            "traffic {factor}: `{name}` {rate} would become {scaled:e}, above the highest rate ({MAX_RATE:e} per second)"
+        ));
+    }
+    if rate > 0.0 && scaled == 0.0 {
+        return Err(format!("traffic {factor}: `{name}` {rate:e} would become 0"));
+    }
+    Ok(scaled)
+}
+
+fn scale_rates(name: &str, rates: &[f64], factor: &TrafficFactor) -> Result<Vec<f64>, String> {
+    rates.iter().map(|rate| scale_rate(name, *rate, factor)).collect()
+}
+
+/// A series' counts × `factor`, each bucket's count the difference of the
+/// rounded running totals: the total is the exact total × f rounded, and
+/// fractions carry over to the next buckets (counts of 1 halved become 1,
+/// 0, 1, 0, …) instead of all rounding the same way. Emptied buckets go.
+fn scale_counts(counts: &[(u64, u64)], factor: &TrafficFactor) -> Result<BucketCounts, String> {
+    let too_many = || format!("traffic {factor}: the series holds too many arrivals to scale exactly");
+    let mut total: u128 = 0;
+    let mut placed: u128 = 0;
+    let mut scaled = Vec::with_capacity(counts.len());
+    for &(index, count) in counts {
+        total += u128::from(count);
+        let rounded = factor.scale_count(total).ok_or_else(too_many)?;
+        let count = u64::try_from(rounded - placed).map_err(|_| too_many())?;
+        placed = rounded;
+        if count > 0 {
+            scaled.push((index, count));
+        }
+    }
+    Ok(scaled)
+}
+
+impl ArrivalProcess {
+    /// The process with every rate (or a series' counts) scaled by
+    /// `factor`; times of day, dwell times and buckets are kept, so the
+    /// shape and span stay as they are.
+    pub fn scaled(&self, factor: &TrafficFactor) -> Result<ArrivalProcess, String> {
+        Ok(match self {
+            ArrivalProcess::Poisson { rate } => ArrivalProcess::Poisson {
+                rate: scale_rate("rate", *rate, factor)?,
+            },
+            ArrivalProcess::Hourly { rates } => {
+                let scaled = scale_rates("hourly", rates, factor)?;
+                let mut rates = *rates;
+                rates.copy_from_slice(&scaled);
+                ArrivalProcess::Hourly { rates }
+            }
+            ArrivalProcess::Sinusoid {
+                trough,
+                peak,
+                peak_hour,
+            } => ArrivalProcess::Sinusoid {
+                trough: scale_rate("trough", *trough, factor)?,
+                peak: scale_rate("peak", *peak, factor)?,
+                peak_hour: *peak_hour,
+            },
+            ArrivalProcess::Markov { rates, mean_dwell_s } => ArrivalProcess::Markov {
+                rates: scale_rates("rates", rates, factor)?,
+                mean_dwell_s: mean_dwell_s.clone(),
+            },
+            ArrivalProcess::Series {
+                counts,
+                bucket,
+                spread,
+            } => ArrivalProcess::Series {
+                counts: scale_counts(counts, factor)?,
+                bucket: *bucket,
+                spread: *spread,
+            },
+        })
     }
 }
 
@@ -452,6 +544,53 @@ mod tests {
         let arrivals: Vec<Micros> = process.arrivals(Pcg64::seed_from_u64(1), 0.0, None).collect();
         assert_eq!(arrivals.iter().filter(|&&a| a < MICROS_PER_SECOND).count(), 1_000);
         assert!(arrivals.windows(2).all(|pair| pair[0] <= pair[1]));
+    }
+}
+
+#[cfg(test)]
+mod scaling_tests {
+    use super::*;
+
+    fn factor(text: &str) -> TrafficFactor {
+        TrafficFactor::parse(text).expect("a valid factor")
+    }
+
+    #[test]
+    fn a_series_scales_its_counts_carrying_fractions_on() {
+        // Running totals 1, 2, 3, 4 × 0.5 = 0.5, 1, 1.5, 2, rounded (halves
+        // up) 1, 1, 2, 2: counts 1, 0, 1, 0, the empty buckets dropped.
+        let series = ArrivalProcess::Series {
+            counts: vec![(0, 1), (1, 1), (2, 1), (5, 1)],
+            bucket: 60 * MICROS_PER_SECOND,
+            spread: Spread::Uniform,
+        };
+        let halved = series.scaled(&factor("0.5")).expect("scalable");
+        let ArrivalProcess::Series { counts, bucket, .. } = &halved else {
+            panic!("a series");
+        };
+        assert_eq!(
+            (counts.as_slice(), *bucket),
+            (&[(0, 1), (2, 1)][..], 60 * MICROS_PER_SECOND)
+        );
+        // 7 and 3 × 1.5 = 10.5 and 4.5: totals 10.5 → 11 and 15, so 11 and 4.
+        let series = ArrivalProcess::Series {
+            counts: vec![(0, 7), (1, 3)],
+            bucket: MICROS_PER_SECOND,
+            spread: Spread::Equidistant,
+        };
+        let ArrivalProcess::Series { counts, .. } = series.scaled(&factor("1.5")).expect("scalable") else {
+            panic!("a series");
+        };
+        assert_eq!(counts, [(0, 11), (1, 4)]);
+        let huge = ArrivalProcess::Series {
+            counts: vec![(0, u64::MAX)],
+            bucket: MICROS_PER_SECOND,
+            spread: Spread::Equidistant,
+        };
+        assert_eq!(
+            huge.scaled(&factor("2")).expect_err("too many"),
+            "traffic 2: the series holds too many arrivals to scale exactly"
+        );
     }
 }
 

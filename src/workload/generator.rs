@@ -7,6 +7,7 @@ use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64;
 
 use super::arrivals::{ArrivalProcess, Arrivals};
+use super::generator_recipe::GeneratorRecipe;
 use super::request::{FunctionId, Request};
 use crate::distribution::{DurationSampler, DurationSpec};
 use crate::error::Result;
@@ -32,6 +33,9 @@ pub struct GeneratorSpec {
     pub span: Option<Micros>,
     pub count: Option<u64>,
     pub seed: u64,
+    /// The options it was built from, to build it again with one changed
+    /// ([`GeneratorSpec::with_parameter`]); none for a spec made in code.
+    pub recipe: Option<Box<GeneratorRecipe>>,
 }
 
 /// Seeds the independent random streams of a generator from its one seed,
@@ -210,6 +214,7 @@ mod tests {
             span: Some(600 * MICROS_PER_SECOND),
             count: None,
             seed: 1,
+            recipe: None,
         }
     }
 

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::generator_recipe::GeneratorRecipe;
 use super::import::read_rate_series;
 use super::{ArrivalProcess, FunctionMix, GeneratorSpec, Spread};
 use crate::distribution::DurationSpec;
@@ -393,6 +394,11 @@ impl GeneratorOptions {
                     span,
                     count: self.count,
                     seed: self.seed.unwrap_or(1),
+                    recipe: Some(Box::new(GeneratorRecipe {
+                        options: self.clone(),
+                        base: base.to_owned(),
+                        traffic: None,
+                    })),
                 };
                 let estimate = spec.estimate();
                 let max_rows = self.max_rows.unwrap_or(DEFAULT_MAX_ROWS);

@@ -8,6 +8,7 @@ mod fanout;
 pub mod fill;
 mod generator;
 mod generator_options;
+mod generator_recipe;
 pub mod import;
 mod interner;
 mod prefetch;
@@ -18,6 +19,7 @@ mod trace_input;
 mod trace_reader;
 mod trace_rows;
 mod trace_writer;
+pub mod traffic;
 
 pub use arrivals::{ArrivalProcess, Arrivals, BucketCounts, Spread, next_uniform_share};
 pub use fanout::{Feed, fan_out, fan_out_sorted};
@@ -26,6 +28,7 @@ pub use generator::{FunctionMix, Generator, GeneratorSpec, WorkEstimate};
 pub use generator_options::{
     DEFAULT_DURATION, DEFAULT_MAX_ROWS, GeneratorOptions, GeneratorProblems, MAX_RATE, check_rows,
 };
+pub use generator_recipe::{GENERATOR_KEYS, GeneratorRecipe};
 pub use prefetch::{Prefetched, prefetch};
 pub use request::{
     DEFAULT_FUNCTION, FunctionId, FunctionNames, MAX_ARRIVAL, MAX_DURATION, MAX_HORIZON, Request,

@@ -21,6 +21,8 @@ pub enum Swatch {
     /// A plain solid line of this colour.
     Rule(RGBAColor),
     Block(RGBAColor),
+    /// A series' marker alone, for scatter plots.
+    Marker(SeriesStyle),
 }
 
 #[derive(Debug, Clone)]
@@ -106,6 +108,7 @@ fn draw_swatch<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, swatch: Swatch
                 color.stroke_width(2),
             ))
             .map_err(failed),
+        Swatch::Marker(style) => draw_marker(area, style.marker, (x + SAMPLE / 2, y), 5, style.color),
         Swatch::Line(style) => {
             let path = vec![(x, y), (x + SAMPLE, y)];
             match style.dash {

@@ -7,14 +7,14 @@
 //! latency distribution (complementary CDF) and cost by line item.
 
 mod aggregate;
-mod frame;
+pub(crate) mod frame;
 mod glyphs;
 mod instances;
 mod latency;
 mod line_items;
-mod lines;
-mod style;
-mod ticks;
+pub(crate) mod lines;
+pub(crate) mod style;
+pub(crate) mod ticks;
 
 use std::io::Cursor;
 use std::sync::Once;
@@ -71,6 +71,19 @@ pub(crate) trait Plot {
 
 /// Draws `plot` titled `title` into an SVG string and a PNG image.
 fn render(name: &'static str, title: &'static str, alt: String, plot: &impl Plot) -> Result<Chart> {
+    let (svg, png) = draw_both(name, title, &alt, plot)?;
+    Ok(Chart {
+        name,
+        title,
+        svg,
+        alt,
+        png,
+    })
+}
+
+/// `plot` titled `title` as an SVG that names itself with `alt` and as a
+/// PNG: for charts named at run time too (a sweep's, one per parameter).
+pub(crate) fn draw_both(name: &str, title: &str, alt: &str, plot: &impl Plot) -> Result<(String, Vec<u8>)> {
     register_font();
     let mut svg = String::new();
     {
@@ -90,13 +103,7 @@ fn render(name: &'static str, title: &'static str, alt: String, plot: &impl Plot
     image
         .write_to(&mut png, image::ImageOutputFormat::Png)
         .map_err(|error| chart_error(name, error))?;
-    Ok(Chart {
-        name,
-        title,
-        svg: accessible(&svg, title, &alt),
-        alt,
-        png: png.into_inner(),
-    })
+    Ok((accessible(&svg, title, alt), png.into_inner()))
 }
 
 fn draw_on<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str, plot: &impl Plot) -> Drawn {
