@@ -109,7 +109,11 @@ fn point(index: usize, values: Vec<(&str, String)>) -> Point {
 fn sweep(scenario: &Scenario, points: Vec<Point>) -> u64 {
     let plans = plan(scenario, points).expect("valid points");
     let results = run_plans(scenario, &plans).expect("runs");
-    results.iter().flatten().map(|named| named.result.requests.total).sum()
+    results
+        .iter()
+        .flatten()
+        .map(|named| named.result.requests.total)
+        .sum()
 }
 
 /// 8 memory sizes × 8 keep-alives.
@@ -117,7 +121,10 @@ fn settings_grid() -> Vec<Point> {
     let mut points = Vec::new();
     for memory in [128, 256, 512, 1024, 1536, 2048, 3008, 4096] {
         for keep_alive in (1..=8).map(|step| step * 60) {
-            let values = vec![("memory_mb", memory.to_string()), ("keep_alive_s", keep_alive.to_string())];
+            let values = vec![
+                ("memory_mb", memory.to_string()),
+                ("keep_alive_s", keep_alive.to_string()),
+            ];
             points.push(point(points.len(), values));
         }
     }
@@ -133,7 +140,11 @@ fn what_if_books(folder: &Path) -> Vec<Point> {
             let rate = rust_decimal::Decimal::new(166_667, 10) * rust_decimal::Decimal::new(percent, 2);
             let text = shipped
                 .replacen("0.0000166667", &rate.normalize().to_string(), 1)
-                .replacen("id = \"aws-lambda-2025\"", &format!("id = \"lambda-at-{percent}\""), 1);
+                .replacen(
+                    "id = \"aws-lambda-2025\"",
+                    &format!("id = \"lambda-at-{percent}\""),
+                    1,
+                );
             let path = folder.join(format!("lambda-at-{percent}.toml"));
             std::fs::write(&path, text).expect("written");
             point(index as usize, vec![("platform", path.display().to_string())])

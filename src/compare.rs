@@ -46,13 +46,21 @@ pub fn deployment_seed(base: u64, index: usize) -> u64 {
 /// `fill = "repeat"` the workload is read again for every copy to the
 /// horizon; every result is judged by the scenario's SLO.
 pub fn compare(scenario: &Scenario) -> Result<Vec<NamedResult>> {
-    let deployments: Vec<&Deployment> = scenario.deployments.iter().map(|named| &named.deployment).collect();
+    let deployments: Vec<&Deployment> = scenario
+        .deployments
+        .iter()
+        .map(|named| &named.deployment)
+        .collect();
     let replayed = replay(Workload::of(scenario), &deployments, |index, feed, origin| {
         run_one(scenario, index, origin, feed)
     })?;
     let mut results: Vec<NamedResult> = replayed.results.into_iter().collect::<Result<_>>()?;
     for named in &mut results {
-        finish(&mut named.result, replayed.tiling.as_deref(), scenario.slo.as_ref());
+        finish(
+            &mut named.result,
+            replayed.tiling.as_deref(),
+            scenario.slo.as_ref(),
+        );
     }
     Ok(results)
 }

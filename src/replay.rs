@@ -80,11 +80,16 @@ pub fn replay<R: Send>(
     );
     let tiling = source.tiling();
     // The bar's total is one copy's estimate; a filled run counts on.
-    let expected = fill_to.is_none().then(|| generator.estimate().rows.round() as u64);
+    let expected = fill_to
+        .is_none()
+        .then(|| generator.estimate().rows.round() as u64);
     let requests = Progress::requests(expected).count(source);
-    let results = fan_out(requests, deployments.len(), |_, _, _| Ok(()), |index, feed| {
-        consume(index, feed, origin)
-    });
+    let results = fan_out(
+        requests,
+        deployments.len(),
+        |_, _, _| Ok(()),
+        |index, feed| consume(index, feed, origin),
+    );
     Ok(Replayed {
         results,
         tiling: Some(tiling),
@@ -124,7 +129,10 @@ fn replay_trace<R: Send>(
                 fan_out_sorted(scale(source, factor, seed), count, scaled, run)
             }
         };
-        return Ok(Replayed { results, tiling: None });
+        return Ok(Replayed {
+            results,
+            tiling: None,
+        });
     }
     let source = Repeated::new(reader, || TraceReader::open(path, start), fill_to);
     let tiling = source.tiling();

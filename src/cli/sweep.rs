@@ -112,16 +112,26 @@ pub fn run(args: SweepArgs) -> Result<()> {
         .sweep
         .clone()
         .unwrap_or_default()
-        .overlaid(Grid::from_flags(&args.params, &args.zip, &args.include, &args.exclude)?);
+        .overlaid(Grid::from_flags(
+            &args.params,
+            &args.zip,
+            &args.include,
+            &args.exclude,
+        )?);
     if grid.is_empty() {
         return Err(Error::usage(
             "nothing to sweep: give --param NAME=VALUES (e.g. --param memory_mb=128,256,512) or a [sweep] table in the scenario",
         ));
     }
-    let points = grid.points().map_err(|problems| Error::usage(problems.join("\n")))?;
+    let points = grid
+        .points()
+        .map_err(|problems| Error::usage(problems.join("\n")))?;
     let shard = match &args.shard {
-        Some(text) => Some(shard::parse_shard(text).map_err(|problem| Error::usage(format!("--shard: {problem}")))?),
-        None => shard::from_environment(args.shard_count, |name| std::env::var(name).ok()).map_err(Error::usage)?,
+        Some(text) => {
+            Some(shard::parse_shard(text).map_err(|problem| Error::usage(format!("--shard: {problem}")))?)
+        }
+        None => shard::from_environment(args.shard_count, |name| std::env::var(name).ok())
+            .map_err(Error::usage)?,
     };
     let spec = SweepSpec {
         scenario: &scenario,
@@ -154,11 +164,17 @@ fn load(path: &Path) -> Result<(Scenario, String)> {
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|error| Error::io("standard input", error))?;
-        return Ok((Scenario::from_toml("standard input", &text, Path::new("."))?, text));
+        return Ok((
+            Scenario::from_toml("standard input", &text, Path::new("."))?,
+            text,
+        ));
     }
     text = std::fs::read_to_string(path).map_err(|error| Error::io(path, error))?;
     let base = path.parent().unwrap_or(Path::new("."));
-    Ok((Scenario::from_toml(&path.display().to_string(), &text, base)?, text))
+    Ok((
+        Scenario::from_toml(&path.display().to_string(), &text, base)?,
+        text,
+    ))
 }
 
 /// Applies `--seed`, `--horizon`, `--set` and `--slo`; the flags as typed.
@@ -180,7 +196,8 @@ fn apply_flags(args: &SweepArgs, scenario: &mut Scenario) -> Result<Vec<String>>
     overrides::apply(scenario, &overrides)?;
     changes.extend(args.settings.iter().map(|text| format!("--set {text}")));
     if let Some(text) = &args.slo {
-        scenario.slo = Some(Slo::parse_flag(text).map_err(|problem| Error::usage(format!("--slo: {problem}")))?);
+        scenario.slo =
+            Some(Slo::parse_flag(text).map_err(|problem| Error::usage(format!("--slo: {problem}")))?);
         changes.push(format!("--slo {text}"));
     }
     // The grid's own flags are in the manifest's grid, not in the hash.
@@ -196,9 +213,10 @@ fn write_files(
 ) -> Result<()> {
     let folder = PathBuf::from("reports").join(format!("{}-sweep", scenario.folder_name()));
     if let Some(shard) = shard {
-        let path = args.out.clone().unwrap_or_else(|| {
-            folder.join(format!("shard-{}-of-{}.json", shard.index, shard.count))
-        });
+        let path = args
+            .out
+            .clone()
+            .unwrap_or_else(|| folder.join(format!("shard-{}-of-{}.json", shard.index, shard.count)));
         if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|error| Error::io(parent, error))?;
         }

@@ -97,7 +97,10 @@ where
             Ok(assemble(other, &run, &seen, bill, series, &options))
         })
         .collect();
-    Ok((assemble(deployment, &run, &seen, bill, series, &options), repriced))
+    Ok((
+        assemble(deployment, &run, &seen, bill, series, &options),
+        repriced,
+    ))
 }
 
 /// The model's run of `requests` and what the stream itself showed.

@@ -71,7 +71,8 @@ fn point_outcome(plan: PointPlan, results: &[NamedResult]) -> Result<PointOutcom
     let json = results
         .iter()
         .map(|named| {
-            serde_json::to_value(named).map_err(|error| Error::usage(format!("cannot write a result as JSON: {error}")))
+            serde_json::to_value(named)
+                .map_err(|error| Error::usage(format!("cannot write a result as JSON: {error}")))
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(PointOutcome {

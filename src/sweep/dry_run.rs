@@ -49,7 +49,10 @@ struct PlannedPoint<'a> {
 pub fn render(spec: &SweepSpec, points: Vec<Point>, json: bool) -> Result<String> {
     let plans = plan(spec.scenario, points)?;
     let work = work(&plans);
-    let rows = requests_per_read(spec.scenario, plans.first().and_then(|plan| plan.generator.as_ref()));
+    let rows = requests_per_read(
+        spec.scenario,
+        plans.first().and_then(|plan| plan.generator.as_ref()),
+    );
     let seconds = rows.map(|rows| estimate_seconds(&work, rows));
     if json {
         let plan = Plan {
@@ -93,23 +96,49 @@ pub fn render(spec: &SweepSpec, points: Vec<Point>, json: bool) -> Result<String
     match (rows, seconds) {
         (Some(rows), Some(seconds)) => text.push_str(&format!(
             "Estimated run time: about {} ({} requests per read; a rough guess from this tool's replay speed on 2 cores)\n",
-            crate::slo::show_millis((seconds * 1000.0).round()),
+            crate::slo::show_millis(two_digits(seconds) * 1000.0),
             crate::report::quantity(rows.round())
         )),
         _ => text.push_str("Estimated run time: unknown (the workload's size is not known before it is read)\n"),
     }
     text.push('\n');
     for plan in &plans {
-        text.push_str(&format!("{:>6}  {}  {}\n", plan.point.index, plan.point.id, describe(&plan.point)));
+        text.push_str(&format!(
+            "{:>6}  {}  {}\n",
+            plan.point.index,
+            plan.point.id,
+            describe(&plan.point)
+        ));
     }
     Ok(text)
 }
 
 fn work_line(work: &Work) -> String {
     format!(
-        "Work: {} reads of the workload, {} simulations ({} results re-priced from another book's run, {} shared with a deployment configured alike)\n",
-        work.reads, work.simulations, work.repriced, work.shared
+        "Work: {} of the workload, {} ({} results re-priced from another book's run, {} shared with a deployment configured alike)\n",
+        counted(work.reads, "read"),
+        counted(work.simulations, "simulation"),
+        work.repriced,
+        work.shared
     )
+}
+
+/// `1 read`, `3 reads`.
+fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// `seconds` to two significant digits: an estimate claims no more.
+fn two_digits(seconds: f64) -> f64 {
+    if seconds <= 0.0 || !seconds.is_finite() {
+        return 0.0;
+    }
+    let scale = 10f64.powi(1 - seconds.log10().floor() as i32);
+    (seconds * scale).round() / scale
 }
 
 /// Roughly how long `work` takes on 2 cores: the reads on one thread, the

@@ -137,7 +137,11 @@ struct Changes<'a> {
     settings: Vec<(Option<&'a str>, Setting)>,
 }
 
-fn plan_point(scenario: &Scenario, point: &Point, books: &mut BookCache) -> std::result::Result<PointPlan, Vec<String>> {
+fn plan_point(
+    scenario: &Scenario,
+    point: &Point,
+    books: &mut BookCache,
+) -> std::result::Result<PointPlan, Vec<String>> {
     let mut problems = Vec::new();
     let changes = sort_changes(point, &mut problems);
     let (generator, trace_traffic) = workload_of(scenario, &changes, &mut problems);
@@ -241,7 +245,9 @@ fn deployments_of(
             }
         };
         match platform_takers(deployments, *target, &book) {
-            Ok(takers) => takers.into_iter().for_each(|index| chosen[index] = Some(book.clone())),
+            Ok(takers) => takers
+                .into_iter()
+                .for_each(|index| chosen[index] = Some(book.clone())),
             Err(problem) => problems.push(format!("{}: {problem}", platform_name(*target))),
         }
     }
@@ -252,7 +258,9 @@ fn deployments_of(
             None => setting_takers(deployments, &setting.key),
         };
         match takers {
-            Ok(takers) => takers.into_iter().for_each(|index| extra[index].push(setting.clone())),
+            Ok(takers) => takers
+                .into_iter()
+                .for_each(|index| extra[index].push(setting.clone())),
             Err(problem) => problems.push(format!("{}: {problem}", setting_name(*target, &setting.key))),
         }
     }

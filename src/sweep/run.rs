@@ -110,7 +110,10 @@ pub fn work(plans: &[PointPlan]) -> Work {
         let (simulations, copies) = simulations_of(plans, &group);
         work.reads += simulations.len().div_ceil(MAX_IN_FLIGHT);
         work.simulations += simulations.len();
-        work.repriced += simulations.iter().map(|simulation| simulation.repriced.len()).sum::<usize>();
+        work.repriced += simulations
+            .iter()
+            .map(|simulation| simulation.repriced.len())
+            .sum::<usize>();
         work.shared += copies.len();
     }
     work

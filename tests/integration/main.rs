@@ -36,6 +36,7 @@ mod services;
 mod setting_ranges;
 mod speed_model;
 mod support;
+mod sweep_command;
 mod sweep_grid;
 mod sweep_merge;
 mod sweep_run;

@@ -135,8 +135,11 @@ fn books_of_one_model_are_priced_from_one_simulation() {
 fn doubled_traffic_doubles_every_request() {
     let space = Workspace::new();
     let scenario = scenario_in(&space, SCENARIO);
-    let plans = plan(&scenario, vec![point(0, &[("traffic", "1")]), point(1, &[("traffic", "2")])])
-        .expect("valid points");
+    let plans = plan(
+        &scenario,
+        vec![point(0, &[("traffic", "1")]), point(1, &[("traffic", "2")])],
+    )
+    .expect("valid points");
     assert_eq!(work(&plans).reads, 2);
     let results = run_plans(&scenario, &plans).expect("runs");
     assert_eq!(results[0][0].result.requests.total, 10);
@@ -148,7 +151,11 @@ fn doubled_traffic_doubles_every_request() {
 fn a_swept_seed_changes_the_draws_and_the_scenario_seed_reproduces_compare() {
     let space = Workspace::new();
     let scenario = scenario_in(&space, SCENARIO);
-    let plans = plan(&scenario, vec![point(0, &[("seed", "3")]), point(1, &[("seed", "4")])]).expect("valid");
+    let plans = plan(
+        &scenario,
+        vec![point(0, &[("seed", "3")]), point(1, &[("seed", "4")])],
+    )
+    .expect("valid");
     let results = run_plans(&scenario, &plans).expect("runs");
     assert_eq!(json(&results[0]), json(&compare(&scenario).expect("runs")));
     assert_eq!(results[1][0].result.seed, costsim::compare::deployment_seed(4, 0));

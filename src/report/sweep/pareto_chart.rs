@@ -176,9 +176,9 @@ impl ParetoChart {
         X: Ranged<ValueType = f64> + ValueFormatter<f64>,
     {
         let title = if log {
-            "p99 latency (ms, log scale)"
+            "client-observed p99 latency (log scale)"
         } else {
-            "p99 latency (ms)"
+            "client-observed p99 latency"
         };
         mesh_style(
             chart,
