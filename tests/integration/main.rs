@@ -9,6 +9,7 @@ mod bad_input;
 mod cli_contracts;
 mod client_timeouts;
 mod cloud_run;
+mod cluster;
 mod compare_command;
 mod eras;
 mod fargate;
