@@ -1,15 +1,20 @@
-//! The routable servers of a farm grouped by how many of their slots are
-//! busy, so that shared-queue routing finds the least-loaded server (fewest
-//! busy slots, lowest index on ties) without scanning every server: a
-//! request costs a few word operations, whatever the number of servers.
+//! The routable servers of a farm by how many of their slots are busy, so
+//! that shared-queue routing finds the least-loaded server (fewest busy
+//! slots, lowest index on ties) without scanning every server.
 //!
-//! Each busy level holds a two-level bit set of server indices (a bit per
-//! server, and a summary bit per 64-server word), and a bit set of the levels
-//! that are not empty: the least-loaded server is the lowest set bit of the
-//! lowest non-empty level. Finding it takes constant time up to 4,096
-//! servers, then a scan of one summary word per further 4,096.
+//! A tournament tree over the servers keeps at each node the winner of the
+//! servers below it (the least loaded, then the lowest index: the smallest
+//! key `busy << 32 | index`), so the answer is at the root, and a change of
+//! one server's load replays the matches on its path only: at most log2 of
+//! the servers, and it stops at the first node whose winner stays the same.
+//! With one slot per server the free servers are the idle ones, and the
+//! lowest of them is found in a bit set of the idle servers (a bit per
+//! server, a summary bit per 64-server word) in constant time instead.
 
 const NOT_ROUTED: u32 = u32::MAX;
+/// The key of a server that takes no request (not routable, or full): it
+/// loses every match.
+const OUT: u64 = u64::MAX;
 
 /// Routable servers by busy slots; servers with no free slot are left out.
 #[derive(Debug, Default)]
@@ -17,12 +22,17 @@ pub struct FreeSlots {
     /// Whether the farm routes by load at all; if not, nothing is tracked.
     tracking: bool,
     slots: u32,
-    /// `by_busy[b]`: the routable servers with `b` busy slots (`b < slots`).
-    by_busy: Vec<IndexSet>,
-    /// The levels `b` whose set is not empty.
-    levels: IndexSet,
     /// Busy slots of each routable server, or [`NOT_ROUTED`].
     busy: Vec<u32>,
+    /// The tree in an array: node 1 is the root, node `n`'s children are
+    /// `2n` and `2n + 1`, and server `s` is the leaf `leaves + s`. Each node
+    /// holds its winner's key, or [`OUT`].
+    tree: Vec<u64>,
+    /// A power of two, at least the number of servers seen.
+    leaves: usize,
+    /// The routable idle servers, when servers have one slot (the tree is
+    /// then not kept).
+    idle: Option<IndexSet>,
 }
 
 impl FreeSlots {
@@ -31,6 +41,7 @@ impl FreeSlots {
         FreeSlots {
             tracking: true,
             slots,
+            idle: (slots == 1).then(IndexSet::default),
             ..FreeSlots::default()
         }
     }
@@ -50,29 +61,28 @@ impl FreeSlots {
             self.busy.resize(index + 1, NOT_ROUTED);
         }
         self.busy[index] = busy;
-        self.enter(server, busy);
+        self.replay(index);
     }
 
     /// `server` no longer takes requests.
     pub fn unroute(&mut self, server: u32) {
-        if let Some(&busy) = self.busy.get(server as usize)
-            && busy != NOT_ROUTED
+        if let Some(busy) = self.busy.get_mut(server as usize)
+            && *busy != NOT_ROUTED
         {
-            self.leave(server, busy);
-            self.busy[server as usize] = NOT_ROUTED;
+            *busy = NOT_ROUTED;
+            self.replay(server as usize);
         }
     }
 
     /// `server` now has `busy` busy slots (ignored unless it is routable).
     #[inline]
     pub fn set_busy(&mut self, server: u32, busy: u32) {
-        if let Some(&old) = self.busy.get(server as usize)
-            && old != NOT_ROUTED
-            && old != busy
+        if let Some(old) = self.busy.get_mut(server as usize)
+            && *old != NOT_ROUTED
+            && *old != busy
         {
-            self.leave(server, old);
-            self.enter(server, busy);
-            self.busy[server as usize] = busy;
+            *old = busy;
+            self.replay(server as usize);
         }
     }
 
@@ -80,32 +90,59 @@ impl FreeSlots {
     /// none if every routable server is full.
     #[inline]
     pub fn least_loaded(&self) -> Option<u32> {
-        let level = self.levels.first()?;
-        self.by_busy[level].first().map(|server| server as u32)
+        if let Some(idle) = &self.idle {
+            return idle.first().map(|server| server as u32);
+        }
+        // The low 32 bits of a key are its server.
+        self.tree.get(1).filter(|&&key| key != OUT).map(|&key| key as u32)
     }
 
-    fn enter(&mut self, server: u32, busy: u32) {
-        if busy >= self.slots {
-            return;
+    /// The key of `server`: its busy slots, then its index.
+    #[inline]
+    fn key(&self, server: usize) -> u64 {
+        match self.busy[server] {
+            busy if busy == NOT_ROUTED || busy >= self.slots => OUT,
+            busy => u64::from(busy) << 32 | server as u64,
         }
-        let level = busy as usize;
-        if self.by_busy.len() <= level {
-            self.by_busy.resize_with(level + 1, IndexSet::default);
-        }
-        if self.by_busy[level].is_empty() {
-            self.levels.insert(level);
-        }
-        self.by_busy[level].insert(server as usize);
     }
 
-    fn leave(&mut self, server: u32, busy: u32) {
-        if busy >= self.slots {
+    /// Replays the matches from `server`'s leaf up, after its key changed.
+    #[inline]
+    fn replay(&mut self, server: usize) {
+        if let Some(idle) = &mut self.idle {
+            match self.busy[server] {
+                0 => idle.insert(server),
+                _ => idle.remove(server),
+            }
             return;
         }
-        let level = busy as usize;
-        self.by_busy[level].remove(server as usize);
-        if self.by_busy[level].is_empty() {
-            self.levels.remove(level);
+        if server >= self.leaves {
+            return self.rebuild(server + 1);
+        }
+        let mut node = self.leaves + server;
+        let mut winner = self.key(server);
+        self.tree[node] = winner;
+        while node > 1 {
+            // The match at the parent: this side's winner against the other's.
+            winner = winner.min(self.tree[node ^ 1]);
+            node /= 2;
+            if self.tree[node] == winner {
+                break;
+            }
+            self.tree[node] = winner;
+        }
+    }
+
+    /// Builds the tree anew with room for `servers` servers.
+    #[cold]
+    fn rebuild(&mut self, servers: usize) {
+        self.leaves = servers.next_power_of_two();
+        self.tree = vec![OUT; 2 * self.leaves];
+        for server in 0..self.busy.len() {
+            self.tree[self.leaves + server] = self.key(server);
+        }
+        for node in (1..self.leaves).rev() {
+            self.tree[node] = self.tree[2 * node].min(self.tree[2 * node + 1]);
         }
     }
 }
@@ -115,42 +152,40 @@ impl FreeSlots {
 struct IndexSet {
     words: Vec<u64>,
     summary: Vec<u64>,
-    len: usize,
 }
 
 impl IndexSet {
-    fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
+    #[inline]
     fn insert(&mut self, value: usize) {
         let word = value / 64;
         if self.words.len() <= word {
-            self.words.resize(word + 1, 0);
-            self.summary.resize(word / 64 + 1, 0);
+            self.grow(word);
         }
-        let bit = 1u64 << (value % 64);
-        if self.words[word] & bit == 0 {
-            self.words[word] |= bit;
+        let bits = &mut self.words[word];
+        if *bits == 0 {
             self.summary[word / 64] |= 1u64 << (word % 64);
-            self.len += 1;
         }
+        *bits |= 1u64 << (value % 64);
     }
 
+    #[cold]
+    fn grow(&mut self, word: usize) {
+        self.words.resize(word + 1, 0);
+        self.summary.resize(word / 64 + 1, 0);
+    }
+
+    #[inline]
     fn remove(&mut self, value: usize) {
         let word = value / 64;
-        let bit = 1u64 << (value % 64);
-        if let Some(bits) = self.words.get_mut(word)
-            && *bits & bit != 0
-        {
-            *bits &= !bit;
+        if let Some(bits) = self.words.get_mut(word) {
+            *bits &= !(1u64 << (value % 64));
             if *bits == 0 {
                 self.summary[word / 64] &= !(1u64 << (word % 64));
             }
-            self.len -= 1;
         }
     }
 
+    #[inline]
     fn first(&self) -> Option<usize> {
         let (block, &bits) = self.summary.iter().enumerate().find(|(_, bits)| **bits != 0)?;
         let word = block * 64 + bits.trailing_zeros() as usize;
@@ -196,19 +231,56 @@ mod tests {
     }
 
     #[test]
-    fn sets_span_many_words() {
-        let mut set = IndexSet::default();
-        for value in [70_000, 4_097, 64, 63] {
-            set.insert(value);
+    fn servers_far_apart_are_found() {
+        // Routed in this order, the tree grows to 1, 2, 64, 8,192 and
+        // 131,072 leaves (two slots), and the bit set to 1,094 words (one
+        // slot); the lowest index among the idle wins.
+        for slots in [1, 2] {
+            let mut free = FreeSlots::new(slots);
+            for server in [0, 1, 63, 4_097, 70_000] {
+                free.route(server, 0);
+            }
+            let mut order = Vec::new();
+            while let Some(server) = free.least_loaded() {
+                order.push(server);
+                free.set_busy(server, slots);
+            }
+            assert_eq!(order, [0, 1, 63, 4_097, 70_000]);
+            free.set_busy(4_097, 0);
+            assert_eq!(free.least_loaded(), Some(4_097));
         }
-        assert_eq!(set.first(), Some(63));
-        set.remove(63);
-        set.remove(64);
-        assert_eq!(set.first(), Some(4_097));
-        set.remove(4_097);
-        assert_eq!(set.first(), Some(70_000));
-        set.remove(70_000);
-        assert!(set.is_empty());
-        assert_eq!(set.first(), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_winner_is_what_a_scan_finds(
+            changes in proptest::collection::vec((0u32..40, 0u32..5), 0..200),
+            slots in 1u32..4,
+        ) {
+            // Busy 4 stands for unrouting the server; `slots` busy is full.
+            let mut free = FreeSlots::new(slots);
+            let mut busy = [None; 40];
+            for (server, level) in changes {
+                match (level, busy[server as usize]) {
+                    (4, _) => {
+                        free.unroute(server);
+                        busy[server as usize] = None;
+                    }
+                    (_, None) => {
+                        free.route(server, level);
+                        busy[server as usize] = Some(level);
+                    }
+                    (_, Some(_)) => {
+                        free.set_busy(server, level);
+                        busy[server as usize] = Some(level);
+                    }
+                }
+                let scanned = (0..40u32)
+                    .filter_map(|server| busy[server as usize].filter(|&level| level < slots).map(|level| (level, server)))
+                    .min()
+                    .map(|(_, server)| server);
+                proptest::prop_assert_eq!(free.least_loaded(), scanned);
+            }
+        }
     }
 }

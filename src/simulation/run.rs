@@ -40,6 +40,7 @@ impl Observer {
     }
 
     /// Checks the `position`-th request's range and notes it.
+    #[inline]
     fn see(&mut self, position: u64, request: Result<Request>, horizon: Option<Micros>) -> Result<Request> {
         let request = request?;
         if request.arrival > MAX_ARRIVAL || request.duration > MAX_DURATION {

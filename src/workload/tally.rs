@@ -31,6 +31,7 @@ impl WorkloadTally {
         }
     }
 
+    #[inline]
     pub fn add(&mut self, request: &Request) {
         self.arrivals.add(request.arrival);
         let hour = ((request.arrival + self.hour_offset) / HOUR) as usize;

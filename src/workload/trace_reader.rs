@@ -66,6 +66,10 @@ pub struct TraceReader {
     /// Whether rows out of arrival order are an error (see [`Self::unordered`]).
     ordered: bool,
     finished: bool,
+    /// Whether rows may be read by [`RowReader::next_decimal_row`], and with
+    /// a name: the header is `time,duration_ms[,function]` and times are
+    /// relative.
+    decimal_rows: Option<bool>,
 }
 
 impl TraceReader {
@@ -117,8 +121,16 @@ impl TraceReader {
             first: None,
             ordered: true,
             finished: false,
+            decimal_rows: None,
         };
         reader.read_first_row(start)?;
+        let named = match (columns.function, headers.len()) {
+            (None, 2) => Some(false),
+            (Some(2), 3) => Some(true),
+            _ => None,
+        };
+        reader.decimal_rows = named
+            .filter(|_| (columns.time, columns.duration_ms, reader.time_kind) == (0, 1, TraceTime::Relative));
         Ok(reader)
     }
 
@@ -326,16 +338,49 @@ impl TraceReader {
         })
     }
 
+    /// The next row if it is a plain one (see [`RowReader::next_decimal_row`]),
+    /// checked as [`Self::parse_record`] checks it.
+    #[inline(always)]
+    fn read_decimal_row(&mut self, named: bool) -> Option<Result<Request>> {
+        let (arrival, duration) = self.rows.next_decimal_row(named)?;
+        if duration > MAX_DURATION {
+            return Some(Err(self.field_error(
+                "duration_ms",
+                "a non-negative number of milliseconds, at most ten years",
+                self.columns.duration_ms,
+            )));
+        }
+        if arrival > MAX_ARRIVAL {
+            return Some(Err(self.field_error(
+                "time",
+                "an arrival at most 100 years after the trace start",
+                self.columns.time,
+            )));
+        }
+        let name = match named {
+            true => self.rows.field(2),
+            false => &[],
+        };
+        Some(Ok(Request {
+            arrival,
+            duration,
+            function: self.interner.intern(name),
+            memory_mb: None,
+            bytes_out: 0,
+        }))
+    }
+
     #[inline]
     fn next_request(&mut self) -> Result<Option<Request>> {
         if let Some(first) = self.first.take() {
             self.check(&first)?;
             return Ok(Some(first));
         }
-        if !self.read_record()? {
-            return Ok(None);
-        }
-        let request = self.parse_record()?;
+        let request = match self.decimal_rows.and_then(|named| self.read_decimal_row(named)) {
+            Some(request) => request?,
+            None if self.read_record()? => self.parse_record()?,
+            None => return Ok(None),
+        };
         if self.ordered && request.arrival < self.last_arrival {
             return Err(self.out_of_order(request.arrival));
         }
@@ -452,6 +497,7 @@ fn row_error(path: &str, rows: &RowReader, error: RowError) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::workload::FunctionId;
 
     fn reader(text: &str) -> Result<TraceReader> {
         TraceReader::from_reader(
@@ -547,5 +593,74 @@ mod tests {
     #[test]
     fn empty_trace_yields_nothing() {
         assert!(collect("time,duration_ms\n").expect("empty is valid").is_empty());
+    }
+
+    /// The requests (arrival, duration, function name) of `text`, or its
+    /// error's message.
+    fn outcome(text: &str) -> std::result::Result<Vec<(u64, u64, String)>, String> {
+        let mut reader = reader(text).map_err(|error| error.to_string())?;
+        let mut requests = Vec::new();
+        for request in reader.by_ref() {
+            let request = request.map_err(|error| error.to_string())?;
+            requests.push((request.arrival, request.duration, request.function.0));
+        }
+        let names = reader.functions();
+        Ok(requests
+            .into_iter()
+            .map(|(arrival, duration, id)| (arrival, duration, names.name(FunctionId(id)).to_owned()))
+            .collect())
+    }
+
+    #[test]
+    fn plain_rows_read_in_one_pass_are_checked_as_any_row() {
+        // Rows read in one pass and (padded fields) not; the last row's
+        // arrival (1 s) is 1.5 s before the previous one's: line 6.
+        let text = "time,duration_ms,function\n0,1,a\n2.0000005,120.25,bb\n2.5, 3 ,a\n2.5,1, c \n1,1,a\n";
+        assert_eq!(
+            outcome(text),
+            Err("t.csv:6: field `time`: rows must be in arrival order, but this row arrives 1.500000 s before the previous one (use --sort to sort the trace in memory)".into())
+        );
+        // Ten years are 315,360,000,000 ms; one more µs is too long.
+        let text = "time,duration_ms\n0,1\n1,315360000000.001\n";
+        assert_eq!(
+            outcome(text),
+            Err("t.csv:3: field `duration_ms`: expected a non-negative number of milliseconds, at most ten years, found `315360000000.001`".into())
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn rows_read_in_one_pass_read_as_the_general_path_reads_them(
+            rows in proptest::collection::vec(
+                (
+                    proptest::collection::vec(proptest::sample::select(b"0123456789.. x,".to_vec()), 0..8),
+                    proptest::collection::vec(proptest::sample::select(b"0123456789. x".to_vec()), 0..6),
+                    proptest::sample::select(vec!["a", "b", "", " a", "x\"y"]),
+                ),
+                0..12,
+            ),
+            named in proptest::bool::ANY,
+        ) {
+            // Columns in the header's usual order take the one-pass path;
+            // the same rows with the columns reversed take the general one.
+            let (mut usual, mut reversed) = match named {
+                true => ("time,duration_ms,function\n".to_owned(), "function,duration_ms,time\n".to_owned()),
+                false => ("time,duration_ms\n".to_owned(), "duration_ms,time\n".to_owned()),
+            };
+            for (time, duration, name) in &rows {
+                let (time, duration) = (String::from_utf8_lossy(time), String::from_utf8_lossy(duration));
+                match named {
+                    true => {
+                        usual += &format!("{time},{duration},{name}\n");
+                        reversed += &format!("{name},{duration},{time}\n");
+                    }
+                    false => {
+                        usual += &format!("{time},{duration}\n");
+                        reversed += &format!("{duration},{time}\n");
+                    }
+                }
+            }
+            proptest::prop_assert_eq!(outcome(&usual), outcome(&reversed));
+        }
     }
 }

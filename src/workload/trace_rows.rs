@@ -13,6 +13,8 @@
 use std::io::{self, Read};
 use std::ops::Range;
 
+use crate::units::{Micros, scan_fixed_point};
+
 /// The most fields a caller can ask to keep.
 pub const MAX_KEPT: usize = 8;
 const NOT_KEPT: u8 = u8::MAX;
@@ -190,6 +192,46 @@ impl RowReader {
             };
             return self.check_length(self.found);
         }
+    }
+
+    /// Reads the next row in one pass if it is of the plain form nearly
+    /// every trace has: `SECONDS,MILLISECONDS\n`, or with `,NAME` before the
+    /// `\n` when `named` (two plain decimals, see [`scan_fixed_point`], and
+    /// a name of bytes above `,`, so neither blank nor padded), and returns its two fields in µs;
+    /// fields 0, 1 (and 2) are then its columns 0, 1 (and 2) as
+    /// [`Self::next_row`] would have kept them. Anything else, or a row
+    /// running past the buffered bytes, is left unread for
+    /// [`Self::next_row`]. The caller asks only when the header has exactly
+    /// those columns, kept in that order.
+    #[inline(always)]
+    pub fn next_decimal_row(&mut self, named: bool) -> Option<(Micros, Micros)> {
+        let bytes = &self.buffer[self.start..self.end];
+        let (seconds, comma) = scan_fixed_point::<6>(bytes, 0)?;
+        if bytes[comma] != b',' {
+            return None;
+        }
+        let (millis, after) = scan_fixed_point::<3>(bytes, comma + 1)?;
+        let line_end = match (bytes[after], named) {
+            (b'\n', false) => after,
+            (b',', true) => {
+                let name = after + 1;
+                let length = bytes[name..].iter().position(|&byte| byte <= b',')?;
+                if length == 0 || bytes[name + length] != b'\n' {
+                    return None;
+                }
+                self.kept[2] = self.start + name..self.start + name + length;
+                name + length
+            }
+            _ => return None,
+        };
+        self.kept[0] = self.start..self.start + comma;
+        self.kept[1] = self.start + comma + 1..self.start + after;
+        self.start += line_end + 1;
+        self.line = self.next_line;
+        self.next_line += 1;
+        self.storage = RowStorage::Buffer;
+        self.found = 2 + usize::from(named);
+        Some((seconds, millis))
     }
 
     fn check_length(&self, found: usize) -> Result<bool, RowError> {

@@ -8,6 +8,9 @@ use crate::platform::autoscale::PeriodSummary;
 use crate::units::Micros;
 use crate::workload::Request;
 
+/// Durations below this many µs are exact as an `f64`.
+const EXACT_IN_F64: Micros = 1 << f64::MANTISSA_DIGITS;
+
 impl Model for ServerFarm {
     type Event = FarmEvent;
 
@@ -34,7 +37,13 @@ impl Model for ServerFarm {
         }
         self.usage.bytes_by_hour[hour] += u128::from(request.bytes_out);
         let duration = self.config.duration_scale.apply(request.duration);
-        let work = (duration as f64 / self.config.speed).round() as Micros;
+        // At speed 1 the duration itself: what the division and rounding
+        // give for any duration an f64 holds exactly (below 2^53 µs).
+        let work = if self.config.speed == 1.0 && duration < EXACT_IN_F64 {
+            duration
+        } else {
+            (duration as f64 / self.config.speed).round() as Micros
+        };
         self.dispatch(Pending { arrival: now, work }, now, queue);
     }
 
