@@ -72,7 +72,7 @@ impl DurationSpec {
                 .iter()
                 .find(|(name, _)| *name == wanted)
                 .map(|(_, value)| *value)
-                .ok_or_else(|| format!("`{text}` lacks `{wanted}=`"))
+                .ok_or_else(|| format!("`{text}` lacks `{wanted}=`: expected {EXPECTED}"))
         };
         let known: &[&str] = match kind {
             "lognormal" => &["median", "p99"],
@@ -329,6 +329,9 @@ mod tests {
                 .unwrap_err()
                 .contains("lacks `p99=`")
         );
+        // A case the fuzzer found: the message also says what is expected.
+        let missing = DurationSpec::parse("lognormal:median=250\n").unwrap_err();
+        assert!(missing.contains("lacks `p99=`: expected a duration such as"), "{missing}");
         assert!(
             DurationSpec::parse("exponential:mean=1s,sd=2")
                 .unwrap_err()
