@@ -11,49 +11,23 @@
 //!   one simulation, nine re-pricings).
 //!
 //! Each case reports wall and process CPU seconds (every thread) and its
-//! ratio to one run. Under `CI=true` a missing trace fails; elsewhere the
-//! bench says it was skipped and why.
+//! ratio to one run: the median of three runs, the 64 separate runs once.
+//! Under `CI=true` a missing trace fails; elsewhere the bench says it was
+//! skipped and why.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
+
+mod support;
 
 use costsim::scenario::Scenario;
 use costsim::sweep::outcome::ParamValue;
 use costsim::sweep::plan::plan;
 use costsim::sweep::point::Point;
 use costsim::sweep::run::{run_plans, work};
+use support::{Sample, bare_csv_parse, measure, median};
 
 const SLICE: &str = "../shared/traces/azure-functions-2019/original-500fn-8h";
-
-/// CPU time of this process so far (user + system, every thread), in
-/// seconds, from /proc (Linux counts it in ticks of 1/100 s there).
-fn cpu_seconds() -> f64 {
-    std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|stat| {
-            let rest = stat.rsplit_once(')')?.1;
-            let fields: Vec<&str> = rest.split_whitespace().collect();
-            let user: f64 = fields.get(11)?.parse().ok()?;
-            let system: f64 = fields.get(12)?.parse().ok()?;
-            Some((user + system) / 100.0)
-        })
-        .unwrap_or(f64::NAN)
-}
-
-struct Sample {
-    wall: f64,
-    cpu: f64,
-}
-
-fn measure(work: impl FnOnce() -> u64) -> Sample {
-    let (cpu, wall) = (cpu_seconds(), Instant::now());
-    std::hint::black_box(work());
-    Sample {
-        wall: wall.elapsed().as_secs_f64(),
-        cpu: cpu_seconds() - cpu,
-    }
-}
 
 /// Imports the slice (durations from each function's average, no memory
 /// column, so the swept memory size applies) into `folder`.
@@ -71,16 +45,6 @@ fn import_slice(folder: &Path) -> PathBuf {
         .expect("costsim runs");
     assert!(status.success(), "the import succeeds");
     trace
-}
-
-fn bare_parse(path: &Path) -> u64 {
-    let mut reader = csv::Reader::from_path(path).expect("readable");
-    let mut record = csv::ByteRecord::new();
-    let mut rows = 0;
-    while reader.read_byte_record(&mut record).expect("valid CSV") {
-        rows += 1;
-    }
-    rows
 }
 
 fn scenario(folder: &Path, trace: &Path) -> Scenario {
@@ -164,8 +128,10 @@ fn main() {
     let folder = tempfile::tempdir().expect("temporary folder");
     let trace = import_slice(folder.path());
     let scenario = scenario(folder.path(), &trace);
-    let floor = measure(|| bare_parse(&trace));
-    let one = measure(|| sweep(&scenario, vec![point(0, vec![("memory_mb", "128".into())])]));
+    let floor = median(3, || bare_csv_parse(&trace));
+    let one = median(3, || {
+        sweep(&scenario, vec![point(0, vec![("memory_mb", "128".into())])])
+    });
     let separate = measure(|| {
         settings_grid()
             .into_iter()
@@ -174,10 +140,15 @@ fn main() {
     });
     let grid = settings_grid();
     let grid_work = work(&plan(&scenario, grid.clone()).expect("valid"));
-    let together = measure(|| sweep(&scenario, grid));
+    let together = median(3, || sweep(&scenario, grid.clone()));
     let books = what_if_books(folder.path());
     let book_work = work(&plan(&scenario, books.clone()).expect("valid"));
-    let priced = measure(|| sweep(&scenario, books));
+    let priced = median(3, || sweep(&scenario, books.clone()));
+    assert_eq!(
+        together.rows, separate.rows,
+        "the sweep simulates what the separate runs do"
+    );
+    assert_eq!(priced.rows, 10 * one.rows);
     println!("\nSweeps on the Azure Functions 2019 slice (3,037,902 requests, 500 functions), 2 cores\n");
     println!("| case | wall s | CPU s | wall / one run | CPU / one run |");
     println!("|---|---:|---:|---:|---:|");

@@ -9,6 +9,8 @@
 //! times (once in quick mode); the table shows the median wall time and the
 //! process CPU time of that run (both threads: reader and model).
 
+mod support;
+
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -21,6 +23,7 @@ use costsim::pricing::resolve;
 use costsim::scenario::Scenario;
 use costsim::simulation::{Deployment, RunOptions, simulate};
 use costsim::workload::{FunctionId, Request, TraceReader, open_input, prefetch};
+use support::{Sample, bare_csv_parse, median};
 
 /// Deterministic arrivals: a fixed gap with a repeating jitter pattern, so the
 /// benchmark needs no random-number crate and is identical run to run.
@@ -69,22 +72,6 @@ fn peak_memory_mib() -> f64 {
         .map_or(f64::NAN, |kib| kib / 1024.0)
 }
 
-/// CPU time of this process so far (user + system, every thread), in
-/// seconds, from /proc (Linux counts it in ticks of 1/100 s there).
-fn cpu_seconds() -> f64 {
-    std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|stat| {
-            // Fields after the command name (which is in parentheses).
-            let rest = stat.rsplit_once(')')?.1;
-            let fields: Vec<&str> = rest.split_whitespace().collect();
-            let user: f64 = fields.get(11)?.parse().ok()?;
-            let system: f64 = fields.get(12)?.parse().ok()?;
-            Some((user + system) / 100.0)
-        })
-        .unwrap_or(f64::NAN)
-}
-
 /// Writes `rows` as a trace, with a `function` column when `names` says
 /// how to name row `index`.
 fn write_trace(path: &Path, rows: impl Iterator<Item = Request>, names: Option<&dyn Fn(u64) -> String>) {
@@ -120,48 +107,6 @@ fn gzip_file(from: &Path, to: &Path) {
     );
     std::io::copy(&mut File::open(from).expect("open"), &mut encoder).expect("compress");
     encoder.finish().expect("finish").flush().expect("flush");
-}
-
-/// One measured run: wall seconds, CPU seconds, rows.
-#[derive(Clone, Copy)]
-struct Sample {
-    wall: f64,
-    cpu: f64,
-    rows: u64,
-}
-
-fn measure(work: impl Fn() -> u64) -> Sample {
-    let (cpu, started) = (cpu_seconds(), Instant::now());
-    let rows = work();
-    Sample {
-        wall: started.elapsed().as_secs_f64(),
-        cpu: cpu_seconds() - cpu,
-        rows,
-    }
-}
-
-/// The run with the median wall time of `runs`.
-fn median(runs: usize, work: impl Fn() -> u64) -> Sample {
-    let mut samples: Vec<Sample> = (0..runs).map(|_| measure(&work)).collect();
-    samples.sort_by(|a, b| a.wall.total_cmp(&b.wall));
-    samples[samples.len() / 2]
-}
-
-/// Counts the rows of `path` with the csv crate, touching every field's
-/// bytes as a reader must: the floor of any replay.
-fn bare_csv_parse(path: &Path) -> u64 {
-    let mut reader = csv::ReaderBuilder::new()
-        .buffer_capacity(256 * 1024)
-        .from_path(path)
-        .expect("open");
-    let mut record = csv::ByteRecord::new();
-    let (mut rows, mut bytes) = (0u64, 0usize);
-    while reader.read_byte_record(&mut record).expect("read") {
-        rows += 1;
-        bytes += record.as_slice().len();
-    }
-    std::hint::black_box(bytes);
-    rows
 }
 
 fn bare_inflate(path: &Path) -> u64 {

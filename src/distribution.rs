@@ -331,7 +331,10 @@ mod tests {
         );
         // A case the fuzzer found: the message also says what is expected.
         let missing = DurationSpec::parse("lognormal:median=250\n").unwrap_err();
-        assert!(missing.contains("lacks `p99=`: expected a duration such as"), "{missing}");
+        assert!(
+            missing.contains("lacks `p99=`: expected a duration such as"),
+            "{missing}"
+        );
         assert!(
             DurationSpec::parse("exponential:mean=1s,sd=2")
                 .unwrap_err()
