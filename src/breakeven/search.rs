@@ -89,10 +89,27 @@ pub fn evaluate(pair: &Scenario, dimension: &str, values: &[String]) -> Result<V
         .collect()
 }
 
-/// A bracket being narrowed: the samples at its ends.
+/// A bracket being narrowed: the samples at its ends, and the sign of
+/// total(A) − total(B) below it (the opposite holds above it).
 struct Bracket {
     low: Sample,
     high: Sample,
+    below: i8,
+}
+
+/// A bracket for each change of sign between successive samples whose
+/// totals differ (samples at which they are equal sit inside a bracket).
+fn brackets_of(samples: &[Sample]) -> Vec<Bracket> {
+    let unequal: Vec<&Sample> = samples.iter().filter(|sample| sample.sign() != 0).collect();
+    unequal
+        .windows(2)
+        .filter(|pair| pair[0].sign() != pair[1].sign())
+        .map(|pair| Bracket {
+            low: pair[0].clone(),
+            high: pair[1].clone(),
+            below: pair[0].sign(),
+        })
+        .collect()
 }
 
 /// Samples the range, brackets every sign change and bisects each.
@@ -104,14 +121,7 @@ pub fn search(pair: &Scenario, spec: &Spec) -> Result<Found> {
     let mut distinct = values.clone();
     distinct.dedup();
     let samples = evaluate(pair, &spec.dimension, &distinct)?;
-    let mut brackets: Vec<Bracket> = samples
-        .windows(2)
-        .filter(|pair| pair[0].sign() * pair[1].sign() < 0)
-        .map(|pair| Bracket {
-            low: pair[0].clone(),
-            high: pair[1].clone(),
-        })
-        .collect();
+    let mut brackets = brackets_of(&samples);
     let mut bisection = Vec::new();
     for _ in 0..MAX_ROUNDS {
         let open: Vec<(usize, String)> = brackets
@@ -164,31 +174,26 @@ fn midpoint(bracket: &Bracket, tolerance: f64) -> Option<String> {
 }
 
 /// Keeps the half of `bracket` across which the sign still changes; a
-/// sample at which the totals are equal closes the bracket on itself.
+/// sample at which the totals are equal counts as below (so a stretch of
+/// equal totals is crossed at its upper end).
 fn narrow(bracket: &mut Bracket, sample: Sample) {
-    match sample.sign() {
-        0 => {
-            bracket.low = sample.clone();
-            bracket.high = sample;
-        }
-        sign if sign == bracket.low.sign() => bracket.low = sample,
-        _ => bracket.high = sample,
+    if sample.sign() == -bracket.below {
+        bracket.high = sample;
+    } else {
+        bracket.low = sample;
     }
 }
 
 /// The crossing `bracket` closes on, reported at `at` (requests per month
 /// are filled in once the month's length is known).
 fn crossing(bracket: Bracket, at: Sample, end: Option<&End>) -> Crossing {
-    let cheaper = |sample: &Sample| {
-        let index = usize::from(sample.sign() > 0);
-        sample.sides[index].deployment.clone()
-    };
+    let cheaper = |sign: i8| at.sides[usize::from(sign > 0)].deployment.clone();
     Crossing {
         low: bracket.low.factor,
         high: bracket.high.factor,
         requests_per_month: 0.0,
-        cheaper_below: cheaper(&bracket.low),
-        cheaper_above: cheaper(&bracket.high),
+        cheaper_below: cheaper(bracket.below),
+        cheaper_above: cheaper(-bracket.below),
         beyond_end: end.is_some_and(|end| bracket.low.factor >= end.factor),
         at,
     }

@@ -10,12 +10,14 @@ use super::{curve, money};
 use crate::breakeven::outcome::{Breakeven, short};
 use crate::error::Result;
 use crate::pricing::money::to_f64;
-use crate::report::charts::frame::line_entries;
+use crate::report::charts::frame::{Entry, Swatch, line_entries};
 use crate::report::charts::style::{draw_marker, series_style};
 use crate::report::charts::{Drawn, Frame, Plot, draw_both, failed, ticks};
 
 /// The chart's file name, without extension.
 pub const NAME: &str = "breakeven";
+const MISS: RGBColor = RGBColor(220, 50, 47);
+const GREY: RGBColor = RGBColor(120, 120, 120);
 const TITLE: &str = "Total cost against traffic, and where the curves cross";
 
 struct CostCurves {
@@ -104,6 +106,35 @@ impl CostCurves {
         }
     }
 
+    /// The curves, then what the lines and the shading mean (when drawn).
+    fn entries(&self) -> Vec<Entry> {
+        let mut entries = line_entries(&self.series);
+        let mut add = |shown: bool, label: &str, swatch: Swatch| {
+            if shown {
+                entries.push(Entry {
+                    label: label.to_owned(),
+                    swatch,
+                });
+            }
+        };
+        add(
+            !self.crossings.is_empty(),
+            "simulated crossing",
+            Swatch::Rule(BLACK.mix(0.6)),
+        );
+        add(
+            !self.analytic.is_empty(),
+            "closed-form crossing (dashed)",
+            Swatch::Rule(GREY.to_rgba()),
+        );
+        add(
+            !self.shaded.is_empty(),
+            "a deployment misses the SLO (or is degraded)",
+            Swatch::Block(MISS.mix(0.25)),
+        );
+        entries
+    }
+
     fn top(&self) -> f64 {
         self.series
             .iter()
@@ -116,7 +147,7 @@ impl CostCurves {
 
 impl Plot for CostCurves {
     fn draw<DB: DrawingBackend>(&self, frame: &Frame<DB>) -> Drawn {
-        let area = frame.legend(&line_entries(&self.series))?;
+        let area = frame.legend(&self.entries())?;
         let top = self.top();
         let mut chart = ChartBuilder::on(&area)
             .margin(12)
@@ -129,6 +160,7 @@ impl Plot for CostCurves {
             .configure_mesh()
             .x_desc(format!("{} factor (log scale)", self.dimension))
             .y_desc("total cost (USD)")
+            .x_labels(12)
             .x_label_formatter(&|value| ticks::plain(*value))
             .y_label_formatter(&|value| ticks::money(*value, top))
             .label_style(("sans-serif", ticks::LABEL_SIZE))
@@ -137,7 +169,7 @@ impl Plot for CostCurves {
             .bold_line_style(BLACK.mix(0.08))
             .draw()
             .map_err(failed)?;
-        let shade = RGBColor(220, 50, 47).mix(0.12).filled();
+        let shade = MISS.mix(0.12).filled();
         chart
             .draw_series(
                 self.shaded
@@ -145,11 +177,10 @@ impl Plot for CostCurves {
                     .map(|&(from, to)| Rectangle::new([(from, 0.0), (to, top)], shade)),
             )
             .map_err(failed)?;
-        let grey = RGBColor(120, 120, 120);
         for &factor in &self.analytic {
             let line = [(factor, 0.0), (factor, top)];
             chart
-                .draw_series(DashedLineSeries::new(line, 6, 4, grey.stroke_width(2)))
+                .draw_series(DashedLineSeries::new(line, 6, 4, GREY.stroke_width(2)))
                 .map_err(failed)?;
         }
         for &factor in &self.crossings {
@@ -160,9 +191,16 @@ impl Plot for CostCurves {
         }
         for (index, (_, points)) in self.series.iter().enumerate() {
             let style = series_style(index);
-            chart
-                .draw_series(LineSeries::new(points.iter().copied(), style.stroke()))
-                .map_err(failed)?;
+            let line = points.iter().copied();
+            match style.dash {
+                None => chart
+                    .draw_series(LineSeries::new(line, style.stroke()))
+                    .map(|_| ()),
+                Some((dash, gap)) => chart
+                    .draw_series(DashedLineSeries::new(line, dash, gap, style.stroke()))
+                    .map(|_| ()),
+            }
+            .map_err(failed)?;
             let size = 6 - 2 * index.min(2) as i32;
             for &point in points {
                 draw_marker(chart.plotting_area(), style.marker, point, size, style.color)?;
