@@ -5,7 +5,8 @@
 //! requests × duration (rounded up to the book's granularity) × GB × the
 //! GB-second rate, less the free tier when the deployment takes it; a pool
 //! or VM fleet costs its configured size × the month's hours × its hourly
-//! price (a prorated dyno its monthly price), plus a load balancer's hours.
+//! price (a prorated dyno its monthly price), plus a load balancer's hours;
+//! a service in front (an API gateway) adds its request price.
 //! Every cost is piecewise linear in the requests per month, so each
 //! crossing is solved exactly on the segment where the difference changes
 //! sign. What a book has that this form cannot express is left out and
@@ -132,11 +133,38 @@ pub fn cost_form(name: &str, deployment: &Deployment, month_hours: u32, mean_dur
             deployment.book.id
         )),
     }
-    if !deployment.services.is_empty() {
-        form.notes
-            .push("the services priced alongside (e.g. an API gateway) are left out".into());
+    for book in &deployment.services {
+        service_form(&mut form, book);
     }
     form
+}
+
+/// A service in front (an API gateway): its first request tier's price
+/// added to each request; its other meters named in a note.
+fn service_form(form: &mut CostForm, book: &crate::pricing::PriceBook) {
+    let Offering::Service(service) = &book.offering else {
+        return;
+    };
+    if let Some(first) = service.request_tiers.first() {
+        form.request_price += first.price / Decimal::from(1_000_000);
+    }
+    if service.request_tiers.len() > 1 {
+        form.notes.push(format!(
+            "{}: the first request tier's price is used, later tiers are left out",
+            book.id
+        ));
+    }
+    let meters = &service.meters;
+    let other_meters = !meters.units.is_empty()
+        || meters.storage.is_some()
+        || !meters.capacity.is_empty()
+        || meters.node_fee.is_some();
+    if other_meters || service.data_out.is_some() {
+        form.notes.push(format!(
+            "{}: charges other than per request are left out",
+            book.id
+        ));
+    }
 }
 
 fn function_form(
@@ -294,7 +322,7 @@ pub fn analytic(
 
 #[cfg(test)]
 mod tests {
-    use super::{CostForm, crossings};
+    use super::{CostForm, crossings, service_form};
     use crate::pricing::Decimal;
 
     fn dec(text: &str) -> Decimal {
@@ -326,5 +354,15 @@ mod tests {
         assert_eq!(found.len(), 1);
         let expected = dec("19344000000") / dec("1033.5");
         assert_eq!(found[0], expected);
+    }
+
+    #[test]
+    fn an_api_gateway_adds_its_request_price() {
+        // API Gateway 2016: $3.50 per million = 0.0000035 a request, on top
+        // of Lambda's 0.0000002.
+        let book = crate::pricing::resolve("aws-api-gateway-2016").expect("bundled book");
+        let mut lambda = form("0", "0.0000002", "0.05", "0.00001667");
+        service_form(&mut lambda, &book);
+        assert_eq!(lambda.request_price, dec("0.0000037"));
     }
 }

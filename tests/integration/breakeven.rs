@@ -264,3 +264,43 @@ fn bad_usage_is_refused_with_exit_code_two() {
         "LOW below HIGH",
     );
 }
+
+#[test]
+fn the_comparison_ends_where_a_deployment_stops_meeting_the_slo() {
+    let space = workspace(&FIXED.replace("instances = 1\n", AUTOSCALED));
+    // 25 samples over ×0.5..×4: ×0.5 × 8^(i/24), so i = 16 is ×2 (20
+    // requests a second). Up to six instances keep every request within
+    // 2 s there; from the next sample (×2.18) on, EC2's p99 is above 2 s.
+    let outcome = run_json(&space, &["--range", "0.5..4", "--samples", "25"]);
+    let end = &outcome["end"];
+    assert_eq!(number(end, "factor"), 2.0);
+    assert_eq!(end["deployment"], "EC2 t2.small");
+    assert_eq!(end["verdict"], "misses");
+    let samples = outcome["samples"].as_array().expect("samples");
+    assert_eq!(samples[16]["value"], "2");
+    assert_eq!(samples[16]["sides"][1]["verdict"], "meets");
+    assert!(
+        samples[17..]
+            .iter()
+            .all(|sample| sample["sides"][1]["verdict"] == "misses")
+    );
+    let output = space.run(&[
+        "breakeven",
+        "s.toml",
+        "--between",
+        "lambda",
+        "--and",
+        "ec2",
+        "--slo",
+        "p99=2s",
+        "--range",
+        "0.5..4",
+        "--no-report",
+        "-q",
+    ]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("The comparison ends at traffic ×2: EC2 t2.small misses the SLO beyond."),
+        "{text}"
+    );
+}
