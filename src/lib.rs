@@ -11,6 +11,7 @@
 //! [`simulation`] ties one deployment's run together, and [`compare`] runs a
 //! [`scenario`]'s deployments side by side.
 
+pub mod breakeven;
 pub mod calendar;
 pub mod cli;
 pub mod compare;

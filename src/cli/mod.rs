@@ -15,6 +15,7 @@ macro_rules! exit_codes {
     };
 }
 
+mod breakeven;
 mod compare;
 mod merge;
 mod overrides;
@@ -68,6 +69,8 @@ enum Command {
     Simulate(simulate::SimulateArgs),
     /// Sweep a grid of settings, price books, traffic levels and seeds over a scenario.
     Sweep(Box<sweep::SweepArgs>),
+    /// Find the traffic at which two deployments cost the same.
+    Breakeven(Box<breakeven::BreakevenArgs>),
     /// Merge the shard files of a sweep into the report the whole sweep writes.
     Merge(merge::MergeArgs),
     /// List and inspect price books.
@@ -123,6 +126,7 @@ pub fn run() -> ExitCode {
         Command::Simulate(args) => simulate::run(args),
         Command::Sweep(args) => sweep::run(*args),
         Command::Merge(args) => merge::run(args),
+        Command::Breakeven(args) => breakeven::run(*args),
         Command::Pricing(command) => pricing::run(command),
         Command::Trace(command) => trace::run(*command),
     };

@@ -2,6 +2,7 @@
 //! Each exporter returns the whole output, so nothing is written until it is
 //! complete and a failure never leaves half a report behind.
 
+pub mod breakeven;
 pub mod charts;
 pub mod comparison;
 mod conclusion;

@@ -6,6 +6,7 @@
 mod app_service;
 mod autoscaling;
 mod bad_input;
+mod breakeven;
 mod cli_contracts;
 mod client_timeouts;
 mod cloud_run;
