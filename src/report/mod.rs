@@ -17,7 +17,7 @@ pub mod workload;
 
 pub use comparison::dropped_note;
 pub use csv_summary::{LINE_ITEM_COLUMNS, SUMMARY_CSV_COLUMNS};
-pub use format::{dollars, fixed, quantity, unit_price};
+pub use format::{decimal_quantity, dollars, fixed, quantity, unit_price};
 pub use text_table::{Align, Dialect, TextTable};
 
 use crate::error::Result;

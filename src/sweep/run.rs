@@ -61,12 +61,15 @@ pub fn run_plans(scenario: &Scenario, plans: &[PointPlan]) -> Result<Vec<Vec<Nam
             let mut retry = Vec::new();
             for chunk in pending.chunks(MAX_IN_FLIGHT) {
                 reads += 1;
-                note(format!(
-                    "read {reads} of {}: {} simulations ({points_done} of {} points done)",
-                    planned.max(reads),
-                    chunk.len(),
-                    plans.len()
-                ));
+                // A single read says nothing a progress bar does not.
+                if planned > 1 {
+                    note(format!(
+                        "read {reads} of {}: {} simulations ({points_done} of {} points done)",
+                        planned.max(reads),
+                        chunk.len(),
+                        plans.len()
+                    ));
+                }
                 retry.extend(run_chunk(scenario, plans, chunk, &mut results)?);
             }
             pending = retry;

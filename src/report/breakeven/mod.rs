@@ -58,7 +58,7 @@ pub(crate) fn curve(outcome: &Breakeven) -> Vec<&Sample> {
 /// Dollars to the cent, or to four significant digits below a cent.
 pub(crate) fn money(amount: Decimal) -> String {
     if amount.abs() >= Decimal::new(1, 2) || amount.is_zero() {
-        format!("${}", amount.round_dp(2))
+        crate::report::dollars(amount)
     } else {
         format!("${}", amount.round_sf(4).unwrap_or(amount).normalize())
     }
@@ -70,15 +70,15 @@ pub fn render_terminal(outcome: &Breakeven) -> String {
     let [a, b] = &outcome.deployments;
     let _ = writeln!(
         text,
-        "Break-even of {} between {a} and {b} ({}): {} samples over ×{}..×{}, tolerance {}%, month {} ({} h)",
+        "Break-even of {} between {a} and {b} ({}): {} samples over ×{}..×{}, tolerance {}%, a month of {} h ({})",
         outcome.dimension,
         outcome.scenario,
         outcome.samples.len(),
         short(outcome.range[0]),
         short(outcome.range[1]),
         short(outcome.tolerance * 100.0),
-        outcome.month,
-        outcome.month_hours
+        outcome.month_hours,
+        outcome.month
     );
     if let Some(slo) = &outcome.slo {
         let _ = writeln!(text, "SLO: {slo}");
@@ -169,7 +169,7 @@ fn analytic_text(text: &mut String, analytic: &crate::breakeven::analytic::Analy
             text,
             "  crossing at ×{}: {} requests a month ({} a second), {} a month each",
             short(crossing.factor),
-            crossing.requests_per_month.round_dp(2),
+            crate::report::decimal_quantity(crossing.requests_per_month.round()),
             short(crossing.requests_per_second),
             money(crossing.total)
         );
