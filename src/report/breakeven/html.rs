@@ -18,7 +18,7 @@ pub fn render(outcome: &Breakeven, svg: &str, alt: &str) -> String {
          <title>Break-even: {} and {}</title>\n<style>\n\
          body {{ font-family: sans-serif; max-width: 1000px; margin: 2em auto; padding: 0 1em; color: #222; }}\n\
          table {{ border-collapse: collapse; }} td, th {{ border-bottom: 1px solid #ddd; padding: 0.2em 0.6em; text-align: right; }}\n\
-         th:first-child, td:first-child {{ text-align: left; }} pre {{ background: #f6f6f6; padding: 1em; overflow-x: auto; }}\n\
+         th:first-child, td:first-child {{ text-align: left; }} pre {{ background: #f6f6f6; padding: 1em; white-space: pre-wrap; overflow-wrap: anywhere; }}\n\
          figure {{ margin: 1em 0; }} svg {{ max-width: 100%; height: auto; }}\n\
          </style>\n</head>\n<body>\n<h1>Break-even of {} in {}</h1>\n<p>Between <strong>{}</strong> and <strong>{}</strong>.</p>\n",
         escape(a),
