@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::overrides::{self, SetOverride};
+use super::overrides;
 use super::{is_dash, parse_horizon, write_output};
 use crate::breakeven::{Month, Spec, breakeven, pick};
 use crate::error::{Error, Result};
@@ -158,11 +158,7 @@ fn apply_flags(args: &BreakevenArgs, scenario: &mut Scenario) -> Result<()> {
     if let Some(text) = &args.horizon {
         scenario.horizon = Some(parse_horizon(text)?);
     }
-    let overrides = args
-        .settings
-        .iter()
-        .map(|text| SetOverride::parse(text).map_err(|problem| Error::usage(format!("--set: {problem}"))))
-        .collect::<Result<Vec<_>>>()?;
+    let overrides = overrides::parse_all(&args.settings)?;
     overrides::apply(scenario, &overrides)?;
     if let Some(text) = &args.slo {
         scenario.slo =

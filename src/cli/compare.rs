@@ -95,11 +95,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
              give a folder, or print with --format and -o -",
         ));
     }
-    let overrides = args
-        .settings
-        .iter()
-        .map(|text| SetOverride::parse(text).map_err(|problem| Error::usage(format!("--set: {problem}"))))
-        .collect::<Result<Vec<_>>>()?;
+    let overrides = overrides::parse_all(&args.settings)?;
     let horizon = args.horizon.as_deref().map(parse_horizon).transpose()?;
     let mut scenario = load(args.scenario.as_deref())?;
     let changes = changed(&args, &mut scenario, horizon, &overrides)?;

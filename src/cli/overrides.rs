@@ -44,6 +44,15 @@ impl SetOverride {
     }
 }
 
+/// Every `--set` of the command line, parsed (bad usage at the first that
+/// is not `[DEPLOYMENT.]KEY=VALUE`).
+pub fn parse_all(settings: &[String]) -> Result<Vec<SetOverride>> {
+    settings
+        .iter()
+        .map(|text| SetOverride::parse(text).map_err(|problem| Error::usage(format!("--set: {problem}"))))
+        .collect()
+}
+
 /// Applies `overrides` to `scenario`'s deployments, resolving each changed
 /// one again; every problem is reported at once, as bad usage.
 pub fn apply(scenario: &mut Scenario, overrides: &[SetOverride]) -> Result<()> {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::overrides::{self, SetOverride};
+use super::overrides;
 use super::{is_dash, parse_horizon, table_width, write_output};
 use crate::compare::MAX_SEED;
 use crate::error::{Error, Result};
@@ -188,11 +188,7 @@ fn apply_flags(args: &SweepArgs, scenario: &mut Scenario) -> Result<Vec<String>>
         scenario.horizon = Some(parse_horizon(text)?);
         changes.push(format!("--horizon {text}"));
     }
-    let overrides = args
-        .settings
-        .iter()
-        .map(|text| SetOverride::parse(text).map_err(|problem| Error::usage(format!("--set: {problem}"))))
-        .collect::<Result<Vec<_>>>()?;
+    let overrides = overrides::parse_all(&args.settings)?;
     overrides::apply(scenario, &overrides)?;
     changes.extend(args.settings.iter().map(|text| format!("--set {text}")));
     if let Some(text) = &args.slo {

@@ -11,7 +11,7 @@ use crate::breakeven::outcome::{Breakeven, short};
 use crate::error::Result;
 use crate::pricing::money::to_f64;
 use crate::report::charts::frame::{Entry, Swatch, line_entries};
-use crate::report::charts::style::{draw_marker, series_style};
+use crate::report::charts::style::draw_marked_lines;
 use crate::report::charts::{Drawn, Frame, Plot, draw_both, failed, ticks};
 
 /// The chart's file name, without extension.
@@ -189,23 +189,6 @@ impl Plot for CostCurves {
                 .draw_series(LineSeries::new(line, BLACK.mix(0.6).stroke_width(1)))
                 .map_err(failed)?;
         }
-        for (index, (_, points)) in self.series.iter().enumerate() {
-            let style = series_style(index);
-            let line = points.iter().copied();
-            match style.dash {
-                None => chart
-                    .draw_series(LineSeries::new(line, style.stroke()))
-                    .map(|_| ()),
-                Some((dash, gap)) => chart
-                    .draw_series(DashedLineSeries::new(line, dash, gap, style.stroke()))
-                    .map(|_| ()),
-            }
-            .map_err(failed)?;
-            let size = 6 - 2 * index.min(2) as i32;
-            for &point in points {
-                draw_marker(chart.plotting_area(), style.marker, point, size, style.color)?;
-            }
-        }
-        Ok(())
+        draw_marked_lines(&mut chart, &self.series, 6)
     }
 }

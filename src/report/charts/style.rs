@@ -65,6 +65,39 @@ impl SeriesStyle {
     }
 }
 
+/// Draws each `(name, points)` series as a line in its style with a marker
+/// at every point; earlier series' markers are larger (from `largest`, 2
+/// smaller per series down to the third), so equal values show as nested
+/// marks.
+pub(crate) fn draw_marked_lines<DB, X>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, plotters::coord::types::RangedCoordf64>>,
+    series: &[(String, Vec<(f64, f64)>)],
+    largest: i32,
+) -> super::Drawn
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64>,
+{
+    for (index, (_, points)) in series.iter().enumerate() {
+        let style = series_style(index);
+        let line = points.iter().copied();
+        match style.dash {
+            None => chart
+                .draw_series(LineSeries::new(line, style.stroke()))
+                .map(|_| ()),
+            Some((dash, gap)) => chart
+                .draw_series(DashedLineSeries::new(line, dash, gap, style.stroke()))
+                .map(|_| ()),
+        }
+        .map_err(super::failed)?;
+        let size = largest - 2 * index.min(2) as i32;
+        for &point in points {
+            draw_marker(chart.plotting_area(), style.marker, point, size, style.color)?;
+        }
+    }
+    Ok(())
+}
+
 /// Draws `marker` of `size` pixels at `at` (in the area's coordinates).
 pub fn draw_marker<DB, CT>(
     area: &DrawingArea<DB, CT>,

@@ -12,7 +12,7 @@ use super::{param_names, value_of};
 use crate::pricing::money::to_f64;
 use crate::report::charts::frame::line_entries;
 use crate::report::charts::lines::money_words;
-use crate::report::charts::style::{draw_marker, series_style};
+use crate::report::charts::style::draw_marked_lines;
 use crate::report::charts::{Drawn, Frame, Plot, failed, ticks};
 use crate::sweep::outcome::{PointOutcome, SweepOutcome};
 
@@ -279,26 +279,9 @@ impl Plot for CostByParam {
             &|value| self.tick(*value),
             &money_tick(y.1),
         )?;
-        for (index, (_, points)) in self.series.iter().enumerate() {
-            let style = series_style(index);
-            let line = points.iter().copied();
-            match style.dash {
-                None => chart
-                    .draw_series(LineSeries::new(line, style.stroke()))
-                    .map(|_| ()),
-                Some((dash, gap)) => chart
-                    .draw_series(DashedLineSeries::new(line, dash, gap, style.stroke()))
-                    .map(|_| ()),
-            }
-            .map_err(failed)?;
-            // Earlier deployments' markers are larger, so equal costs show
-            // as nested marks.
-            let size = 8 - 2 * index.min(2) as i32;
-            for &point in points {
-                draw_marker(chart.plotting_area(), style.marker, point, size, style.color)?;
-            }
-        }
-        Ok(())
+        // Earlier deployments' markers are larger, so equal costs show
+        // as nested marks.
+        draw_marked_lines(&mut chart, &self.series, 8)
     }
 }
 
