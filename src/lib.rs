@@ -19,6 +19,7 @@ pub mod distribution;
 pub mod engine;
 pub mod error;
 pub mod metrics;
+pub mod montecarlo;
 pub mod output;
 pub mod platform;
 pub mod pricing;
