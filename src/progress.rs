@@ -73,6 +73,12 @@ impl Progress {
         Self::new(total, template)
     }
 
+    /// A bar of `total` items of work, e.g. `replications`.
+    pub fn items(total: u64, noun: &str) -> Self {
+        let template = format!("{{spinner}} [{{bar:30}}] {{pos}}/{{len}} {noun}, ETA {{eta}}");
+        Self::new(Some(total), &template)
+    }
+
     /// A bar of input bytes read, out of `total` if known.
     pub fn bytes(total: Option<u64>) -> Self {
         let template = match total {

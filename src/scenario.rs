@@ -25,6 +25,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{Error, Result};
+use crate::montecarlo::uncertain::Uncertainty;
+use crate::montecarlo::uncertain_toml;
 use crate::platform::Setting;
 use crate::pricing;
 use crate::simulation::Deployment;
@@ -46,6 +48,8 @@ struct RawScenario {
     /// Read apart by [`grid_toml::resolve`], which needs the spans of
     /// everything inside it.
     sweep: Option<serde::de::IgnoredAny>,
+    /// Read apart by [`uncertain_toml::resolve`], as `sweep` is.
+    uncertain: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -126,6 +130,9 @@ pub struct Scenario {
     pub fill: Fill,
     /// The grid `costsim sweep` runs (`[sweep]`); none without one.
     pub sweep: Option<Grid>,
+    /// The inputs `compare --replications` draws (`[uncertain]`); none
+    /// without the table.
+    pub uncertainty: Option<Uncertainty>,
 }
 
 struct Problems<'a> {
@@ -183,6 +190,10 @@ impl Scenario {
             Some(_) => resolve_sweep(source, &mut problems),
             None => None,
         };
+        let uncertainty = match raw.uncertain {
+            Some(_) => resolve_uncertainty(source, &source_of_requests, &mut problems),
+            None => None,
+        };
         if let Some(seed) = raw
             .seed
             .as_ref()
@@ -226,6 +237,7 @@ impl Scenario {
             slo,
             fill,
             sweep,
+            uncertainty,
         })
     }
 
@@ -348,6 +360,33 @@ fn resolve_slo(table: &Spanned<RawSlo>, problems: &mut Problems) -> Option<Slo> 
 fn resolve_sweep(source: &str, problems: &mut Problems) -> Option<Grid> {
     match grid_toml::resolve(source) {
         Ok(grid) => grid,
+        Err(found) => {
+            for (offset, problem) in found {
+                problems.add(offset, problem);
+            }
+            None
+        }
+    }
+}
+
+fn resolve_uncertainty(
+    source: &str,
+    workload: &Option<WorkloadSource>,
+    problems: &mut Problems,
+) -> Option<Uncertainty> {
+    match uncertain_toml::resolve(source) {
+        Ok(Some(uncertainty)) => {
+            if uncertainty.resample_days && matches!(workload, Some(WorkloadSource::Generator(_))) {
+                let at = source.find("resample").unwrap_or(0);
+                problems.add(
+                    at,
+                    "`uncertain.resample`: resampling days needs a trace; a generator draws a new \
+                     workload each replication from a seed of its own",
+                );
+            }
+            Some(uncertainty)
+        }
+        Ok(None) => None,
         Err(found) => {
             for (offset, problem) in found {
                 problems.add(offset, problem);

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::overrides::{self, SetOverride};
+use super::replications::{self, ReplicationArgs};
 use super::{FormatArg, at_most_one_stdin, is_dash, parse_horizon, table_width, write_output};
 use crate::compare::{MAX_SEED, NamedResult, compare};
 use crate::error::{Error, Result};
@@ -82,6 +83,8 @@ pub struct CompareArgs {
     /// whole weeks from a week), overriding the scenario's `fill`
     #[arg(long, value_name = "repeat|none")]
     fill: Option<String>,
+    #[command(flatten)]
+    monte_carlo: ReplicationArgs,
 }
 
 pub fn run(args: CompareArgs) -> Result<()> {
@@ -97,8 +100,18 @@ pub fn run(args: CompareArgs) -> Result<()> {
     }
     let overrides = overrides::parse_all(&args.settings)?;
     let horizon = args.horizon.as_deref().map(parse_horizon).transpose()?;
-    let mut scenario = load(args.scenario.as_deref())?;
+    let (mut scenario, text) = load(args.scenario.as_deref())?;
     let changes = changed(&args, &mut scenario, horizon, &overrides)?;
+    if let Some(count) = args.monte_carlo.replications {
+        let out = replications::Output {
+            format: args.format,
+            printed_to: args.output.as_deref(),
+            report: args.report.clone(),
+            no_report: args.no_report,
+            changes,
+        };
+        return replications::run(&args.monte_carlo, count, &scenario, &text, out);
+    }
     let context = comparison::ComparisonContext {
         name: scenario.name.clone(),
         seed: scenario.seed,
@@ -147,22 +160,29 @@ pub fn run(args: CompareArgs) -> Result<()> {
     write_output(args.output.as_deref(), &printed)
 }
 
-/// The scenario at `path` (standard input for `-`), or the bundled one.
-fn load(path: Option<&Path>) -> Result<Scenario> {
+/// The scenario at `path` (standard input for `-`), or the bundled one,
+/// and its text.
+fn load(path: Option<&Path>) -> Result<(Scenario, String)> {
     match path {
         Some(path) if is_dash(path) => {
             let mut source = String::new();
             std::io::stdin()
                 .read_to_string(&mut source)
                 .map_err(|error| Error::io("standard input", error))?;
-            Scenario::from_toml("standard input", &source, Path::new("."))
+            let scenario = Scenario::from_toml("standard input", &source, Path::new("."))?;
+            Ok((scenario, source))
         }
-        Some(path) => Scenario::load(path),
-        None => Scenario::from_toml(
-            "scenarios/api-2016.toml (bundled)",
-            DEFAULT_SCENARIO,
-            Path::new("."),
-        ),
+        Some(path) => {
+            let source = std::fs::read_to_string(path).map_err(|error| Error::io(path, error))?;
+            let base = path.parent().unwrap_or(Path::new("."));
+            let scenario = Scenario::from_toml(&path.display().to_string(), &source, base)?;
+            Ok((scenario, source))
+        }
+        None => {
+            let label = "scenarios/api-2016.toml (bundled)";
+            let scenario = Scenario::from_toml(label, DEFAULT_SCENARIO, Path::new("."))?;
+            Ok((scenario, DEFAULT_SCENARIO.to_owned()))
+        }
     }
 }
 

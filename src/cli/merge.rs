@@ -1,6 +1,8 @@
 //! `costsim merge`: the shard files of a sweep (`costsim sweep --shard
 //! K/N`, each a `sweep.json` whose manifest names its shard) merged into
-//! the report the unsharded sweep writes, byte for byte. Every file is read
+//! the report the unsharded sweep writes, byte for byte; or likewise the
+//! shards of a Monte Carlo (`costsim compare --replications N --shard K/N`,
+//! each a `montecarlo.json` without its summary). Every file is read
 //! before anything is merged, and every problem (a file that is not JSON,
 //! shards of different sweeps or versions, points missing or given twice)
 //! is reported at once with its file; nothing is written then.
@@ -10,10 +12,13 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
+use super::replications::report_files;
 use super::{at_most_one_stdin, is_dash, table_width, write_output};
 use crate::error::{Error, Result};
+use crate::montecarlo::outcome::McOutcome;
+use crate::montecarlo::summarise::summarise;
 use crate::progress::note;
-use crate::report::sweep;
+use crate::report::{Dialect, montecarlo, sweep};
 use crate::scenario::folder_name_of;
 use crate::sweep::merge::merge;
 use crate::sweep::outcome::SweepOutcome;
@@ -23,12 +28,13 @@ use crate::sweep::outcome::SweepOutcome;
     costsim merge reports/api-2016-sweep/shard-*.json\n  \
     costsim merge shard-1-of-3.json shard-2-of-3.json shard-3-of-3.json --out sweep-report/\n  \
     costsim merge shard-*.json --format csv -o sweep.csv --no-report\n\n\
+    costsim merge reports/api-2016-mc/shard-*.json\n\n\
     The report goes to reports/<scenario name>-sweep/ (or --out DIR) and holds what the unsharded\n\
-    sweep writes: sweep.csv, sweep.json, the charts and report.html. Shard files given from that\n\
-    folder stay in it. Problems with the shards exit with 1 and name each file.\n\n",
+    sweep writes: sweep.csv, sweep.json, the charts and report.html; a Monte Carlo's goes to\n\
+    reports/<scenario name>-mc/. Shard files given from that folder stay in it. Problems with the shards exit with 1 and name each file.\n\n",
     exit_codes!()))]
 pub struct MergeArgs {
-    /// The shards' files (each a sweep.json with its manifest's `shard` set); `-` reads one from standard input
+    /// The shards' files (each a sweep.json or montecarlo.json with its manifest's `shard` set); `-` reads one from standard input
     #[arg(value_name = "SHARD.json", required = true)]
     shards: Vec<PathBuf>,
     /// Folder for the merged report [default: reports/<scenario name>-sweep]
@@ -63,7 +69,24 @@ enum MergeFormat {
 struct ShardFile {
     path: PathBuf,
     bytes: Vec<u8>,
-    outcome: SweepOutcome,
+    outcome: Outcome,
+}
+
+/// What a shard file holds.
+enum Outcome {
+    Sweep(SweepOutcome),
+    MonteCarlo(McOutcome),
+}
+
+/// Enough of a file to tell a Monte Carlo's (its manifest counts runs).
+#[derive(serde::Deserialize)]
+struct Probe {
+    manifest: ProbeManifest,
+}
+
+#[derive(serde::Deserialize)]
+struct ProbeManifest {
+    run_count: Option<serde::de::IgnoredAny>,
 }
 
 pub fn run(args: MergeArgs) -> Result<()> {
@@ -75,11 +98,37 @@ pub fn run(args: MergeArgs) -> Result<()> {
         ));
     }
     let files = read_all(&args.shards)?;
-    let kept_from = |folder: &Path| kept(&files, folder);
-    let shards = files
+    let sweeps: Vec<(PathBuf, SweepOutcome)> = files
         .iter()
-        .map(|file| (file.path.clone(), file.outcome.clone()))
+        .filter_map(|file| match &file.outcome {
+            Outcome::Sweep(outcome) => Some((file.path.clone(), outcome.clone())),
+            Outcome::MonteCarlo(_) => None,
+        })
         .collect();
+    let runs: Vec<(PathBuf, McOutcome)> = files
+        .iter()
+        .filter_map(|file| match &file.outcome {
+            Outcome::MonteCarlo(outcome) => Some((file.path.clone(), outcome.clone())),
+            Outcome::Sweep(_) => None,
+        })
+        .collect();
+    match (sweeps.is_empty(), runs.is_empty()) {
+        (false, true) => merge_sweep(&args, &files, sweeps),
+        (true, false) => merge_monte_carlo(&args, &files, runs),
+        _ => Err(Error::usage(format!(
+            "{} hold a sweep's shards and {} a Monte Carlo's: merge the shards of one run at a time",
+            listed(&sweeps),
+            listed(&runs)
+        ))),
+    }
+}
+
+fn listed<T>(files: &[(PathBuf, T)]) -> String {
+    let names: Vec<String> = files.iter().map(|(path, _)| path.display().to_string()).collect();
+    names.join(", ")
+}
+
+fn merge_sweep(args: &MergeArgs, files: &[ShardFile], shards: Vec<(PathBuf, SweepOutcome)>) -> Result<()> {
     let outcome = merge(shards)?;
     let printed = match args.format {
         MergeFormat::Table => {
@@ -92,15 +141,49 @@ pub fn run(args: MergeArgs) -> Result<()> {
         let folder = args.out.clone().unwrap_or_else(|| {
             PathBuf::from("reports").join(format!("{}-sweep", folder_name_of(&outcome.manifest.scenario)))
         });
-        let written = sweep::write_report_keeping(&outcome, &folder, kept_from(&folder))?;
-        note(format_args!(
-            "wrote {written} files to {} (open {})",
-            folder.display(),
-            folder.join("report.html").display()
-        ));
+        let written = sweep::write_report_keeping(&outcome, &folder, kept(files, &folder))?;
+        wrote(written, &folder);
     }
     write_output(args.output.as_deref(), &printed)
 }
+
+fn merge_monte_carlo(args: &MergeArgs, files: &[ShardFile], shards: Vec<(PathBuf, McOutcome)>) -> Result<()> {
+    let outcome = merge(shards)?;
+    let summary = summarise(&outcome);
+    let printed = match args.format {
+        MergeFormat::Table => montecarlo::terminal::render(&summary, Dialect::Terminal).into_bytes(),
+        MergeFormat::Json => montecarlo::json::render_json(&outcome, Some(&summary))?,
+        MergeFormat::Csv => montecarlo::csv::render_summary(&summary)?,
+    };
+    if !args.no_report {
+        let folder = args.out.clone().unwrap_or_else(|| {
+            PathBuf::from("reports").join(format!("{}-mc", folder_name_of(&outcome.manifest.scenario)))
+        });
+        let mut report = report_files(&outcome, &summary)?;
+        report.extend(kept(files, &folder));
+        let written = montecarlo::write_report(&summary, &folder, report)?;
+        wrote(written, &folder);
+    }
+    write_output(args.output.as_deref(), &printed)
+}
+
+fn wrote(written: usize, folder: &Path) {
+    note(format_args!(
+        "wrote {written} files to {} (open {})",
+        folder.display(),
+        folder.join("report.html").display()
+    ));
+}
+
+/// Files a merged report writes itself, never carried over.
+const REPORT_FILES: [&str; 6] = [
+    "sweep.json",
+    "sweep.csv",
+    "montecarlo.json",
+    "montecarlo.csv",
+    "summary.csv",
+    "report.html",
+];
 
 /// Every file read and parsed, or every problem found.
 fn read_all(paths: &[PathBuf]) -> Result<Vec<ShardFile>> {
@@ -134,11 +217,17 @@ fn read_one(path: &Path) -> std::result::Result<ShardFile, String> {
         path.display().to_string()
     };
     read.map_err(|error| format!("{name}: {error}"))?;
-    let outcome = serde_json::from_slice::<SweepOutcome>(&bytes).map_err(|error| {
-        let what = if error.is_data() {
-            "not a sweep's JSON (sweep.json or a shard)"
-        } else {
-            "not valid JSON"
+    let monte_carlo =
+        serde_json::from_slice::<Probe>(&bytes).is_ok_and(|probe| probe.manifest.run_count.is_some());
+    let parsed = match monte_carlo {
+        true => serde_json::from_slice::<McOutcome>(&bytes).map(Outcome::MonteCarlo),
+        false => serde_json::from_slice::<SweepOutcome>(&bytes).map(Outcome::Sweep),
+    };
+    let outcome = parsed.map_err(|error| {
+        let what = match (error.is_data(), monte_carlo) {
+            (true, true) => "not a Monte Carlo's JSON (montecarlo.json or a shard)",
+            (true, false) => "not a sweep's JSON (sweep.json or a shard)",
+            (false, _) => "not valid JSON",
         };
         let message = error.to_string();
         let suffix = format!(" at line {} column {}", error.line(), error.column());
@@ -164,7 +253,7 @@ fn kept(files: &[ShardFile], folder: &Path) -> Vec<(String, Vec<u8>)> {
         .filter_map(|file| {
             let path = std::fs::canonicalize(&file.path).ok()?;
             let name = path.file_name()?.to_string_lossy().into_owned();
-            let reserved = name == "sweep.json" || name == "sweep.csv" || name == "report.html";
+            let reserved = REPORT_FILES.contains(&name.as_str());
             (path.parent() == Some(folder.as_path()) && !reserved).then(|| (name, file.bytes.clone()))
         })
         .collect()

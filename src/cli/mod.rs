@@ -20,6 +20,7 @@ mod compare;
 mod merge;
 mod overrides;
 mod pricing;
+mod replications;
 mod simulate;
 mod sweep;
 mod trace;

@@ -8,4 +8,11 @@
 //! cheapest, a fan of cumulative cost over the period and, one input at a
 //! time, which input moves the total most.
 
+pub mod outcome;
+pub mod run;
+pub mod runs;
+pub mod statistics;
+pub mod summarise;
 pub mod summary;
+pub mod uncertain;
+pub mod uncertain_toml;

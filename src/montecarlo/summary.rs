@@ -6,10 +6,12 @@
 //! cumulative cost over the period, and the one-at-a-time swings of the
 //! tornado chart. Charts, tables and files are all drawn from this.
 
+use serde::Serialize;
+
 use crate::pricing::Decimal;
 
 /// Everything the Monte Carlo report shows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
     pub scenario: String,
     /// Replications summarised.
@@ -30,7 +32,7 @@ pub struct Summary {
 }
 
 /// An uncertain input as declared.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InputSummary {
     /// The parameter it sets (a sweep parameter's name, e.g. `generator.rate`).
     pub name: String,
@@ -44,7 +46,7 @@ pub struct InputSummary {
 }
 
 /// One deployment over every replication.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeploymentSummary {
     pub name: String,
     pub currency: String,
@@ -70,7 +72,7 @@ pub struct DeploymentSummary {
 }
 
 /// How a quantity spreads over the replications.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Spread<T> {
     pub mean: T,
     pub standard_deviation: T,
@@ -81,7 +83,7 @@ pub struct Spread<T> {
 }
 
 /// A quantile estimate.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Quantile<T> {
     /// Its level in percent, e.g. 5, 50, 95.
     pub percent: Decimal,
@@ -92,7 +94,7 @@ pub struct Quantile<T> {
 }
 
 /// A probability estimated as a share of replications.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Probability {
     /// Share of replications, 0 to 1.
     pub value: f64,
@@ -102,7 +104,7 @@ pub struct Probability {
 
 /// Cumulative cost over the period, across replications: at each time, the
 /// P5, P25, P50, P75 and P95 of the replications' cumulative cost.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Fan {
     /// Seconds since the start, increasing, from 0 to the horizon.
     pub times_s: Vec<f64>,
@@ -117,7 +119,7 @@ pub struct Fan {
 /// One input's swing of one deployment's total: the input at the low and at
 /// the high end of its 90% range, every other input at its median, the
 /// scenario's seed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TornadoBar {
     pub input: String,
     pub deployment: String,

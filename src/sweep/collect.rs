@@ -40,6 +40,24 @@ pub fn sweep(spec: &SweepSpec, points: Vec<Point>) -> Result<SweepOutcome> {
 }
 
 fn manifest(spec: &SweepSpec, plans: &[PointPlan]) -> Manifest {
+    let scenario = spec.scenario;
+    Manifest {
+        costsim_version: env!("CARGO_PKG_VERSION").to_owned(),
+        scenario: scenario.name.clone(),
+        scenario_hash: spec.scenario_hash.clone(),
+        grid: spec.grid.clone(),
+        point_count: spec.point_count,
+        seed: scenario.seed,
+        slo: scenario.slo.as_ref().map(|slo| slo.describe()),
+        slo_p99_ms: scenario.slo.as_ref().and_then(Slo::p99_ms),
+        books: books_of(plans),
+        shard: spec.shard,
+    }
+}
+
+/// Every price book the plans price with (the deployments' and their
+/// services'), in id order.
+pub fn books_of(plans: &[PointPlan]) -> Vec<BookEntry> {
     let mut books = BTreeMap::new();
     let every_book = plans
         .iter()
@@ -52,19 +70,7 @@ fn manifest(spec: &SweepSpec, plans: &[PointPlan]) -> Manifest {
             effective_date: book.effective_date.to_string(),
         });
     }
-    let scenario = spec.scenario;
-    Manifest {
-        costsim_version: env!("CARGO_PKG_VERSION").to_owned(),
-        scenario: scenario.name.clone(),
-        scenario_hash: spec.scenario_hash.clone(),
-        grid: spec.grid.clone(),
-        point_count: spec.point_count,
-        seed: scenario.seed,
-        slo: scenario.slo.as_ref().map(|slo| slo.describe()),
-        slo_p99_ms: scenario.slo.as_ref().and_then(Slo::p99_ms),
-        books: books.into_values().collect(),
-        shard: spec.shard,
-    }
+    books.into_values().collect()
 }
 
 fn point_outcome(plan: PointPlan, results: &[NamedResult]) -> Result<PointOutcome> {

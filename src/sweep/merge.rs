@@ -1,7 +1,8 @@
-//! Shards of one sweep merged into the outcome the whole sweep would have
-//! had: the manifests must be equal but for `shard` (so the same costsim
-//! version, scenario, grid, books, seed and SLO), and every point of the
-//! grid must appear exactly once. Every problem is reported at once, each
+//! Shards of one sweep (or one Monte Carlo, anything [`Sharded`]) merged
+//! into the outcome the whole run would have had: the manifests must be
+//! equal but for `shard` (so the same costsim version, scenario, grid,
+//! books, seed and SLO), and every point of the grid must appear exactly
+//! once. Every problem is reported at once, each
 //! naming its file: a whole sweep given as a shard, a manifest field that
 //! differs, points missing (with the shards that would hold them) or
 //! duplicated (with both files). The merged outcome lists the points by
@@ -11,8 +12,59 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::outcome::{Manifest, PointOutcome, SweepOutcome};
+use super::outcome::{Shard, SweepOutcome};
 use crate::error::{Error, Result};
+
+/// An outcome that runs in shards: a manifest, and units (points, runs)
+/// each with an index and an id.
+pub trait Sharded: Sized {
+    /// One unit in messages: `point`, `run`.
+    const UNIT: &'static str;
+    /// The whole in messages: `sweep`, `Monte Carlo`.
+    const WHOLE: &'static str;
+    fn costsim_version(&self) -> &str;
+    fn shard(&self) -> Option<Shard>;
+    /// The manifest as JSON, compared field by field.
+    fn manifest_value(&self) -> serde_json::Value;
+    /// Units in the whole run, whatever the shard.
+    fn unit_count(&self) -> usize;
+    /// The units held: (index, id).
+    fn units(&self) -> Vec<(usize, String)>;
+    /// The whole from its shards (checked, the first given apart): units
+    /// by index, no `shard`.
+    fn assemble(first: Self, rest: Vec<Self>) -> Self;
+}
+
+impl Sharded for SweepOutcome {
+    const UNIT: &'static str = "point";
+    const WHOLE: &'static str = "sweep";
+    fn costsim_version(&self) -> &str {
+        &self.manifest.costsim_version
+    }
+    fn shard(&self) -> Option<Shard> {
+        self.manifest.shard
+    }
+    fn manifest_value(&self) -> serde_json::Value {
+        serde_json::to_value(&self.manifest).unwrap_or_default()
+    }
+    fn unit_count(&self) -> usize {
+        self.manifest.point_count
+    }
+    fn units(&self) -> Vec<(usize, String)> {
+        self.points
+            .iter()
+            .map(|point| (point.index, point.id.clone()))
+            .collect()
+    }
+    fn assemble(first: Self, rest: Vec<Self>) -> Self {
+        let mut manifest = first.manifest;
+        manifest.shard = None;
+        let mut points = first.points;
+        points.extend(rest.into_iter().flat_map(|outcome| outcome.points));
+        points.sort_by_key(|point| point.index);
+        SweepOutcome { manifest, points }
+    }
+}
 
 /// At most this many points are listed in one message.
 const LISTED: usize = 20;
@@ -28,9 +80,9 @@ fn listed(items: &[String]) -> String {
 }
 
 /// The manifest as a JSON object without `shard`.
-fn fields(manifest: &Manifest) -> BTreeMap<String, serde_json::Value> {
-    let mut object = match serde_json::to_value(manifest) {
-        Ok(serde_json::Value::Object(object)) => object.into_iter().collect::<BTreeMap<_, _>>(),
+fn fields<T: Sharded>(outcome: &T) -> BTreeMap<String, serde_json::Value> {
+    let mut object = match outcome.manifest_value() {
+        serde_json::Value::Object(object) => object.into_iter().collect::<BTreeMap<_, _>>(),
         _ => BTreeMap::new(),
     };
     object.remove("shard");
@@ -48,17 +100,17 @@ fn shown(value: Option<&serde_json::Value>) -> String {
 }
 
 /// What differs between `file`'s manifest and the first file's.
-fn manifest_problems(file: &Path, manifest: &Manifest, first: &Path, reference: &Manifest) -> Vec<String> {
-    if manifest.costsim_version != reference.costsim_version {
+fn manifest_problems<T: Sharded>(file: &Path, outcome: &T, first: &Path, reference: &T) -> Vec<String> {
+    if outcome.costsim_version() != reference.costsim_version() {
         return vec![format!(
             "{}: made by costsim {}, but {} by costsim {}: shards merge only when one costsim version ran them all",
             file.display(),
-            manifest.costsim_version,
+            outcome.costsim_version(),
             first.display(),
-            reference.costsim_version
+            reference.costsim_version()
         )];
     }
-    let (mine, theirs) = (fields(manifest), fields(reference));
+    let (mine, theirs) = (fields(outcome), fields(reference));
     let mut keys: Vec<&String> = mine.keys().chain(theirs.keys()).collect();
     keys.sort();
     keys.dedup();
@@ -72,18 +124,19 @@ fn manifest_problems(file: &Path, manifest: &Manifest, first: &Path, reference: 
                 format!(" ({value}, not {other})")
             };
             format!(
-                "{}: its manifest's `{key}` differs from {}'s{values}: shards of one sweep differ only in `shard`",
+                "{}: its manifest's `{key}` differs from {}'s{values}: shards of one {} differ only in `shard`",
                 file.display(),
-                first.display()
+                first.display(),
+                T::WHOLE
             )
         })
         .collect()
 }
 
-/// Which files hold each point index.
-type Seen<'a> = BTreeMap<usize, Vec<(&'a Path, &'a PointOutcome)>>;
+/// Which files hold each unit's index, with the unit's id.
+type Seen<'a> = BTreeMap<usize, Vec<(&'a Path, String)>>;
 
-fn duplicate_problems(seen: &Seen) -> Vec<String> {
+fn duplicate_problems(seen: &Seen, unit: &str) -> Vec<String> {
     let mut pairs: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for (index, holders) in seen {
         for later in &holders[1..] {
@@ -91,7 +144,7 @@ fn duplicate_problems(seen: &Seen) -> Vec<String> {
             pairs
                 .entry(files)
                 .or_default()
-                .push(format!("{index} ({})", later.1.id));
+                .push(format!("{index} ({})", later.1));
         }
     }
     pairs
@@ -103,7 +156,7 @@ fn duplicate_problems(seen: &Seen) -> Vec<String> {
                 format!("both {first} and {second}")
             };
             format!(
-                "point{} {} {} in {place}: give each shard once",
+                "{unit}{} {} {} in {place}: give each shard once",
                 if points.len() == 1 { "" } else { "s" },
                 listed(&points),
                 if points.len() == 1 { "is" } else { "are" }
@@ -114,20 +167,20 @@ fn duplicate_problems(seen: &Seen) -> Vec<String> {
 
 /// The points no file holds, and the shards that would hold them when
 /// every file is a shard of one count.
-fn missing_problem(shards: &[(PathBuf, SweepOutcome)], seen: &Seen, count: usize) -> Option<String> {
+fn missing_problem<T: Sharded>(shards: &[(PathBuf, T)], seen: &Seen, count: usize) -> Option<String> {
     let missing: Vec<usize> = (0..count).filter(|index| !seen.contains_key(index)).collect();
     if missing.is_empty() {
         return None;
     }
     let counts: Vec<usize> = shards
         .iter()
-        .filter_map(|(_, outcome)| outcome.manifest.shard.map(|shard| shard.count))
+        .filter_map(|(_, outcome)| outcome.shard().map(|shard| shard.count))
         .collect();
     let hint = match counts.first() {
         Some(&of) if of > 0 && counts.iter().all(|&count| count == of) => {
             let given: Vec<usize> = shards
                 .iter()
-                .filter_map(|(_, outcome)| outcome.manifest.shard.map(|shard| shard.index))
+                .filter_map(|(_, outcome)| outcome.shard().map(|shard| shard.index))
                 .collect();
             let mut absent: Vec<usize> = missing.iter().map(|index| index % of + 1).collect();
             absent.sort_unstable();
@@ -143,68 +196,64 @@ fn missing_problem(shards: &[(PathBuf, SweepOutcome)], seen: &Seen, count: usize
         _ => String::new(),
     };
     let names: Vec<String> = missing.iter().map(ToString::to_string).collect();
-    let (noun, verb) = if missing.len() == 1 {
-        ("point", "is")
+    let (plural, verb) = if missing.len() == 1 {
+        ("", "is")
     } else {
-        ("points", "are")
+        ("s", "are")
     };
     Some(format!(
-        "{noun} {} of the sweep's {count} {verb} missing{hint}",
-        listed(&names)
+        "{unit}{plural} {} of the {whole}'s {count} {verb} missing{hint}",
+        listed(&names),
+        unit = T::UNIT,
+        whole = T::WHOLE
     ))
 }
 
 /// Merges shards read from the files named with them.
-pub fn merge(shards: Vec<(PathBuf, SweepOutcome)>) -> Result<SweepOutcome> {
+pub fn merge<T: Sharded>(shards: Vec<(PathBuf, T)>) -> Result<T> {
     let Some((first, reference)) = shards.first() else {
         return Err(Error::usage("no shard files to merge"));
     };
     let mut problems = Vec::new();
     for (file, outcome) in &shards {
-        if outcome.manifest.shard.is_none() {
+        if outcome.shard().is_none() {
             problems.push(format!(
-                "{}: a whole sweep (its manifest has no `shard`), not a shard: it has nothing to merge with; give the shards' files instead",
-                file.display()
+                "{}: a whole {} (its manifest has no `shard`), not a shard: it has nothing to merge with; give the shards' files instead",
+                file.display(),
+                T::WHOLE
             ));
         }
         if file != first {
-            problems.extend(manifest_problems(
-                file,
-                &outcome.manifest,
-                first,
-                &reference.manifest,
-            ));
+            problems.extend(manifest_problems(file, outcome, first, reference));
         }
     }
-    let count = reference.manifest.point_count;
+    let count = reference.unit_count();
     let mut seen: Seen = BTreeMap::new();
     for (file, outcome) in &shards {
-        for point in &outcome.points {
-            if point.index >= count {
+        for (index, id) in outcome.units() {
+            if index >= count {
                 problems.push(format!(
-                    "{}: point {} ({}) is beyond the sweep's {count} points",
+                    "{}: {} {index} ({id}) is beyond the {}'s {count} {}s",
                     file.display(),
-                    point.index,
-                    point.id
+                    T::UNIT,
+                    T::WHOLE,
+                    T::UNIT
                 ));
             } else {
-                seen.entry(point.index).or_default().push((file, point));
+                seen.entry(index).or_default().push((file, id));
             }
         }
     }
-    problems.extend(duplicate_problems(&seen));
+    problems.extend(duplicate_problems(&seen, T::UNIT));
     problems.extend(missing_problem(&shards, &seen, count));
     if !problems.is_empty() {
         return Err(Error::Files(problems.into_boxed_slice()));
     }
-    let mut manifest = reference.manifest.clone();
-    manifest.shard = None;
-    let mut points: Vec<PointOutcome> = shards
-        .into_iter()
-        .flat_map(|(_, outcome)| outcome.points)
-        .collect();
-    points.sort_by_key(|point| point.index);
-    Ok(SweepOutcome { manifest, points })
+    let mut outcomes = shards.into_iter().map(|(_, outcome)| outcome);
+    let first = outcomes
+        .next()
+        .ok_or_else(|| Error::usage("no shard files to merge"))?;
+    Ok(T::assemble(first, outcomes.collect()))
 }
 
 #[cfg(test)]

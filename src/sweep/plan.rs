@@ -37,6 +37,9 @@ pub struct PointPlan {
     pub generator: Option<GeneratorSpec>,
     /// How a trace's traffic is scaled; none reads it as it is.
     pub trace_traffic: Option<TrafficFactor>,
+    /// The seed of a trace's days drawn with replacement (a Monte Carlo
+    /// replication's); none reads the days in order.
+    pub resample: Option<u64>,
     pub deployments: Vec<NamedDeployment>,
 }
 
@@ -53,7 +56,7 @@ impl PointPlan {
             .map(|param| format!("{}={:?}", param.name, param.value))
             .collect();
         let seed = self.trace_traffic.as_ref().map(|_| self.seed);
-        format!("{changes:?} {seed:?}")
+        format!("{changes:?} {seed:?} {:?}", self.resample)
     }
 }
 
@@ -146,6 +149,7 @@ fn plan_point(
         seed: changes.seed.unwrap_or(scenario.seed),
         generator,
         trace_traffic,
+        resample: None,
         deployments,
     })
 }

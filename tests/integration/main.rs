@@ -25,6 +25,7 @@ mod idle_meaning;
 mod landscapes;
 mod long_spans;
 mod micro_traces;
+mod montecarlo;
 mod one_read;
 mod pool_and_vm_billing;
 mod pricing_commands;
