@@ -6,7 +6,7 @@
 //! Charts: cumulative cost, instances over time, requests per minute, the
 //! latency distribution (complementary CDF) and cost by line item.
 
-mod aggregate;
+pub(crate) mod aggregate;
 pub(crate) mod frame;
 mod glyphs;
 mod instances;
