@@ -10,6 +10,7 @@ mod csv_summary;
 mod format;
 pub mod html;
 mod json;
+pub mod montecarlo;
 pub mod sweep;
 mod text;
 mod text_table;
