@@ -6,9 +6,9 @@
 
 use std::fmt::Write;
 
-use crate::montecarlo::summary::{DeploymentSummary, Probability, Quantile, Spread, Summary, TornadoBar};
+use super::{percent, period, probability, quantile_at};
+use crate::montecarlo::summary::{DeploymentSummary, Quantile, Spread, Summary, TornadoBar};
 use crate::pricing::Decimal;
-use crate::report::charts::aggregate::time_unit;
 use crate::report::{Align, Dialect, TextTable, dollars};
 
 /// Most inputs named per deployment under "moved most by".
@@ -46,28 +46,27 @@ fn headline(summary: &Summary) -> String {
         .budget
         .map(|budget| format!(", budget {}", dollars(budget)))
         .unwrap_or_default();
-    let (unit, name) = time_unit(summary.horizon_s);
     format!(
-        "Monte Carlo of {}: {} replications of {} {name}{budget}",
+        "Monte Carlo of {}: {} replications of {}{budget}",
         summary.scenario,
         summary.replications,
-        trimmed(summary.horizon_s / unit)
+        period(summary.horizon_s)
     )
 }
 
 /// `Lambda: $10.69 at the median, 90% between $9.80 and $11.70; cheapest in 87%.`
 pub fn deployment_sentence(summary: &Summary, deployment: &DeploymentSummary) -> String {
     let total = &deployment.total;
-    let median = at(total, 50).map(dollars);
-    let range = at(total, 5).zip(at(total, 95));
+    let median = quantile_at(total, 50).map(|quantile| dollars(quantile.value));
+    let range = quantile_at(total, 5).zip(quantile_at(total, 95));
     let mut sentence = format!("{}: ", deployment.name);
     match (median, range) {
         (Some(median), Some((low, high))) => {
             let _ = write!(
                 sentence,
                 "{median} at the median, 90% between {} and {}",
-                dollars(low),
-                dollars(high)
+                dollars(low.value),
+                dollars(high.value)
             );
         }
         _ => {
@@ -81,15 +80,6 @@ pub fn deployment_sentence(summary: &Summary, deployment: &DeploymentSummary) ->
         summary.replications
     );
     sentence
-}
-
-/// The quantile at `percent`, if reported.
-fn at<T: Copy>(spread: &Spread<T>, percent: i64) -> Option<T> {
-    spread
-        .quantiles
-        .iter()
-        .find(|quantile| quantile.percent == Decimal::from(percent))
-        .map(|quantile| quantile.value)
 }
 
 fn spread_table(deployment: &DeploymentSummary) -> TextTable {
@@ -161,12 +151,12 @@ fn error_amount(amount: Decimal) -> String {
 fn shares(summary: &Summary, deployment: &DeploymentSummary) -> Vec<String> {
     let mut lines = Vec::new();
     if let (Some(budget), Some(over)) = (summary.budget, deployment.over_budget) {
-        lines.push(format!("P(total > {}) = {}", dollars(budget), share(over)));
+        lines.push(format!("P(total > {}) = {}", dollars(budget), probability(over)));
     }
     if let Some(meets) = deployment.meets_slo {
-        lines.push(format!("P(meets the SLO) = {}", share(meets)));
+        lines.push(format!("P(meets the SLO) = {}", probability(meets)));
     }
-    lines.push(format!("P(cheapest) = {}", share(deployment.cheapest)));
+    lines.push(format!("P(cheapest) = {}", probability(deployment.cheapest)));
     lines
 }
 
@@ -200,18 +190,6 @@ pub fn moved_most(tornado: &[TornadoBar], deployment: &str) -> Option<String> {
         })
         .collect();
     Some(format!("moved most by: {}", named.join("; ")))
-}
-
-fn share(probability: Probability) -> String {
-    format!(
-        "{} ± {}",
-        percent(probability.value),
-        percent(probability.standard_error)
-    )
-}
-
-fn percent(share: f64) -> String {
-    format!("{}%", trimmed(share * 100.0))
 }
 
 /// A number with at most one decimal place, without a trailing `.0`.
