@@ -169,7 +169,7 @@ fn replay_resampled<R: Send>(
 ) -> Result<Replayed<R>> {
     if sort {
         return Err(Error::usage(
-            "`resample = \"days\"` reads the trace's days one at a time, in order, so it cannot resample a trace that needs `--sort` (scenario `sort = true`): sort the trace into a file first (`costsim trace import --sort`)",
+            "`resample = \"days\"` reads the trace's days one at a time, in order, so it cannot resample a trace that needs `--sort` (scenario `sort = true`): sort it into a new trace file first (`costsim trace import --from csv … --sort`, mapping its columns)",
         ));
     }
     let index = Arc::new(DayIndex::build(path, workload.scenario.start)?);

@@ -13,30 +13,40 @@
 //! requests come out in arrival order; a one-day trace comes out unchanged.
 //!
 //! Streaming: [`DayIndex::build`] reads the trace once, checking every row
-//! as a plain read would, to learn D, the line each day starts on and the
-//! function names (so a function keeps its id whichever day it is met in).
-//! [`Resampled`] then opens the file again for every day it draws and holds
-//! one reader at a time. For a plain file (not gzipped, no quotes, no lone
-//! carriage returns, so that every line break ends a row) a second, raw
-//! pass finds the byte where each day starts, and a drawn day is read by
-//! seeking there, with the header in front, reading just that day's bytes;
-//! otherwise the file is read from its start, skipping the rows before the
-//! day and stopping after it. Either way a row is named by its own file and
-//! line in messages. Memory grows with D, never with the number of rows.
-//! Standard input cannot be read again, and is refused.
+//! as a plain read would (so a malformed row fails the replay whatever days
+//! are drawn), to learn D, the line each day starts on and the function
+//! names (so a function keeps its id whichever day it is met in). A second,
+//! raw pass finds the byte each day starts at, and [`Resampled`] reads a
+//! drawn day by seeking there, the header put in front, reading just that
+//! day's bytes; it holds one reader at a time. A gzipped trace is
+//! decompressed once, during the first pass, into a temporary file (as
+//! large as the trace uncompressed, deleted with the index) that days are
+//! read from. Where a line break need not end a row (a quote, or a lone
+//! carriage return, in the file) the days are read from the file's start
+//! instead, skipping the rows before the day and stopping after it. Either
+//! way a row is named by the trace's own name and line in messages. Memory
+//! grows with D, never with the number of rows. Standard input cannot be
+//! read again, and is refused.
+//!
+//! With `fill = "repeat"` the resampled days are tiled to the horizon, every
+//! copy the same draws; the tile period is then the resampled sample's span
+//! rounded up as for any sample, so it is shorter when the last output
+//! days drew days without requests. Traffic scaling applies to the
+//! resampled stream. A trace that needs sorting in memory is refused.
 
 use std::fs::File;
-use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64;
+use tempfile::{NamedTempFile, TempPath};
 
 use super::fill::DAY;
 use super::request::{FunctionId, FunctionNames, Request};
-use super::trace_input::{STDIN_PATH, input_label};
+use super::trace_input::{STDIN_PATH, input_label, open_input};
 use super::trace_reader::TraceReader;
 use crate::error::{Error, Result};
 use crate::units::Micros;
@@ -53,7 +63,11 @@ const MAX_HEADER: u64 = 1 << 20;
 /// again on its own.
 #[derive(Debug)]
 pub struct DayIndex {
+    /// The file days are read from: the trace, or its decompressed copy.
     path: PathBuf,
+    /// The decompressed copy of a gzipped trace, deleted with the index.
+    _spool: Option<TempPath>,
+    /// The trace's name in messages.
     label: String,
     origin: DateTime<Utc>,
     /// The line each day's first row starts on (an empty day has the line
@@ -85,22 +99,28 @@ impl DayIndex {
                 "`resample = \"days\"` reads the trace again for every day it draws, so it cannot read standard input (`-`): save the trace to a file first",
             ));
         }
-        let mut reader = TraceReader::open(path, start)?;
-        let mut lines: Vec<u64> = Vec::new();
-        while let Some(request) = reader.next() {
-            let day = request?.arrival / DAY;
-            while lines.len() as u64 <= day {
-                lines.push(reader.line());
-            }
+        let io = |source| Error::io(path, source);
+        let spool = match is_gzipped(path)? {
+            true => Some(NamedTempFile::new().map_err(io)?),
+            false => None,
+        };
+        let mut input = open_input(path)?;
+        if let Some(spool) = &spool {
+            let copy = spool.as_file().try_clone().map_err(io)?;
+            input = Box::new(Spooling { input, copy });
         }
-        let seeks = locate_days(path, &lines)?;
+        let mut reader = TraceReader::from_reader(input_label(path), input, start)?;
+        let lines = day_lines(&mut reader)?;
+        let spool = spool.map(NamedTempFile::into_temp_path);
+        let source = spool.as_ref().map_or(path, |spool| spool.as_ref());
         Ok(DayIndex {
-            path: path.to_owned(),
+            seeks: locate_days(source, &lines)?,
+            path: source.to_owned(),
+            _spool: spool,
             label: input_label(path),
             origin: reader.origin(),
             lines,
             functions: reader.functions().clone(),
-            seeks,
         })
     }
 
@@ -132,7 +152,11 @@ impl DayIndex {
         }
         let (reader, line_offset) = match &self.seeks {
             Some(seeks) => (self.seek_day(seeks, day)?, self.lines[day] - self.lines[0]),
-            None => (TraceReader::open(&self.path, Some(self.origin))?, 0),
+            None => {
+                let input = open_input(&self.path)?;
+                let reader = TraceReader::from_reader(self.label.clone(), input, Some(self.origin))?;
+                (reader, 0)
+            }
         };
         Ok(Some(DayReader {
             reader,
@@ -155,6 +179,45 @@ impl DayIndex {
         let day_bytes = crate::progress::watch(Box::new(file.take(length)), Some(length));
         let input = Cursor::new(seeks.header.clone()).chain(day_bytes);
         TraceReader::from_reader(self.label.clone(), Box::new(input), Some(self.origin))
+    }
+}
+
+/// The line each day's first row starts on, reading every row of `reader`
+/// (an empty day gets the line of the next day's first row).
+fn day_lines(reader: &mut TraceReader) -> Result<Vec<u64>> {
+    let mut lines: Vec<u64> = Vec::new();
+    while let Some(request) = reader.next() {
+        let day = request?.arrival / DAY;
+        while lines.len() as u64 <= day {
+            lines.push(reader.line());
+        }
+    }
+    Ok(lines)
+}
+
+/// Whether the file at `path` starts as a gzip stream does.
+fn is_gzipped(path: &Path) -> Result<bool> {
+    let io = |source| Error::io(path, source);
+    let mut magic = Vec::with_capacity(GZIP_MAGIC.len());
+    File::open(path)
+        .map_err(io)?
+        .take(GZIP_MAGIC.len() as u64)
+        .read_to_end(&mut magic)
+        .map_err(io)?;
+    Ok(magic == GZIP_MAGIC)
+}
+
+/// A decompressed trace's bytes, copied to a file as they are read.
+struct Spooling {
+    input: Box<dyn Read + Send>,
+    copy: File,
+}
+
+impl Read for Spooling {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.input.read(buffer)?;
+        self.copy.write_all(&buffer[..read])?;
+        Ok(read)
     }
 }
 
@@ -349,8 +412,6 @@ impl Iterator for Resampled {
 
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
-
     use super::*;
 
     /// Three days of 1, 2 and 3 requests, on lines 2 to 7 (times in
@@ -487,7 +548,7 @@ mod tests {
     }
 
     #[test]
-    fn gzipped_and_quoted_traces_read_from_the_start_alike() {
+    fn gzipped_quoted_and_crlf_traces_read_alike() {
         let dir = tempfile::tempdir().expect("temp dir");
         let plain = index(&write(&dir, "three.csv", THREE_DAYS));
         let gzipped = index(&write_gzipped(&dir, "three.csv.gz", THREE_DAYS));
@@ -497,12 +558,18 @@ mod tests {
             &THREE_DAYS.replace(",c\n", ",\"c\"\n"),
         ));
         let crlf = index(&write(&dir, "crlf.csv", &THREE_DAYS.replace('\n', "\r\n")));
-        assert!(!gzipped.seeks() && !quoted.seeks());
-        assert!(crlf.seeks());
+        let quoted_gzipped = index(&write_gzipped(
+            &dir,
+            "quoted.csv.gz",
+            &THREE_DAYS.replace(",c\n", ",\"c\"\n"),
+        ));
+        assert!(gzipped.seeks() && crlf.seeks());
+        assert!(!quoted.seeks() && !quoted_gzipped.seeks());
         for seed in [1, 9, 11] {
             let expected = resampled(&plain, seed);
             assert_eq!(resampled(&gzipped, seed), expected);
             assert_eq!(resampled(&quoted, seed), expected);
+            assert_eq!(resampled(&quoted_gzipped, seed), expected);
             assert_eq!(resampled(&crlf, seed), expected);
         }
     }
@@ -547,7 +614,9 @@ mod tests {
         let spaced = format!("\n\n{}", THREE_DAYS.replace("172800,", "\n172800,"));
         let plain = write(&dir, "spaced.csv", &spaced);
         let gzipped = write_gzipped(&dir, "spaced.csv.gz", &spaced);
-        for path in [plain, gzipped] {
+        let quoted = write(&dir, "spaced-quoted.csv", &spaced.replace(",60,", ",\"60\","));
+        assert!(!index(&quoted).seeks());
+        for path in [plain, gzipped, quoted] {
             assert_eq!(
                 rejection(&index(&path)),
                 format!("{}:9: field `duration_ms`: too long", path.display())
