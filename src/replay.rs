@@ -5,18 +5,20 @@
 //! consumer replays it on a thread of its own and checks the rows against
 //! its own deployment's limits, as if it had read the trace alone. With
 //! `fill = "repeat"` the workload is read again for every copy to the
-//! horizon ([`Repeated`]); a trace's traffic may be scaled on the way
-//! ([`scale`]), after the copies.
+//! horizon ([`Repeated`]); a trace's days may be drawn anew with a seed
+//! ([`Resampled`]), the resampled trace then tiled; a trace's traffic may be
+//! scaled on the way ([`scale`]), after the resampling and the copies.
 
 use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::scenario::{Scenario, WorkloadSource};
 use crate::simulation::Deployment;
 use crate::workload::fill::{Tiling, check_repeatable};
+use crate::workload::resample::{DayIndex, Resampled};
 use crate::workload::traffic::{Scaled, TrafficFactor, scale};
 use crate::workload::{
     Feed, Fill, GeneratorSpec, Repeated, Request, TraceReader, default_start, fan_out, fan_out_sorted,
@@ -33,6 +35,10 @@ pub struct Workload<'a> {
     pub generator: Option<&'a GeneratorSpec>,
     /// A trace's traffic scaled by a factor, with the seed of the draws.
     pub traffic: Option<(&'a TrafficFactor, u64)>,
+    /// A trace's days drawn with replacement from this seed
+    /// (`resample = "days"`); none reads the trace as it is. A generator
+    /// is not resampled.
+    pub resample: Option<u64>,
 }
 
 impl<'a> Workload<'a> {
@@ -42,6 +48,7 @@ impl<'a> Workload<'a> {
             scenario,
             generator: None,
             traffic: None,
+            resample: None,
         }
     }
 }
@@ -105,6 +112,9 @@ fn replay_trace<R: Send>(
     fill_to: Option<crate::units::Micros>,
     consume: impl Fn(usize, Feed, DateTime<Utc>) -> Result<R> + Sync,
 ) -> Result<Replayed<R>> {
+    if let Some(seed) = workload.resample {
+        return replay_resampled(path, sort, seed, workload, deployments, fill_to, consume);
+    }
     let start = workload.scenario.start;
     if fill_to.is_some() {
         check_repeatable(path)?;
@@ -139,17 +149,66 @@ fn replay_trace<R: Send>(
     let screen = |source: &Repeated<TraceReader, _>, index: usize, request: &Request| {
         screen(source.current(), index, request)
     };
-    let results = match workload.traffic {
-        None => fan_out(source, count, screen, run),
-        Some((factor, seed)) => {
-            let scaled = |source: &Scaled<Repeated<TraceReader, _>>, index: usize, request: &Request| {
-                screen(source.inner(), index, request)
-            };
-            fan_out(scale(source, factor, seed), count, scaled, run)
-        }
-    };
+    let results = fan_out_scaled(source, workload.traffic, count, screen, run);
     Ok(Replayed {
         results,
         tiling: Some(tiling),
     })
+}
+
+/// [`replay`] of a trace whose days are drawn with replacement from `seed`
+/// ([`Resampled`]); with `fill_to`, the resampled days are tiled to it.
+fn replay_resampled<R: Send>(
+    path: &std::path::Path,
+    sort: bool,
+    seed: u64,
+    workload: Workload,
+    deployments: &[&Deployment],
+    fill_to: Option<crate::units::Micros>,
+    consume: impl Fn(usize, Feed, DateTime<Utc>) -> Result<R> + Sync,
+) -> Result<Replayed<R>> {
+    if sort {
+        return Err(Error::usage(
+            "`resample = \"days\"` reads the trace's days one at a time, in order, so it cannot resample a trace that needs `--sort` (scenario `sort = true`): sort it into a new trace file first (`costsim trace import --from csv … --sort`, mapping its columns)",
+        ));
+    }
+    let index = Arc::new(DayIndex::build(path, workload.scenario.start)?);
+    let origin = index.origin();
+    let first = Resampled::new(Arc::clone(&index), seed);
+    let source = Repeated::new(first, || Ok(Resampled::new(Arc::clone(&index), seed)), fill_to);
+    let tiling = source.tiling();
+    let screen = |source: &Repeated<Resampled, _>, index: usize, request: &Request| {
+        deployments[index]
+            .check_request(request)
+            .map_err(|(field, problem)| source.current().rejected(field, &problem))
+    };
+    let run = |index, feed| consume(index, feed, origin);
+    let results = fan_out_scaled(source, workload.traffic, deployments.len(), screen, run);
+    Ok(Replayed {
+        results,
+        tiling: Some(tiling),
+    })
+}
+
+/// [`fan_out`] of `source`, its traffic scaled first when `traffic` says so;
+/// `screen` names a row through the unscaled source.
+fn fan_out_scaled<S, R>(
+    source: S,
+    traffic: Option<(&TrafficFactor, u64)>,
+    count: usize,
+    screen: impl Fn(&S, usize, &Request) -> Result<()>,
+    run: impl Fn(usize, Feed) -> Result<R> + Sync,
+) -> Vec<Result<R>>
+where
+    S: Iterator<Item = Result<Request>>,
+    R: Send,
+{
+    match traffic {
+        None => fan_out(source, count, screen, run),
+        Some((factor, seed)) => {
+            let scaled =
+                |source: &Scaled<S>, index: usize, request: &Request| screen(source.inner(), index, request);
+            fan_out(scale(source, factor, seed), count, scaled, run)
+        }
+    }
 }

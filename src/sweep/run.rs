@@ -213,6 +213,7 @@ fn run_chunk(
         scenario,
         generator: first.generator.as_ref(),
         traffic: first.trace_traffic.as_ref().map(|factor| (factor, first.seed)),
+        resample: None,
     };
     let primaries: Vec<&Deployment> = chunk
         .iter()

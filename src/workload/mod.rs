@@ -13,6 +13,7 @@ pub mod import;
 mod interner;
 mod prefetch;
 mod request;
+pub mod resample;
 mod stats;
 mod tally;
 mod trace_input;

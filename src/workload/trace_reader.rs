@@ -224,7 +224,8 @@ impl TraceReader {
         }
     }
 
-    fn line(&self) -> u64 {
+    /// The line the row just read starts on.
+    pub fn line(&self) -> u64 {
         self.rows.line()
     }
 

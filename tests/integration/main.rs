@@ -33,6 +33,7 @@ mod properties;
 mod queueing;
 mod report_browser;
 mod report_kill;
+mod resample;
 mod seam;
 mod services;
 mod setting_ranges;
