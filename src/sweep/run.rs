@@ -213,7 +213,7 @@ fn run_chunk(
         scenario,
         generator: first.generator.as_ref(),
         traffic: first.trace_traffic.as_ref().map(|factor| (factor, first.seed)),
-        resample: None,
+        resample: first.resample,
     };
     let primaries: Vec<&Deployment> = chunk
         .iter()
