@@ -374,19 +374,9 @@ fn resolve_uncertainty(
     workload: &Option<WorkloadSource>,
     problems: &mut Problems,
 ) -> Option<Uncertainty> {
-    match uncertain_toml::resolve(source) {
-        Ok(Some(uncertainty)) => {
-            if uncertainty.resample_days && matches!(workload, Some(WorkloadSource::Generator(_))) {
-                let at = source.find("resample").unwrap_or(0);
-                problems.add(
-                    at,
-                    "`uncertain.resample`: resampling days needs a trace; a generator draws a new \
-                     workload each replication from a seed of its own",
-                );
-            }
-            Some(uncertainty)
-        }
-        Ok(None) => None,
+    let generator = matches!(workload, Some(WorkloadSource::Generator(_)));
+    match uncertain_toml::resolve(source, generator) {
+        Ok(uncertainty) => uncertainty,
         Err(found) => {
             for (offset, problem) in found {
                 problems.add(offset, problem);

@@ -39,8 +39,9 @@ const NOT_UNCERTAIN: [(&str, &str); 3] = [
 ];
 
 /// The `[uncertain]` table of a scenario's text (none without one), or
-/// every problem at its offset.
-pub fn resolve(source: &str) -> Result<Option<Uncertainty>, Vec<Located>> {
+/// every problem at its offset; `generator` says the workload is a
+/// generator, which has no days to resample.
+pub fn resolve(source: &str, generator: bool) -> Result<Option<Uncertainty>, Vec<Located>> {
     let document = DeTable::parse(source).map_err(|error| vec![(0, error.to_string())])?;
     let Some(table) = document.get_ref().get("uncertain") else {
         return Ok(None);
@@ -57,6 +58,12 @@ pub fn resolve(source: &str) -> Result<Option<Uncertainty>, Vec<Located>> {
     for (key, value) in entries {
         if key.get_ref() == "resample" {
             match value.get_ref() {
+                DeValue::String(text) if text == "days" && generator => problems.push((
+                    value.span().start,
+                    "`uncertain.resample`: resampling days needs a trace; a generator draws a new \
+                     workload each replication from a seed of its own"
+                        .into(),
+                )),
                 DeValue::String(text) if text == "days" => uncertainty.resample_days = true,
                 _ => problems.push((
                     value.span().start,
@@ -246,11 +253,11 @@ mod tests {
     use super::*;
 
     fn inputs(source: &str) -> Uncertainty {
-        resolve(source).unwrap().unwrap()
+        resolve(source, false).unwrap().unwrap()
     }
 
     fn problems(source: &str) -> Vec<String> {
-        resolve(source)
+        resolve(source, false)
             .unwrap_err()
             .into_iter()
             .map(|(_, problem)| problem)
@@ -275,7 +282,7 @@ mod tests {
 
     #[test]
     fn no_table_is_no_uncertainty() {
-        assert_eq!(resolve("name = \"x\"\n").unwrap(), None);
+        assert_eq!(resolve("name = \"x\"\n", false).unwrap(), None);
     }
 
     #[test]

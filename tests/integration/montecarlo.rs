@@ -278,3 +278,53 @@ fn a_trace_with_nothing_uncertain_is_refused() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("declares nothing uncertain"), "{stderr}");
 }
+
+/// A 3-day trace whose days hold 1, 2 and 3 requests of 50 ms.
+fn three_days(space: &Workspace) {
+    let rows = [0, 86_400, 90_000, 172_800, 176_400, 180_000].map(|second| format!("{second},50"));
+    space.write_rows("t.csv", "time,duration_ms", rows.into_iter());
+}
+
+const RESAMPLED: &str = "name = \"days\"\nseed = 4\n[workload]\ntrace = \"t.csv\"\n\
+    start = \"2016-07-01T00:00:00Z\"\nhorizon = \"3d\"\n[[deployment]]\nname = \"Lambda 128\"\n\
+    platform = \"aws-lambda-2016\"\nmemory_mb = 128\nfree_tier = false\n[uncertain]\nresample = \"days\"\n";
+
+#[test]
+fn resampled_days_bill_between_the_fewest_and_the_most_requests() {
+    let space = Workspace::new();
+    three_days(&space);
+    space.write("s.toml", RESAMPLED);
+    let json = run_json(&space, &["--replications", "400"]);
+    let counts: Vec<f64> = json["runs"]
+        .as_array()
+        .expect("runs")
+        .iter()
+        .map(|run| number(&run["rows"][0], "requests"))
+        .collect();
+    // Three days drawn from {1, 2, 3}: from 3 to 9 requests, 6 on average
+    // (3 × 2), with a variance of 3 × 2/3 = 2: the mean of 400 is within
+    // 4 standard errors (4 × √2/√400 = 0.28) of 6.
+    assert!(
+        counts.iter().all(|count| (3.0..=9.0).contains(count)),
+        "{counts:?}"
+    );
+    let mean = counts.iter().sum::<f64>() / counts.len() as f64;
+    assert!((mean - 6.0).abs() < 0.29, "mean {mean}");
+    assert!(counts.contains(&3.0) && counts.contains(&9.0));
+    // Each request bills $0.000000408375 (see the top of the file).
+    let p50 = total_quantile(&json, 50.0);
+    assert!((p50 / PER_REQUEST - 6.0).abs() < 1.0 + 1e-9, "P50 {p50}");
+}
+
+#[test]
+fn resampling_a_generator_is_refused_at_its_line() {
+    let space = Workspace::new();
+    space.write("s.toml", &calibration("[uncertain]\nresample = \"days\"\n"));
+    let output = space.run(&["compare", "s.toml", "--replications", "5", "--no-report"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("line 18: `uncertain.resample`: resampling days needs a trace"),
+        "{stderr}"
+    );
+}
