@@ -127,7 +127,7 @@ impl DurationScale {
     pub const UNCHANGED: DurationScale = DurationScale(ONE);
 
     /// `factor` (positive and finite) in fixed point, rounded to nearest.
-    fn of(factor: f64) -> Self {
+    pub fn of(factor: f64) -> Self {
         // A factor beyond 2^31 would need durations of a microsecond to
         // last half an hour: capped there, as a duration is capped at
         // u64::MAX µs when applied.

@@ -6,10 +6,12 @@
 //!
 //! A parameter's name says what it changes: `traffic`, `seed`, `platform`
 //! (the book of every deployment of that book's model), `NAME.platform`,
-//! `generator.KEY`, a setting `KEY` (every deployment that takes it) or
-//! `NAME.KEY` (one deployment). `seed` is the scenario's base seed at that
-//! point: the deployments' own draws and the traffic scaling's; sweep
-//! `generator.seed` to draw another workload.
+//! `generator.KEY`, `duration_scale` (every request's duration times a
+//! factor, the work per request, for every deployment), a setting `KEY`
+//! (every deployment that takes it) or `NAME.KEY` (one deployment). `seed`
+//! is the scenario's base seed at that point: the deployments' own draws
+//! and the traffic scaling's; sweep `generator.seed` to draw another
+//! workload.
 
 use std::collections::HashMap;
 
@@ -17,11 +19,15 @@ use super::outcome::describe_values;
 use super::point::Point;
 use crate::compare::MAX_SEED;
 use crate::error::{Error, Result};
+use crate::platform::speed::DurationScale;
 use crate::platform::{Setting, model_for};
 use crate::pricing::{PriceBook, resolve as resolve_book};
 use crate::scenario::{NamedDeployment, Scenario, WorkloadSource};
 use crate::workload::GeneratorSpec;
 use crate::workload::traffic::TrafficFactor;
+
+/// The largest `duration_scale`: a request a thousand times longer.
+const MAX_DURATION_SCALE: f64 = 1000.0;
 
 /// Most problems listed before the rest are counted.
 const MAX_PROBLEMS_SHOWN: usize = 20;
@@ -40,6 +46,9 @@ pub struct PointPlan {
     /// The seed of a trace's days drawn with replacement (a Monte Carlo
     /// replication's); none reads the days in order.
     pub resample: Option<u64>,
+    /// Every request's duration scaled (`duration_scale`), as each
+    /// deployment reads it: points that differ only in it share a read.
+    pub duration_scale: DurationScale,
     pub deployments: Vec<NamedDeployment>,
 }
 
@@ -64,6 +73,7 @@ impl PointPlan {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Param<'a> {
     Traffic,
+    DurationScale,
     Seed,
     /// The price book of one deployment, or of every deployment of its model.
     Platform(Option<&'a str>),
@@ -76,6 +86,7 @@ impl<'a> Param<'a> {
     fn of(name: &'a str) -> Self {
         match name {
             "traffic" => return Param::Traffic,
+            "duration_scale" => return Param::DurationScale,
             "seed" => return Param::Seed,
             "platform" => return Param::Platform(None),
             _ => {}
@@ -126,6 +137,7 @@ pub fn describe(point: &Point) -> String {
 #[derive(Default)]
 struct Changes<'a> {
     seed: Option<u64>,
+    duration_scale: Option<DurationScale>,
     traffic: Option<TrafficFactor>,
     generator: Vec<(&'a str, &'a str)>,
     platforms: Vec<(Option<&'a str>, &'a str)>,
@@ -150,6 +162,7 @@ fn plan_point(
         generator,
         trace_traffic,
         resample: None,
+        duration_scale: changes.duration_scale.unwrap_or(DurationScale::UNCHANGED),
         deployments,
     })
 }
@@ -164,6 +177,15 @@ fn sort_changes<'a>(point: &'a Point, problems: &mut Vec<String>) -> Changes<'a>
             Param::Traffic => match TrafficFactor::parse(value) {
                 Ok(factor) => changes.traffic = Some(factor),
                 Err(problem) => problems.push(format!("traffic: {problem}")),
+            },
+            Param::DurationScale => match value.parse::<f64>() {
+                Ok(factor) if factor.is_finite() && factor > 0.0 && factor <= MAX_DURATION_SCALE => {
+                    changes.duration_scale = Some(DurationScale::of(factor));
+                }
+                _ => problems.push(format!(
+                    "duration_scale: expected a factor above 0 and at most {MAX_DURATION_SCALE} \
+                     (every request's duration times it, e.g. 1.5), found `{value}`"
+                )),
             },
             Param::Seed => match value.parse::<u64>() {
                 Ok(seed) if seed <= MAX_SEED => changes.seed = Some(seed),

@@ -180,18 +180,19 @@ fn simulations_of(plans: &[PointPlan], group: &[usize]) -> (Vec<Simulation>, Vec
 }
 
 /// What decides a slot's simulation, its price book aside: the model (one
-/// per family of offerings), the
-/// resolved settings, the services in front and the seed.
+/// per family of offerings), the resolved settings, the services in front,
+/// the seed and the point's duration scale.
 fn run_key(plans: &[PointPlan], slot: Slot) -> String {
     let deployment = deployment_of(plans, slot);
     let family = deployment.book.offering.family();
     let services: Vec<&str> = deployment.services.iter().map(|book| book.id.as_str()).collect();
     format!(
-        "{family} {} {} {services:?} {:?} {}",
+        "{family} {} {} {services:?} {:?} {} {:?}",
         deployment.configured.settings_json(),
         deployment.describe(),
         deployment.service_settings,
-        seed_of(plans, slot)
+        seed_of(plans, slot),
+        plans[slot.plan].duration_scale
     )
 }
 
@@ -231,7 +232,17 @@ fn run_chunk(
             horizon: scenario.horizon,
             seed: seed_of(plans, simulation.primary),
         };
-        simulate_repriced(primaries[index], &others, feed, options)
+        let scale = plans[simulation.primary.plan].duration_scale;
+        if scale.is_unchanged() {
+            return simulate_repriced(primaries[index], &others, feed, options);
+        }
+        let scaled = feed.map(move |request| {
+            request.map(|mut request| {
+                request.duration = scale.apply(request.duration);
+                request
+            })
+        });
+        simulate_repriced(primaries[index], &others, scaled, options)
     })?;
     let mut retry = Vec::new();
     for (simulation, outcome) in chunk.iter().zip(replayed.results) {

@@ -328,3 +328,23 @@ fn resampling_a_generator_is_refused_at_its_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_slo_is_met_as_often_as_the_runs_say() {
+    let space = Workspace::new();
+    space.write("s.toml", &calibration(""));
+    // 50 ms requests against a p99 of 1 minute: every replication meets
+    // it; against 1 ms, none can.
+    for (slo, expected) in [("p99=1min", 1.0), ("p99=1ms", 0.0)] {
+        let json = run_json(&space, &["--replications", "20", "--slo", slo]);
+        let meets = &json["summary"]["deployments"][0]["meets_slo"];
+        assert_eq!(number(meets, "value"), expected, "{slo}");
+        assert_eq!(number(meets, "standard_error"), 0.0, "{slo}");
+        let verdicts = json["runs"].as_array().expect("runs");
+        assert!(
+            verdicts
+                .iter()
+                .all(|run| run["rows"][0]["meets_slo"] == (expected == 1.0))
+        );
+    }
+}

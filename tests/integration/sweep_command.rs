@@ -217,6 +217,10 @@ fn bad_grids_are_refused_before_anything_runs() {
             "no deployment is named `Nobody`",
         ),
         (vec!["--param", "traffic=0..2:0"], "traffic"),
+        (
+            vec!["--param", "duration_scale=0,1"],
+            "duration_scale: expected a factor above 0",
+        ),
         (vec!["--shard", "4/3"], "--shard"),
     ] {
         let mut all = vec!["sweep", "s.toml"];
@@ -227,4 +231,43 @@ fn bad_grids_are_refused_before_anything_runs() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
         assert!(!space.path("reports").exists(), "{args:?} wrote a report");
     }
+}
+
+#[test]
+fn a_duration_scale_lengthens_every_request_and_shares_one_read() {
+    // Ten requests of 150 ms on Lambda 2016 at 128 MB without the free
+    // tier. ×1: each bills 200 ms (rounded up to 100 ms steps):
+    //   10 × 0.20 / 1e6 + 10 × 0.2 s × 0.125 GB × 0.00001667 = 0.000002 +
+    //   0.0000041675 = $0.0000061675.
+    // ×2: 300 ms each: 0.000002 + 10 × 0.3 × 0.125 × 0.00001667 =
+    //   0.000002 + 0.00000625125 = $0.00000825125.
+    let space = Workspace::new();
+    space.write_rows(
+        "t.csv",
+        "time,duration_ms",
+        (0..10).map(|second| format!("{second},150")),
+    );
+    space.write(
+        "s.toml",
+        "name = \"d\"\n[workload]\ntrace = \"t.csv\"\n[[deployment]]\nname = \"Lambda\"\n\
+         platform = \"aws-lambda-2016\"\nmemory_mb = 128\nfree_tier = false\n",
+    );
+    let plan = ok(&space.run(&["sweep", "s.toml", "--param", "duration_scale=1,2", "--dry-run"]));
+    assert!(plan.contains("1 read"), "{plan}");
+    let csv = ok(&space.run(&[
+        "-q",
+        "sweep",
+        "s.toml",
+        "--param",
+        "duration_scale=1,2",
+        "--format",
+        "csv",
+        "--no-report",
+    ]));
+    let totals: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').nth(6).expect("a total column"))
+        .collect();
+    assert_eq!(totals, ["0.0000061675", "0.00000825125"], "{csv}");
 }
