@@ -96,14 +96,9 @@ pub fn render_summary(summary: &Summary) -> Result<Vec<u8>> {
     .map_err(failed)?;
     for deployment in &summary.deployments {
         let mut rows: Vec<[String; 4]> = Vec::new();
-        spread_rows(&mut rows, "total", &deployment.total, Decimal::to_string);
+        spread_rows(&mut rows, "total", &deployment.total, exact);
         for (item, spread) in &deployment.line_items {
-            spread_rows(
-                &mut rows,
-                &format!("line_item:{item}"),
-                spread,
-                Decimal::to_string,
-            );
+            spread_rows(&mut rows, &format!("line_item:{item}"), spread, exact);
         }
         spread_rows(&mut rows, "p99_ms", &deployment.p99_ms, f64::to_string);
         let shares = [
@@ -138,6 +133,11 @@ pub fn render_summary(summary: &Summary) -> Result<Vec<u8>> {
         }
     }
     bytes(out)
+}
+
+/// An amount as exact text without trailing zeros.
+fn exact(amount: &Decimal) -> String {
+    amount.normalize().to_string()
 }
 
 fn spread_rows<T: Copy>(
