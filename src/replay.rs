@@ -39,6 +39,9 @@ pub struct Workload<'a> {
     /// (`resample = "days"`); none reads the trace as it is. A generator
     /// is not resampled.
     pub resample: Option<u64>,
+    /// The index of the trace's days a resampling reads by, when it was
+    /// built once for many replays (a Monte Carlo's); none builds one.
+    pub day_index: Option<&'a Arc<DayIndex>>,
 }
 
 impl<'a> Workload<'a> {
@@ -49,6 +52,7 @@ impl<'a> Workload<'a> {
             generator: None,
             traffic: None,
             resample: None,
+            day_index: None,
         }
     }
 }
@@ -172,7 +176,10 @@ fn replay_resampled<R: Send>(
             "`resample = \"days\"` reads the trace's days one at a time, in order, so it cannot resample a trace that needs `--sort` (scenario `sort = true`): sort it into a new trace file first (`costsim trace import --from csv … --sort`, mapping its columns)",
         ));
     }
-    let index = Arc::new(DayIndex::build(path, workload.scenario.start)?);
+    let index = match workload.day_index {
+        Some(index) => Arc::clone(index),
+        None => Arc::new(DayIndex::build(path, workload.scenario.start)?),
+    };
     let origin = index.origin();
     let first = Resampled::new(Arc::clone(&index), seed);
     let source = Repeated::new(first, || Ok(Resampled::new(Arc::clone(&index), seed)), fill_to);

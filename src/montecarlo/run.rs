@@ -5,6 +5,8 @@
 //! its rows at once, so memory holds the rows, never the runs' full
 //! results, and the outcome is in index order whatever the thread count.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use super::outcome::{InputEntry, McManifest, McOutcome, McRow, McRun};
@@ -17,6 +19,7 @@ use crate::sweep::collect::books_of;
 use crate::sweep::outcome::{BookEntry, Shard};
 use crate::sweep::plan::{PointPlan, plan};
 use crate::sweep::run::run_plans;
+use crate::workload::resample::DayIndex;
 
 /// What a Monte Carlo run is, apart from its runs.
 pub struct McSpec<'a> {
@@ -49,11 +52,13 @@ pub fn monte_carlo(spec: &McSpec) -> Result<McOutcome> {
             "--replications: values drawn from [uncertain] do not fit the scenario (each run is named as a point, by its index):\n{error}"
         ))
     })?;
+    let day_index = day_index(scenario)?;
     let plans: Vec<PointPlan> = plans
         .into_iter()
         .zip(&selected)
         .map(|(plan, run)| PointPlan {
             resample: run.resample,
+            day_index: run.resample.and(day_index.clone()),
             ..plan
         })
         .collect();
@@ -97,6 +102,21 @@ fn rows_of(scenario: &Scenario, plan: &PointPlan, horizon_s: Option<f64>) -> Res
         .or_else(|| results.first().map(|named| named.result.horizon_s))
         .unwrap_or(0.0);
     Ok((span, results.iter().map(|named| McRow::of(named, span)).collect()))
+}
+
+/// The trace's days, indexed once for every replication that resamples
+/// them (a trace that needs sorting is left to the replay, which refuses it).
+fn day_index(scenario: &Scenario) -> Result<Option<Arc<DayIndex>>> {
+    let resamples = scenario
+        .uncertainty
+        .as_ref()
+        .is_some_and(|uncertainty| uncertainty.resample_days);
+    match &scenario.workload {
+        WorkloadSource::Trace { path, sort: false } if resamples => {
+            Ok(Some(Arc::new(DayIndex::build(path, scenario.start)?)))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// A trace replays the same requests in every replication unless something

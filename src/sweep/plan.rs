@@ -14,6 +14,7 @@
 //! workload.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::outcome::describe_values;
 use super::point::Point;
@@ -24,6 +25,7 @@ use crate::platform::{Setting, model_for};
 use crate::pricing::{PriceBook, resolve as resolve_book};
 use crate::scenario::{NamedDeployment, Scenario, WorkloadSource};
 use crate::workload::GeneratorSpec;
+use crate::workload::resample::DayIndex;
 use crate::workload::traffic::TrafficFactor;
 
 /// The largest `duration_scale`: a request a thousand times longer.
@@ -46,6 +48,9 @@ pub struct PointPlan {
     /// The seed of a trace's days drawn with replacement (a Monte Carlo
     /// replication's); none reads the days in order.
     pub resample: Option<u64>,
+    /// The trace's days indexed once for every resampled point; none
+    /// indexes them at each read.
+    pub day_index: Option<Arc<DayIndex>>,
     /// Every request's duration scaled (`duration_scale`), as each
     /// deployment reads it: points that differ only in it share a read.
     pub duration_scale: DurationScale,
@@ -162,6 +167,7 @@ fn plan_point(
         generator,
         trace_traffic,
         resample: None,
+        day_index: None,
         duration_scale: changes.duration_scale.unwrap_or(DurationScale::UNCHANGED),
         deployments,
     })

@@ -215,6 +215,7 @@ fn run_chunk(
         generator: first.generator.as_ref(),
         traffic: first.trace_traffic.as_ref().map(|factor| (factor, first.seed)),
         resample: first.resample,
+        day_index: first.day_index.as_ref(),
     };
     let primaries: Vec<&Deployment> = chunk
         .iter()
