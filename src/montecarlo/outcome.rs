@@ -97,6 +97,9 @@ pub struct McRow {
     pub p99_ms: f64,
     /// Whether the run meets the SLO; none without an SLO.
     pub meets_slo: Option<bool>,
+    /// Whether the result may be crowned cheapest, as `compare` crowns it
+    /// (it meets the SLO, or without one is not degraded).
+    pub acceptable: bool,
     /// Cumulative cost at `FAN_STEPS + 1` equal steps of the horizon.
     pub cumulative: Vec<f64>,
 }
@@ -183,6 +186,7 @@ impl McRow {
                 Status::Misses => Some(false),
                 Status::Ok | Status::Degraded => None,
             },
+            acceptable: result.verdict.acceptable(),
             cumulative: sampled(&result.series.cost_over_time, horizon_s),
         }
     }

@@ -65,7 +65,8 @@ pub struct DeploymentSummary {
     /// P(the replication meets the SLO), with an SLO.
     pub meets_slo: Option<Probability>,
     /// The share of replications in which this deployment had the lowest
-    /// total (ties go to the earlier deployment).
+    /// total among the results that may be crowned cheapest (meeting the
+    /// SLO, or without one not degraded); ties go to the earlier deployment.
     pub cheapest: Probability,
     /// Cumulative cost over the period.
     pub fan: Fan,

@@ -348,3 +348,44 @@ fn the_slo_is_met_as_often_as_the_runs_say() {
         );
     }
 }
+
+#[test]
+fn slurm_array_variables_choose_the_shard() {
+    let space = Workspace::new();
+    space.write("s.toml", &calibration(""));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_costsim"))
+        .current_dir(space.path("."))
+        .env("SLURM_ARRAY_TASK_ID", "2")
+        .env("SLURM_ARRAY_TASK_MIN", "1")
+        .env("SLURM_ARRAY_TASK_COUNT", "3")
+        .args([
+            "compare",
+            "s.toml",
+            "--replications",
+            "7",
+            "--report",
+            "shard-2.json",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let shard: Value =
+        serde_json::from_slice(&std::fs::read(space.path("shard-2.json")).expect("written")).expect("JSON");
+    assert_eq!(
+        shard["manifest"]["shard"],
+        serde_json::json!({ "index": 2, "count": 3 })
+    );
+    // Runs 0..7 round robin: shard 2 of 3 holds 1 and 4; no summary.
+    let indices: Vec<f64> = shard["runs"]
+        .as_array()
+        .expect("runs")
+        .iter()
+        .map(|run| number(run, "index"))
+        .collect();
+    assert_eq!(indices, [1.0, 4.0]);
+    assert!(shard.get("summary").is_none());
+}
