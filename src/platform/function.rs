@@ -319,10 +319,23 @@ impl FunctionPlatform {
     /// The meters of the UTC hour `time` falls in. Requests arrive in
     /// order, so their hour is the last one or a new one; instance spans
     /// (busy periods, lives) may reach back, and are found by search.
+    #[inline]
     fn hour_meters(&mut self, time: Micros) -> &mut FunctionMeters {
         let hour = time.saturating_add(self.hour_offset) / HOUR;
+        let last = self.hourly.len().wrapping_sub(1);
+        if self
+            .hourly
+            .get(last)
+            .is_some_and(|&(last_hour, _)| last_hour == hour)
+        {
+            return &mut self.hourly[last].1;
+        }
+        self.other_hour_meters(hour)
+    }
+
+    /// [`Self::hour_meters`] of an hour other than the last one metered.
+    fn other_hour_meters(&mut self, hour: Micros) -> &mut FunctionMeters {
         let index = match self.hourly.last() {
-            Some(&(last, _)) if last == hour => self.hourly.len() - 1,
             Some(&(last, _)) if last < hour => {
                 self.hourly.push((hour, FunctionMeters::default()));
                 self.hourly.len() - 1
@@ -451,12 +464,17 @@ impl FunctionPlatform {
         self.instances[id as usize].listed_at = position;
     }
 
+    #[inline]
     fn unlist(&mut self, id: u32) {
-        let instance = &self.instances[id as usize];
-        let position = instance.listed_at;
-        if position == NOT_LISTED {
-            return;
+        let position = self.instances[id as usize].listed_at;
+        if position != NOT_LISTED {
+            self.unlist_at(id, position);
         }
+    }
+
+    /// Takes `id`, filed at `position` of its pool's list, off that list.
+    fn unlist_at(&mut self, id: u32, position: u32) {
+        let instance = &self.instances[id as usize];
         let pool = &mut self.pools[instance.function as usize];
         let list = if instance.provisioned {
             &mut pool.provisioned_free
@@ -471,7 +489,15 @@ impl FunctionPlatform {
     }
 
     /// Retires idle instances whose keep-alive ran out by `now`.
+    #[inline]
     fn expire_until(&mut self, now: Micros) {
+        if self.keep_alive.is_due(now) {
+            self.expire_due(now);
+        }
+    }
+
+    /// [`Self::expire_until`] once a ticket is due.
+    fn expire_due(&mut self, now: Micros) {
         while let Some(ticket) = self.keep_alive.pop_due(now) {
             let instance = &self.instances[ticket.instance as usize];
             if !instance.alive || instance.active > 0 || instance.generation != ticket.generation {
@@ -487,14 +513,18 @@ impl FunctionPlatform {
     }
 
     /// Releases provisioned instances once the provisioning window has ended.
+    #[inline]
     fn end_provisioning_by(&mut self, now: Micros) {
-        let Some(until) = self
-            .settings
-            .provisioned_until
-            .filter(|&until| self.provisioning && until <= now)
-        else {
-            return;
-        };
+        if let Some(until) = self.settings.provisioned_until
+            && self.provisioning
+            && until <= now
+        {
+            self.end_provisioning(until);
+        }
+    }
+
+    /// Releases the provisioned instances at `until`, the window's end.
+    fn end_provisioning(&mut self, until: Micros) {
         self.provisioning = false;
         for id in 0..self.instances.len() as u32 {
             let instance = &self.instances[id as usize];

@@ -50,6 +50,12 @@ impl KeepAliveQueue {
         }
     }
 
+    /// Whether a ticket (stale or not) is due at or before `now`.
+    #[inline]
+    pub fn is_due(&self, now: Micros) -> bool {
+        self.tickets.front().is_some_and(|ticket| ticket.expires <= now)
+    }
+
     /// The next ticket due at or before `now`, stale or not.
     pub fn pop_due(&mut self, now: Micros) -> Option<Ticket> {
         if self.tickets.front()?.expires <= now {

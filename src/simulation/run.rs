@@ -28,6 +28,8 @@ struct Observer {
     /// Recorded durations of the requests within the horizon.
     recorded: LatencyRecorder,
     last_arrival: Option<Micros>,
+    /// Requests seen so far (the position of the next one, less one).
+    seen: u64,
 }
 
 impl Observer {
@@ -36,19 +38,17 @@ impl Observer {
             tally: WorkloadTally::new(options.origin),
             recorded: LatencyRecorder::default(),
             last_arrival: None,
+            seen: 0,
         }
     }
 
-    /// Checks the `position`-th request's range and notes it.
+    /// Checks the next request's range and notes it.
     #[inline]
-    fn see(&mut self, position: u64, request: Result<Request>, horizon: Option<Micros>) -> Result<Request> {
+    fn see(&mut self, request: Result<Request>, horizon: Option<Micros>) -> Result<Request> {
+        self.seen += 1;
         let request = request?;
         if request.arrival > MAX_ARRIVAL || request.duration > MAX_DURATION {
-            return Err(Error::input(
-                "request stream",
-                position,
-                "a request arrives more than 100 years after the start or runs longer than ten years",
-            ));
+            return Err(out_of_range(self.seen));
         }
         if horizon.is_none_or(|end| request.arrival < end) {
             self.tally.add(&request);
@@ -57,6 +57,16 @@ impl Observer {
         self.last_arrival = Some(request.arrival);
         Ok(request)
     }
+}
+
+/// The error of the `position`-th request, out of the simulated range.
+#[cold]
+fn out_of_range(position: u64) -> Error {
+    Error::input(
+        "request stream",
+        position,
+        "a request arrives more than 100 years after the start or runs longer than ten years",
+    )
 }
 
 /// Replays `requests` (in arrival order) through `deployment`.
@@ -112,8 +122,7 @@ where
     let mut seen = Observer::new(options);
     let mut requests = requests
         .into_iter()
-        .zip(1u64..)
-        .map(|(request, position)| seen.see(position, request, options.horizon));
+        .map(|request| seen.see(request, options.horizon));
     let run = deployment
         .configured
         .run(&mut requests, options, deployment.bills_own_data_out())?;

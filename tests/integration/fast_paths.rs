@@ -128,3 +128,31 @@ fn concatenated_gzip_members_are_one_trace() {
     let result = workspace.simulate_json(&["--trace", "t.csv.gz"]);
     assert_eq!(number(&result, "requests.total"), 3.0);
 }
+
+#[test]
+fn an_in_memory_request_out_of_range_is_named_by_its_position() {
+    // The stream's positions count from 1: the third request runs 10 years
+    // and 1 µs (10 × 365 × 86,400 × 10^6 + 1 µs, one past the longest), so
+    // the error names position 3, after two requests that replayed.
+    let deployment = crate::support::deployment("aws-lambda-2016", &[]);
+    let request = |arrival, duration| costsim::workload::Request {
+        arrival,
+        duration,
+        function: costsim::workload::FunctionId(0),
+        memory_mb: None,
+        bytes_out: 0,
+    };
+    let too_long = costsim::workload::MAX_DURATION + 1;
+    assert_eq!(too_long, 315_360_000_000_001);
+    let requests = [request(0, 100), request(10, 100), request(20, too_long)].map(Ok);
+    let options = costsim::platform::RunOptions {
+        origin: costsim::workload::default_start(),
+        horizon: None,
+        seed: 1,
+    };
+    let error = costsim::simulation::simulate(&deployment, requests, options).expect_err("out of range");
+    assert_eq!(
+        error.to_string(),
+        "request stream:3: a request arrives more than 100 years after the start or runs longer than ten years"
+    );
+}
