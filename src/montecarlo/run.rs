@@ -19,6 +19,7 @@ use crate::sweep::collect::books_of;
 use crate::sweep::outcome::{BookEntry, Shard};
 use crate::sweep::plan::{PointPlan, plan};
 use crate::sweep::run::run_plans;
+use crate::sweep::shard::holds;
 use crate::workload::resample::DayIndex;
 
 /// What a Monte Carlo run is, apart from its runs.
@@ -42,10 +43,7 @@ pub fn monte_carlo(spec: &McSpec) -> Result<McOutcome> {
     let run_count = runs.len();
     let selected: Vec<PlannedRun> = runs
         .into_iter()
-        .filter(|run| {
-            spec.shard
-                .is_none_or(|shard| run.point.index % shard.count + 1 == shard.index)
-        })
+        .filter(|run| holds(spec.shard, run.point.index))
         .collect();
     let plans = plan(scenario, selected.iter().map(|run| run.point.clone()).collect()).map_err(|error| {
         Error::usage(format!(

@@ -109,13 +109,16 @@ fn whole_number(name: &str, text: &str) -> Result<usize, String> {
 /// The points of `shard`, in grid order; all of them without a shard (and
 /// none for a shard of a count of zero, which `parse_shard` never gives).
 pub fn select(points: Vec<Point>, shard: Option<Shard>) -> Vec<Point> {
-    match shard {
-        None => points,
-        Some(Shard { index, count }) => points
-            .into_iter()
-            .filter(|point| point.index.checked_rem(count).map(|rest| rest + 1) == Some(index))
-            .collect(),
-    }
+    points
+        .into_iter()
+        .filter(|point| holds(shard, point.index))
+        .collect()
+}
+
+/// Whether `shard` (every unit without one) holds the unit at `index`:
+/// round robin, index i in shard (i mod N) + 1.
+pub fn holds(shard: Option<Shard>, index: usize) -> bool {
+    shard.is_none_or(|Shard { index: at, count }| index.checked_rem(count).map(|rest| rest + 1) == Some(at))
 }
 
 #[cfg(test)]
