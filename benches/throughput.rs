@@ -1,13 +1,17 @@
 //! Replay throughput, as `cargo bench` runs it: one table of trace replays
 //! (read + model + bill, as `costsim simulate` does them, and `compare` of
-//! 1, 3 and 8 deployments reading the trace once), each as a ratio to the
-//! floor, a bare parse of the same file with the csv crate measured here
-//! too. Then the model alone on an in-memory stream, and a generated month
-//! with the process's peak memory before and after.
+//! 1, 3 and 8 deployments reading the trace once), each as a ratio to its
+//! floor, a bare parse of the same file with the csv crate, run in turn
+//! with the case (floor, case, floor, case, ...) so that a machine that
+//! slows down or speeds up during the bench moves both alike. The gzipped
+//! month is also set beside `zcat` (the gzip tool) decompressing it. Then
+//! the model alone on an in-memory stream, and a generated month with the
+//! process's peak memory before and after.
 //!
 //! `cargo bench -- quick` runs a tenth of the sizes. Each case runs three
 //! times (once in quick mode); the table shows the median wall time and the
-//! process CPU time of that run (both threads: reader and model).
+//! process CPU time of that run (both threads: reader and model), and the
+//! median wall time of the floor's runs beside it.
 
 mod support;
 
@@ -21,9 +25,9 @@ use costsim::compare::compare;
 use costsim::platform::Setting;
 use costsim::pricing::resolve;
 use costsim::scenario::Scenario;
-use costsim::simulation::{Deployment, RunOptions, simulate};
-use costsim::workload::{FunctionId, Request, TraceReader, open_input, prefetch};
-use support::{Sample, bare_csv_parse, median};
+use costsim::simulation::{Deployment, RunOptions, simulate, simulate_stream};
+use costsim::workload::{FunctionId, Observer, Request, TraceReader, open_input, prefetch};
+use support::{Sample, bare_csv_parse, measure, median, median_of};
 
 /// Deterministic arrivals: a fixed gap with a repeating jitter pattern, so the
 /// benchmark needs no random-number crate and is identical run to run.
@@ -126,7 +130,9 @@ fn bare_inflate(path: &Path) -> u64 {
 /// second thread), checking that every row was simulated.
 fn replay(path: &Path, deployment: &Deployment) -> u64 {
     let trace = TraceReader::open(path, None).expect("open");
-    let result = simulate(deployment, prefetch(trace), options()).expect("runs");
+    let options = options();
+    let stream = prefetch(trace, Observer::new(options.origin, options.horizon));
+    let result = simulate_stream(deployment, stream, options).expect("runs");
     std::hint::black_box(result.bill.total);
     result.requests.total
 }
@@ -169,28 +175,57 @@ fn compare_rows(scenario: &Scenario) -> u64 {
 }
 
 struct Table {
-    floor: f64,
+    runs: usize,
     rows: Vec<String>,
 }
 
 impl Table {
-    fn add(&mut self, case: &str, sample: Sample) {
+    /// Runs `work` and the bare parse of `file` in turn, and adds the row.
+    fn add(&mut self, case: &str, file: &Path, work: impl Fn() -> u64) {
+        let (floor, sample) = paired(self.runs, || bare_csv_parse(file), work);
+        self.add_against(case, "bare parse", floor, sample);
+    }
+
+    fn add_against(&mut self, case: &str, floor_name: &str, floor: Sample, sample: Sample) {
         self.rows.push(format!(
-            "| {case} | {:.1}M | {:.2} | {:.2} | {:.2}x |",
+            "| {case} | {:.1}M | {:.2} | {:.2} | {floor_name} {:.2} | {:.2}x |",
             sample.rows as f64 / 1e6,
             sample.wall,
             sample.cpu,
-            sample.wall / self.floor
+            floor.wall,
+            sample.wall / floor.wall
         ));
     }
 
     fn print(&self) {
-        println!("| case | rows | wall s (median) | CPU s | wall / floor |");
-        println!("|---|---|---|---|---|");
+        println!("| case | rows | wall s (median) | CPU s | floor wall s (median) | wall / floor |");
+        println!("|---|---|---|---|---|---|");
         for row in &self.rows {
             println!("{row}");
         }
     }
+}
+
+/// `floor` and `work` run in turn `runs` times each: the median run of each.
+fn paired(runs: usize, floor: impl Fn() -> u64, work: impl Fn() -> u64) -> (Sample, Sample) {
+    let (mut floors, mut samples) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        floors.push(measure(&floor));
+        samples.push(measure(&work));
+    }
+    (median_of(floors), median_of(samples))
+}
+
+/// `zcat FILE > /dev/null`, the gzip tool decompressing the file alone:
+/// its wall time, and its CPU time as the kernel counts it for children.
+fn zcat(path: &Path) -> u64 {
+    let status = std::process::Command::new("zcat")
+        .arg(path)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("zcat runs (the gzip package)");
+    assert!(status.success(), "zcat decompresses the file");
+    0
 }
 
 struct Files {
@@ -236,45 +271,38 @@ fn replay_table(quick: bool) {
     let runs = if quick { 1 } else { 3 };
     let files = write_files(30_000_000 / scale, 10_000_000 / scale);
     let lambda = deployment_of("aws-lambda-2016", &[]);
-    let floor = median(runs, || bare_csv_parse(&files.month));
     let mut table = Table {
-        floor: floor.wall,
+        runs,
         rows: Vec::new(),
     };
-    table.add("floor: bare csv-crate parse, month.csv", floor);
     for (case, book) in [
         ("aws-lambda-2016 (default), month.csv", "aws-lambda-2016"),
         ("heroku-2016 (default), month.csv", "heroku-2016"),
         ("ec2-2016 (default), month.csv", "ec2-2016"),
     ] {
         let deployment = deployment_of(book, &[]);
-        table.add(case, median(runs, || replay(&files.month, &deployment)));
+        table.add(case, &files.month, || replay(&files.month, &deployment));
     }
-    table.add(
-        "bare gzip inflate, month.csv.gz",
-        median(runs, || bare_inflate(&files.month_gz)),
-    );
-    table.add(
-        "aws-lambda-2016, month.csv.gz",
-        median(runs, || replay(&files.month_gz, &lambda)),
-    );
-    table.add(
-        "aws-lambda-2016, busy trace, 1 function",
-        median(runs, || replay(&files.busy_one, &lambda)),
-    );
+    gzip_rows(&mut table, &files, &lambda);
+    table.add("aws-lambda-2016, busy trace, 1 function", &files.busy_one, || {
+        replay(&files.busy_one, &lambda)
+    });
     table.add(
         "aws-lambda-2016, busy trace, 50,000 functions",
-        median(runs, || replay(&files.busy_50k, &lambda)),
+        &files.busy_50k,
+        || replay(&files.busy_50k, &lambda),
     );
     let dynos = deployment_of("heroku-2016", &["dynos=500", "workers=1", "routing=shared"]);
     table.add(
         "heroku-2016, 500 dynos, shared routing, busy trace",
-        median(runs, || replay(&files.busy_one, &dynos)),
+        &files.busy_one,
+        || replay(&files.busy_one, &dynos),
     );
     let random = deployment_of("heroku-2016", &["dynos=500", "workers=1"]);
     table.add(
         "heroku-2016, 500 dynos, random routing, busy trace",
-        median(runs, || replay(&files.busy_one, &random)),
+        &files.busy_one,
+        || replay(&files.busy_one, &random),
     );
     for (case, count) in [
         ("compare, 1 deployment (aws-lambda-2016), month.csv", 1),
@@ -282,9 +310,20 @@ fn replay_table(quick: bool) {
         ("compare, 8 deployments (every family, both eras), month.csv", 8),
     ] {
         let scenario = scenario_of(&files.month, count);
-        table.add(case, median(runs, || compare_rows(&scenario)));
+        table.add(case, &files.month, || compare_rows(&scenario));
     }
     table.print();
+}
+
+/// The gzipped month: a bare inflate of it in this process, then the
+/// replay against `zcat` and against the bare inflate.
+fn gzip_rows(table: &mut Table, files: &Files, lambda: &Deployment) {
+    let gz = &files.month_gz;
+    let (tool, replayed) = paired(table.runs, || zcat(gz), || replay(gz, lambda));
+    let inflate = median(table.runs, || bare_inflate(gz));
+    table.add_against("bare gzip inflate, month.csv.gz", "zcat", tool, inflate);
+    table.add_against("aws-lambda-2016, month.csv.gz", "zcat", tool, replayed);
+    table.add_against("aws-lambda-2016, month.csv.gz", "bare inflate", inflate, replayed);
 }
 
 /// The models alone: 20M requests (~1,000/s, 100-200 ms each, about 150

@@ -14,10 +14,10 @@ use std::sync::OnceLock;
 use crate::error::Result;
 use crate::replay::{Workload, replay};
 use crate::scenario::Scenario;
-use crate::simulation::{Deployment, RunOptions, SimulationResult, simulate};
+use crate::simulation::{Deployment, RunOptions, SimulationResult, simulate_stream};
 use crate::slo::Slo;
 use crate::verdict;
-use crate::workload::{Feed, Request, Tiling, fan_out};
+use crate::workload::{Feed, Observer, Request, Tiling, fan_out};
 
 /// One deployment's result with its name.
 #[derive(Debug, Clone, Serialize)]
@@ -75,6 +75,7 @@ where
     let count = scenario.deployments.len();
     fan_out(
         requests,
+        Observer::new(origin, scenario.horizon),
         count,
         |_, _, _| Ok(()),
         |index, feed| run_one(scenario, index, origin, feed),
@@ -104,7 +105,7 @@ fn run_one(scenario: &Scenario, index: usize, origin: DateTime<Utc>, requests: F
     };
     Ok(NamedResult {
         name: named.name.clone(),
-        result: simulate(&named.deployment, requests, options)?,
+        result: simulate_stream(&named.deployment, requests, options)?,
     })
 }
 

@@ -3,7 +3,8 @@
 //! `sweep` that shares the workload. The trace (or the generator run from
 //! its seed) is read on one thread and fanned out ([`fan_out`]); each
 //! consumer replays it on a thread of its own and checks the rows against
-//! its own deployment's limits, as if it had read the trace alone. With
+//! its own deployment's limits, as if it had read the trace alone. The
+//! reading thread observes the workload once for all of them. With
 //! `fill = "repeat"` the workload is read again for every copy to the
 //! horizon ([`Repeated`]); a trace's days may be drawn anew with a seed
 //! ([`Resampled`]), the resampled trace then tiled; a trace's traffic may be
@@ -21,7 +22,8 @@ use crate::workload::fill::{Tiling, check_repeatable};
 use crate::workload::resample::{DayIndex, Resampled};
 use crate::workload::traffic::{Scaled, TrafficFactor, scale};
 use crate::workload::{
-    Feed, Fill, GeneratorSpec, Repeated, Request, TraceReader, default_start, fan_out, fan_out_sorted,
+    Feed, Fill, GeneratorSpec, Observer, Repeated, Request, TraceReader, default_start, fan_out,
+    fan_out_sorted,
 };
 
 /// The workload a replay reads: the scenario's, or a generator standing in
@@ -97,6 +99,7 @@ pub fn replay<R: Send>(
     let requests = Progress::requests(expected).count(source);
     let results = fan_out(
         requests,
+        Observer::new(origin, scenario.horizon),
         deployments.len(),
         |_, _, _| Ok(()),
         |index, feed| consume(index, feed, origin),
@@ -132,15 +135,16 @@ fn replay_trace<R: Send>(
     };
     let run = |index, feed| consume(index, feed, origin);
     let count = deployments.len();
+    let observer = Observer::new(origin, workload.scenario.horizon);
     if sort {
         let source = reader.unordered();
         let results = match workload.traffic {
-            None => fan_out_sorted(source, count, screen, run),
+            None => fan_out_sorted(source, observer, count, screen, run),
             Some((factor, seed)) => {
                 let scaled = |source: &Scaled<TraceReader>, index: usize, request: &Request| {
                     screen(source.inner(), index, request)
                 };
-                fan_out_sorted(scale(source, factor, seed), count, scaled, run)
+                fan_out_sorted(scale(source, factor, seed), observer, count, scaled, run)
             }
         };
         return Ok(Replayed {
@@ -153,7 +157,7 @@ fn replay_trace<R: Send>(
     let screen = |source: &Repeated<TraceReader, _>, index: usize, request: &Request| {
         screen(source.current(), index, request)
     };
-    let results = fan_out_scaled(source, workload.traffic, count, screen, run);
+    let results = fan_out_scaled(source, workload.traffic, observer, count, screen, run);
     Ok(Replayed {
         results,
         tiling: Some(tiling),
@@ -190,7 +194,8 @@ fn replay_resampled<R: Send>(
             .map_err(|(field, problem)| source.current().rejected(field, &problem))
     };
     let run = |index, feed| consume(index, feed, origin);
-    let results = fan_out_scaled(source, workload.traffic, deployments.len(), screen, run);
+    let observer = Observer::new(origin, workload.scenario.horizon);
+    let results = fan_out_scaled(source, workload.traffic, observer, deployments.len(), screen, run);
     Ok(Replayed {
         results,
         tiling: Some(tiling),
@@ -202,6 +207,7 @@ fn replay_resampled<R: Send>(
 fn fan_out_scaled<S, R>(
     source: S,
     traffic: Option<(&TrafficFactor, u64)>,
+    observer: Observer,
     count: usize,
     screen: impl Fn(&S, usize, &Request) -> Result<()>,
     run: impl Fn(usize, Feed) -> Result<R> + Sync,
@@ -211,11 +217,11 @@ where
     R: Send,
 {
     match traffic {
-        None => fan_out(source, count, screen, run),
+        None => fan_out(source, observer, count, screen, run),
         Some((factor, seed)) => {
             let scaled =
                 |source: &Scaled<S>, index: usize, request: &Request| screen(source.inner(), index, request);
-            fan_out(scale(source, factor, seed), count, scaled, run)
+            fan_out(scale(source, factor, seed), observer, count, scaled, run)
         }
     }
 }

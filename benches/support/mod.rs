@@ -41,7 +41,11 @@ pub fn measure(work: impl Fn() -> u64) -> Sample {
 
 /// The run with the median wall time of `runs`.
 pub fn median(runs: usize, work: impl Fn() -> u64) -> Sample {
-    let mut samples: Vec<Sample> = (0..runs).map(|_| measure(&work)).collect();
+    median_of((0..runs).map(|_| measure(&work)).collect())
+}
+
+/// The sample with the median wall time of `samples` (at least one).
+pub fn median_of(mut samples: Vec<Sample>) -> Sample {
     samples.sort_by(|a, b| a.wall.total_cmp(&b.wall));
     samples[samples.len() / 2]
 }

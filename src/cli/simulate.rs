@@ -16,12 +16,12 @@ use crate::compare::MAX_SEED;
 use crate::error::{Error, Result};
 use crate::platform::Setting;
 use crate::report;
-use crate::simulation::{Deployment, RunOptions, simulate};
+use crate::simulation::{Deployment, RunOptions, simulate, simulate_stream};
 use crate::slo::Slo;
 use crate::units::Micros;
 use crate::verdict;
 use crate::workload::fill::check_repeatable;
-use crate::workload::{Fill, Repeated, TraceReader, prefetch};
+use crate::workload::{Fill, Observer, Repeated, TraceReader, prefetch};
 
 /// The sample trace used when `--trace` is not given, built into the binary.
 const BUNDLED_TRACE: &[u8] = include_bytes!("../../traces/api-sample.csv");
@@ -153,11 +153,13 @@ pub fn run(args: SimulateArgs) -> Result<()> {
         let (requests, _, origin) = reader.into_sorted()?;
         simulate(&deployment, requests.into_iter().map(Ok), options(origin))?
     } else {
-        // Parse on a second thread while the model runs on this one.
+        // Parse (and observe the workload) on a second thread while the
+        // model runs on this one.
         let origin = reader.origin();
         let source = Repeated::new(reader, open, fill_to);
         let tiling = source.tiling();
-        let mut result = simulate(&deployment, prefetch(source), options(origin))?;
+        let stream = prefetch(source, Observer::new(origin, horizon));
+        let mut result = simulate_stream(&deployment, stream, options(origin))?;
         if let Some(tiling) = tiling.get().filter(|tiling| tiling.repeats()) {
             result.warnings.insert(0, tiling.warning());
         }

@@ -10,4 +10,4 @@ mod run;
 pub use crate::platform::RunOptions;
 pub use deployment::Deployment;
 pub use result::{BookReference, SimulationResult};
-pub use run::{simulate, simulate_repriced};
+pub use run::{simulate, simulate_repriced, simulate_stream};

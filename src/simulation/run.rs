@@ -1,14 +1,16 @@
 //! Replays a request stream through a deployment and assembles the result:
 //! the model's run, its bill (with the services in front), the cost curve
-//! sampled for charts, the workload's own tally and recorded durations, the
-//! verdict without an SLO, and the warnings (a horizon past the trace, books
-//! out of their era).
+//! sampled for charts, the workload's own tally and recorded durations (the
+//! stream's [`Observation`], taken where it was read), the verdict without
+//! an SLO, and the warnings (a horizon past the trace, books out of their
+//! era).
+
+use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 
 use super::{BookReference, Deployment, SimulationResult};
-use crate::error::{Error, Result};
-use crate::metrics::LatencyRecorder;
+use crate::error::Result;
 use crate::platform::{ModelRun, RunOptions};
 use crate::pricing::era::{self, PricedPeriod};
 use crate::pricing::money::to_f64;
@@ -17,64 +19,32 @@ use crate::series::{Buckets, RunSeries, bucket_width, sample_times};
 use crate::units::{Micros, to_seconds};
 use crate::verdict::{self, Observed};
 use crate::workload::fill::horizon_warning;
-use crate::workload::{MAX_ARRIVAL, MAX_DURATION, Request, WorkloadTally};
+use crate::workload::{Observation, ObservedStream, Observer, Observing, Request, WorkloadTally};
 
 /// Points of the latency CDF chart.
 const CDF_POINTS: usize = 200;
 
-/// What the stream itself showed, whatever the model made of it.
-struct Observer {
-    tally: WorkloadTally,
-    /// Recorded durations of the requests within the horizon.
-    recorded: LatencyRecorder,
-    last_arrival: Option<Micros>,
-    /// Requests seen so far (the position of the next one, less one).
-    seen: u64,
-}
-
-impl Observer {
-    fn new(options: &RunOptions) -> Self {
-        Observer {
-            tally: WorkloadTally::new(options.origin),
-            recorded: LatencyRecorder::default(),
-            last_arrival: None,
-            seen: 0,
-        }
-    }
-
-    /// Checks the next request's range and notes it.
-    #[inline]
-    fn see(&mut self, request: Result<Request>, horizon: Option<Micros>) -> Result<Request> {
-        self.seen += 1;
-        let request = request?;
-        if request.arrival > MAX_ARRIVAL || request.duration > MAX_DURATION {
-            return Err(out_of_range(self.seen));
-        }
-        if horizon.is_none_or(|end| request.arrival < end) {
-            self.tally.add(&request);
-            self.recorded.record(request.duration);
-        }
-        self.last_arrival = Some(request.arrival);
-        Ok(request)
-    }
-}
-
-/// The error of the `position`-th request, out of the simulated range.
-#[cold]
-fn out_of_range(position: u64) -> Error {
-    Error::input(
-        "request stream",
-        position,
-        "a request arrives more than 100 years after the start or runs longer than ten years",
-    )
-}
-
-/// Replays `requests` (in arrival order) through `deployment`.
+/// Replays `requests` (in arrival order) through `deployment`, observing
+/// them on this thread.
 pub fn simulate<I>(deployment: &Deployment, requests: I, options: RunOptions) -> Result<SimulationResult>
 where
     I: IntoIterator<Item = Result<Request>>,
 {
-    simulate_repriced(deployment, &[], requests, options).map(|(result, _)| result)
+    let observer = Observer::new(options.origin, options.horizon);
+    simulate_stream(
+        deployment,
+        Observing::new(requests.into_iter(), observer),
+        options,
+    )
+}
+
+/// Replays `stream` (in arrival order, observed where it was read) through
+/// `deployment`.
+pub fn simulate_stream<S>(deployment: &Deployment, stream: S, options: RunOptions) -> Result<SimulationResult>
+where
+    S: ObservedStream,
+{
+    simulate_repriced(deployment, &[], stream, options).map(|(result, _)| result)
 }
 
 /// Replays `requests` through `deployment` once and prices the run under
@@ -83,16 +53,16 @@ where
 /// `deployment`'s, then one per book of `others`, an error where a book
 /// meters usage differently (simulate that one instead). A re-priced
 /// result's cost curve is left empty: only its bill is re-priced.
-pub fn simulate_repriced<I>(
+pub fn simulate_repriced<S>(
     deployment: &Deployment,
     others: &[&Deployment],
-    requests: I,
+    stream: S,
     options: RunOptions,
 ) -> Result<(SimulationResult, Vec<Result<SimulationResult>>)>
 where
-    I: IntoIterator<Item = Result<Request>>,
+    S: ObservedStream,
 {
-    let (run, seen) = replay(deployment, requests, &options)?;
+    let (run, seen) = replay(deployment, stream, &options)?;
     let mut bill = run.usage.bill(Micros::MAX);
     bill.extend(service_items(deployment, &seen.tally, &run, &bill, Micros::MAX));
     let series = series(&run, &bill, deployment, &seen.tally);
@@ -114,20 +84,19 @@ where
     ))
 }
 
-/// The model's run of `requests` and what the stream itself showed.
-fn replay<I>(deployment: &Deployment, requests: I, options: &RunOptions) -> Result<(ModelRun, Observer)>
+/// The model's run of `stream` and what the stream itself showed.
+fn replay<S>(
+    deployment: &Deployment,
+    mut stream: S,
+    options: &RunOptions,
+) -> Result<(ModelRun, Arc<Observation>)>
 where
-    I: IntoIterator<Item = Result<Request>>,
+    S: ObservedStream,
 {
-    let mut seen = Observer::new(options);
-    let mut requests = requests
-        .into_iter()
-        .map(|request| seen.see(request, options.horizon));
     let run = deployment
         .configured
-        .run(&mut requests, options, deployment.bills_own_data_out())?;
-    drop(requests);
-    Ok((run, seen))
+        .run(&mut stream, options, deployment.bills_own_data_out())?;
+    Ok((run, stream.observation()?))
 }
 
 /// The result of `run` billed as `bill`: the verdict without an SLO and the
@@ -135,7 +104,7 @@ where
 fn assemble(
     deployment: &Deployment,
     run: &ModelRun,
-    seen: &Observer,
+    seen: &Observation,
     bill: Bill,
     series: RunSeries,
     options: &RunOptions,

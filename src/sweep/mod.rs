@@ -15,5 +15,6 @@ pub mod plan;
 pub mod point;
 pub mod point_id;
 pub mod run;
+mod scaled_feed;
 pub mod shard;
 pub mod values;

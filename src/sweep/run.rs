@@ -19,6 +19,7 @@
 use std::collections::HashMap;
 
 use super::plan::PointPlan;
+use super::scaled_feed::ScaledFeed;
 use crate::compare::{NamedResult, deployment_seed, finish};
 use crate::error::{Error, Result};
 use crate::platform::RunOptions;
@@ -237,12 +238,7 @@ fn run_chunk(
         if scale.is_unchanged() {
             return simulate_repriced(primaries[index], &others, feed, options);
         }
-        let scaled = feed.map(move |request| {
-            request.map(|mut request| {
-                request.duration = scale.apply(request.duration);
-                request
-            })
-        });
+        let scaled = ScaledFeed::new(feed, scale, scenario.horizon);
         simulate_repriced(primaries[index], &others, scaled, options)
     })?;
     let mut retry = Vec::new();

@@ -1,6 +1,8 @@
 //! One read, many models: a workload source is read once, on the calling
 //! thread, into shared batches that every consumer (a deployment's model)
-//! replays on a thread of its own. Each consumer has a bounded channel, so a
+//! replays on a thread of its own. The reading thread also observes the
+//! workload ([`Observer`]) once for all consumers, and hands each the
+//! observation at the end of its stream. Each consumer has a bounded channel, so a
 //! slow model holds the reader back and only a few batches are alive at a
 //! time, whatever the length of the trace. Every consumer sees the same
 //! requests in the same order, so results do not depend on threads or timing.
@@ -18,6 +20,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use super::Request;
+use super::observation::{Observation, ObservedStream, Observer, not_observed};
 use crate::error::{Error, Result};
 
 /// Requests per batch: the channels' cost per request is negligible, and a
@@ -34,6 +37,8 @@ enum Message {
     Requests(Arc<Vec<Request>>),
     /// The end of this consumer's stream, with the reason.
     Failed(Error),
+    /// The end of the workload, with what was observed of it.
+    End(Arc<Observation>),
 }
 
 /// A consumer's stream: the source's requests in order, ending with the end
@@ -43,6 +48,7 @@ pub struct Feed {
     batch: Arc<Vec<Request>>,
     position: usize,
     finished: bool,
+    observation: Option<Arc<Observation>>,
 }
 
 impl Iterator for Feed {
@@ -67,20 +73,31 @@ impl Iterator for Feed {
                     self.finished = true;
                     return Some(Err(error));
                 }
-                // The reader finished and hung up.
+                Ok(Message::End(observation)) => {
+                    self.finished = true;
+                    self.observation = Some(observation);
+                }
+                // The reader stopped and hung up.
                 Err(_) => self.finished = true,
             }
         }
     }
 }
 
-/// Reads `source` once and replays it into `consumers` consumers, each on a
-/// thread of its own: `consume(index, feed)`. Before a request goes to
-/// consumer `index`, `screen(source, index, request)` may reject it, with
-/// `source` at hand to name the row just read. Returns the consumers' results
-/// in index order.
+impl ObservedStream for Feed {
+    fn observation(&mut self) -> Result<Arc<Observation>> {
+        self.observation.take().ok_or_else(not_observed)
+    }
+}
+
+/// Reads `source` once, observed by `observer`, and replays it into
+/// `consumers` consumers, each on a thread of its own: `consume(index,
+/// feed)`. Before a request goes to consumer `index`, `screen(source, index,
+/// request)` may reject it, with `source` at hand to name the row just read.
+/// Returns the consumers' results in index order.
 pub fn fan_out<S, R>(
     mut source: S,
+    observer: Observer,
     consumers: usize,
     screen: impl Fn(&S, usize, &Request) -> Result<()>,
     consume: impl Fn(usize, Feed) -> Result<R> + Sync,
@@ -90,16 +107,20 @@ where
     R: Send,
 {
     let verdicts = (0..consumers).map(|_| None).collect();
-    replay(verdicts, consume, |reader| reader.read(&mut source, &screen))
+    replay(verdicts, consume, |reader| {
+        reader.read(&mut source, &screen, observer)
+    })
 }
 
 /// Loads `source` whole (rows in any order), screening every row for each
 /// consumer in file order, sorts the requests by arrival (stable: rows that
 /// arrive together keep their order), and replays them as [`fan_out`] does
-/// into every consumer that accepted every row. A consumer that rejected a
-/// row, or the source failing, ends that consumer's stream before any request.
+/// into every consumer that accepted every row, observed in arrival order. A
+/// consumer that rejected a row, or the source failing, ends that consumer's
+/// stream before any request.
 pub fn fan_out_sorted<S, R>(
     mut source: S,
+    observer: Observer,
     consumers: usize,
     screen: impl Fn(&S, usize, &Request) -> Result<()>,
     consume: impl Fn(usize, Feed) -> Result<R> + Sync,
@@ -127,7 +148,7 @@ where
     }
     requests.sort_by_key(|request| request.arrival);
     replay(verdicts, consume, |reader| {
-        reader.read(&mut requests.into_iter().map(Ok), &|_, _, _| Ok(()));
+        reader.read(&mut requests.into_iter().map(Ok), &|_, _, _| Ok(()), observer);
     })
 }
 
@@ -164,6 +185,7 @@ fn replay<R: Send>(
             batch: Arc::new(Vec::new()),
             position: 0,
             finished: false,
+            observation: None,
         });
     }
     let consume = &consume;
@@ -199,14 +221,19 @@ struct Reader {
 }
 
 impl Reader {
-    /// Reads `source` to its end, its first error, or until no consumer is
-    /// left; dropping the reader then ends every stream still open.
-    fn read<S>(mut self, source: &mut S, screen: &impl Fn(&S, usize, &Request) -> Result<()>)
-    where
+    /// Reads `source` to its end (then hands every open stream the
+    /// observation), its first error, or until no consumer is left; dropping
+    /// the reader then ends every stream still open.
+    fn read<S>(
+        mut self,
+        source: &mut S,
+        screen: &impl Fn(&S, usize, &Request) -> Result<()>,
+        mut observer: Observer,
+    ) where
         S: Iterator<Item = Result<Request>>,
     {
         while let Some(item) = source.next() {
-            let request = match item {
+            let request = match observer.see_item(item) {
                 Ok(request) => request,
                 Err(error) => return self.fail(error),
             };
@@ -226,6 +253,10 @@ impl Reader {
             }
         }
         self.flush();
+        let observation = Arc::new(observer.finish());
+        for sender in self.senders.iter().flatten() {
+            let _ = sender.send(Message::End(Arc::clone(&observation)));
+        }
     }
 
     /// Ends consumer `index`'s stream with `error`, after the rows before it.
@@ -348,6 +379,10 @@ mod tests {
         )
     }
 
+    fn observer() -> Observer {
+        Observer::new(chrono::DateTime::UNIX_EPOCH, None)
+    }
+
     /// Consumer `index` rejects the rows whose arrival is in `rejects[index]`.
     fn screen_by<'a>(rejects: &'a [&'a [u64]]) -> impl Fn(&Rows, usize, &Request) -> Result<()> + 'a {
         move |rows, index, request| {
@@ -384,9 +419,34 @@ mod tests {
     #[test]
     fn every_consumer_sees_every_request_in_order() {
         let count = BATCH as u64 * 3 + 17;
-        let results = fan_out(rows(count, None), 3, |_, _, _| Ok(()), arrivals);
+        let results = fan_out(rows(count, None), observer(), 3, |_, _, _| Ok(()), arrivals);
         for result in results {
             assert_eq!(result.expect("no errors"), (0..count).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn every_consumer_gets_the_one_observation_at_the_end() {
+        // 10,000 requests of 1 µs each, observed once on the reading thread.
+        let results = fan_out(
+            rows(10_000, None),
+            observer(),
+            2,
+            |_, _, _| Ok(()),
+            |_, mut feed| {
+                let early = feed.observation().is_err();
+                let count = feed.by_ref().count();
+                let observation = feed.observation()?;
+                Ok((
+                    early,
+                    count,
+                    observation.last_arrival,
+                    observation.recorded.summary().max,
+                ))
+            },
+        );
+        for result in results {
+            assert_eq!(result.expect("no errors"), (true, 10_000, Some(9_999), 0.001));
         }
     }
 
@@ -394,7 +454,7 @@ mod tests {
     fn a_rejected_row_ends_only_that_consumers_stream() {
         // Arrival 5,000 is the 5,001st row: line 5,002 under the header.
         let rejects: [&[u64]; 3] = [&[], &[5_000, 6_000], &[]];
-        let results = fan_out(rows(10_000, None), 3, screen_by(&rejects), arrivals);
+        let results = fan_out(rows(10_000, None), observer(), 3, screen_by(&rejects), arrivals);
         assert_eq!(
             messages(results),
             [
@@ -411,7 +471,7 @@ mod tests {
         // at its 51st row; consumer 1 then gets the source's error, and
         // consumer 2 the note, both after the 50 rows before it.
         let rejects: [&[u64]; 3] = [&[10], &[], &[]];
-        let results = fan_out(rows(100, Some(50)), 3, screen_by(&rejects), arrivals);
+        let results = fan_out(rows(100, Some(50)), observer(), 3, screen_by(&rejects), arrivals);
         assert_eq!(
             messages(results),
             [
@@ -430,6 +490,7 @@ mod tests {
         let bad = BATCH as u64 * (QUEUED as u64 + 4);
         let results = fan_out(
             rows(bad + 10, Some(bad)),
+            observer(),
             2,
             |_, _, _| Ok(()),
             |index, feed| match index {
@@ -463,6 +524,7 @@ mod tests {
         });
         let results = fan_out(
             source,
+            observer(),
             2,
             |_, _, _| Ok(()),
             |index, feed| {
@@ -499,7 +561,7 @@ mod tests {
         items[3].function = FunctionId(7);
         let source = Rows::new(items.into_iter().map(Ok).collect());
         let rejects: [&[u64]; 2] = [&[], &[2]];
-        let results = fan_out_sorted(source, 2, screen_by(&rejects), |_, feed| {
+        let results = fan_out_sorted(source, observer(), 2, screen_by(&rejects), |_, feed| {
             feed.map(|item| item.map(|request| (request.arrival, request.function.0)))
                 .collect::<Result<Vec<_>>>()
         });
@@ -518,7 +580,7 @@ mod tests {
 
     #[test]
     fn a_source_error_while_sorting_fails_every_consumer_before_any_request() {
-        let results = fan_out_sorted(rows(10, Some(5)), 2, |_, _, _| Ok(()), arrivals);
+        let results = fan_out_sorted(rows(10, Some(5)), observer(), 2, |_, _, _| Ok(()), arrivals);
         assert_eq!(
             messages(results),
             [

@@ -11,6 +11,7 @@ mod generator_options;
 mod generator_recipe;
 pub mod import;
 mod interner;
+mod observation;
 mod prefetch;
 mod request;
 pub mod resample;
@@ -30,6 +31,7 @@ pub use generator_options::{
     DEFAULT_DURATION, DEFAULT_MAX_ROWS, GeneratorOptions, GeneratorProblems, MAX_RATE, check_rows,
 };
 pub use generator_recipe::{GENERATOR_KEYS, GeneratorRecipe};
+pub use observation::{Observation, ObservedStream, Observer, Observing, out_of_range};
 pub use prefetch::{Prefetched, prefetch};
 pub use request::{
     DEFAULT_FUNCTION, FunctionId, FunctionNames, MAX_ARRIVAL, MAX_DURATION, MAX_HORIZON, Request,

@@ -3,12 +3,15 @@
 //! (one producer, one consumer, a FIFO channel), so results stay
 //! deterministic; the bounded channel keeps memory independent of the trace,
 //! and emptied batches travel back to be refilled, so nothing is allocated
-//! per batch.
+//! per batch. The reading thread also observes the stream ([`Observer`]),
+//! and hands the observation over at its end.
 
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use super::Request;
-use crate::error::Result;
+use super::observation::{Observation, ObservedStream, Observer, not_observed};
+use crate::error::{Error, Result};
 
 /// Requests per batch: large enough to make the channel's cost per request
 /// negligible, small enough to keep memory at a few megabytes.
@@ -16,60 +19,76 @@ const BATCH: usize = 4_096;
 /// Batches in flight between the threads.
 const BATCHES_IN_FLIGHT: usize = 4;
 
+/// What travels from the reading thread.
+enum Message {
+    Requests(Vec<Request>),
+    Failed(Error),
+    /// The end of the source, with what was observed of it.
+    End(Arc<Observation>),
+}
+
 /// The consuming end: an iterator of the source's items, in order.
 pub struct Prefetched {
-    receiver: Receiver<Result<Vec<Request>>>,
+    receiver: Receiver<Message>,
     /// Emptied batches going back to the producer.
     recycler: SyncSender<Vec<Request>>,
     batch: Vec<Request>,
     position: usize,
     finished: bool,
+    observation: Option<Arc<Observation>>,
 }
 
-/// Starts reading `source` on a background thread. The thread stops at the
-/// end of the source, after the first error, or when the consumer is dropped.
-pub fn prefetch<I>(source: I) -> Prefetched
+/// Starts reading `source` on a background thread, observed there by
+/// `observer`. The thread stops at the end of the source, after the first
+/// error, or when the consumer is dropped.
+pub fn prefetch<I>(source: I, observer: Observer) -> Prefetched
 where
     I: Iterator<Item = Result<Request>> + Send + 'static,
 {
     let (sender, receiver) = sync_channel(BATCHES_IN_FLIGHT);
     let (recycler, recycled) = sync_channel(BATCHES_IN_FLIGHT + 2);
-    std::thread::spawn(move || produce(source, &sender, &recycled));
+    std::thread::spawn(move || produce(source, observer, &sender, &recycled));
     Prefetched {
         receiver,
         recycler,
         batch: Vec::new(),
         position: 0,
         finished: false,
+        observation: None,
     }
 }
 
 fn produce<I: Iterator<Item = Result<Request>>>(
     source: I,
-    sender: &SyncSender<Result<Vec<Request>>>,
+    mut observer: Observer,
+    sender: &SyncSender<Message>,
     recycled: &Receiver<Vec<Request>>,
 ) {
     let mut batch = Vec::with_capacity(BATCH);
     for item in source {
-        match item {
+        match observer.see_item(item) {
             Ok(request) => {
                 batch.push(request);
                 if batch.len() == BATCH {
                     let empty = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH));
                     let full = std::mem::replace(&mut batch, empty);
-                    if sender.send(Ok(full)).is_err() {
+                    if sender.send(Message::Requests(full)).is_err() {
                         return;
                     }
                 }
             }
             Err(error) => {
                 // Deliver the rows before the bad one, then the error.
-                let _ = sender.send(Ok(batch)).and_then(|()| sender.send(Err(error)));
+                let _ = sender
+                    .send(Message::Requests(batch))
+                    .and_then(|()| sender.send(Message::Failed(error)));
                 return;
             }
         }
     }
-    let _ = sender.send(Ok(batch));
+    let _ = sender
+        .send(Message::Requests(batch))
+        .and_then(|()| sender.send(Message::End(Arc::new(observer.finish()))));
 }
 
 impl Iterator for Prefetched {
@@ -85,7 +104,7 @@ impl Iterator for Prefetched {
                 return None;
             }
             match self.receiver.recv() {
-                Ok(Ok(batch)) => {
+                Ok(Message::Requests(batch)) => {
                     let mut empty = std::mem::replace(&mut self.batch, batch);
                     self.position = 0;
                     empty.clear();
@@ -93,14 +112,24 @@ impl Iterator for Prefetched {
                     // enough spare batches; this one is then freed.
                     let _ = self.recycler.try_send(empty);
                 }
-                Ok(Err(error)) => {
+                Ok(Message::Failed(error)) => {
                     self.finished = true;
                     return Some(Err(error));
                 }
-                // The producer finished and hung up.
+                Ok(Message::End(observation)) => {
+                    self.finished = true;
+                    self.observation = Some(observation);
+                }
+                // The producer stopped and hung up.
                 Err(_) => self.finished = true,
             }
         }
+    }
+}
+
+impl ObservedStream for Prefetched {
+    fn observation(&mut self) -> Result<Arc<Observation>> {
+        self.observation.take().ok_or_else(not_observed)
     }
 }
 
@@ -109,6 +138,10 @@ mod tests {
     use super::*;
     use crate::error::Error;
     use crate::workload::FunctionId;
+
+    fn observer() -> Observer {
+        Observer::new(chrono::DateTime::UNIX_EPOCH, None)
+    }
 
     fn request(arrival: u64) -> Result<Request> {
         Ok(Request {
@@ -123,10 +156,14 @@ mod tests {
     #[test]
     fn order_is_kept_across_batches() {
         let count = BATCH as u64 * 3 + 17;
-        let arrivals: Vec<u64> = prefetch((0..count).map(request))
+        let mut stream = prefetch((0..count).map(request), observer());
+        let arrivals: Vec<u64> = stream
+            .by_ref()
             .map(|item| item.expect("no errors").arrival)
             .collect();
         assert_eq!(arrivals, (0..count).collect::<Vec<_>>());
+        let last = stream.observation().expect("observed").last_arrival;
+        assert_eq!(last, Some(count - 1));
     }
 
     #[test]
@@ -138,7 +175,7 @@ mod tests {
                 request(index)
             }
         });
-        let items: Vec<_> = prefetch(source).collect();
+        let items: Vec<_> = prefetch(source, observer()).collect();
         assert_eq!(items.len(), 4);
         assert!(items[..3].iter().all(Result::is_ok));
         assert_eq!(
