@@ -44,6 +44,13 @@ pub struct FunctionMeters {
     /// is billed at idle rates.
     pub minimum_busy_us: u128,
     pub minimum_life_us: u128,
+    /// Billed duration of the requests run at the deployment's own memory
+    /// size (rows that name none), in µs, on on-demand and on provisioned
+    /// instances: what the MB·µs above would be at another size is these
+    /// times that size's billed memory (see
+    /// [`FunctionUsage::at_memory`]).
+    pub own_size_on_demand_us: u128,
+    pub own_size_provisioned_us: u128,
 }
 
 impl FunctionMeters {
@@ -59,7 +66,17 @@ impl FunctionMeters {
         self.instance_life_us += other.instance_life_us;
         self.minimum_busy_us += other.minimum_busy_us;
         self.minimum_life_us += other.minimum_life_us;
+        self.own_size_on_demand_us += other.own_size_on_demand_us;
+        self.own_size_provisioned_us += other.own_size_provisioned_us;
     }
+}
+
+/// A deployment's memory size as billed: MB, and the size's CPU clock in
+/// MHz where the book bills CPU (Google), else 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BilledSize {
+    pub memory_mb: u32,
+    pub cpu_mhz: u32,
 }
 
 /// One month of a function deployment's billable usage.
@@ -110,6 +127,41 @@ impl FunctionUsage {
             self.add_months(index);
         }
         &mut self.months[index]
+    }
+
+    /// This usage as if the deployment's own size had been `to` instead of
+    /// `from` (configured memory `to_memory_mb` instead of
+    /// `from_memory_mb`), with every request lasting as long: the requests
+    /// at the deployment's own size billed at `to`, provisioned memory
+    /// scaled. Exact: each quantity is a sum of products with the size.
+    pub fn at_memory(&self, from: (u32, BilledSize), to: (u32, BilledSize)) -> FunctionUsage {
+        let ((from_mb, from), (to_mb, to)) = (from, to);
+        let mut usage = self.clone();
+        for month in &mut usage.months {
+            let meters = &mut month.meters;
+            let resize = |total: u128, own_us: u128, from: u32, to: u32| {
+                total - own_us * u128::from(from) + own_us * u128::from(to)
+            };
+            let (on_demand, provisioned) = (meters.own_size_on_demand_us, meters.own_size_provisioned_us);
+            meters.on_demand_mb_us = resize(meters.on_demand_mb_us, on_demand, from.memory_mb, to.memory_mb);
+            meters.provisioned_duration_mb_us = resize(
+                meters.provisioned_duration_mb_us,
+                provisioned,
+                from.memory_mb,
+                to.memory_mb,
+            );
+            meters.cpu_mhz_us = resize(
+                meters.cpu_mhz_us,
+                on_demand + provisioned,
+                from.cpu_mhz,
+                to.cpu_mhz,
+            );
+            // Provisioned memory × time configured: a multiple of the size.
+            meters.provisioned_configured_mb_us =
+                meters.provisioned_configured_mb_us / u128::from(from_mb.max(1)) * u128::from(to_mb);
+        }
+        usage.provisioned_memory_mb = to_mb;
+        usage
     }
 
     #[cold]

@@ -79,6 +79,10 @@ impl Configured for FlatPlanDeployment {
         )
     }
 
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
     fn settings_json(&self) -> serde_json::Value {
         serde_json::to_value(&self.settings).unwrap_or_default()
     }
@@ -186,7 +190,9 @@ impl Priced for FlatPlanPriced {
     /// Another book's plan of the same name and limits prices the same run
     /// (only its money differs); any other plan needs a new run. The plan
     /// advice is the simulated book's, so a re-priced bill leaves it out.
-    fn reprice(&self, book: &PriceBook) -> Result<Bill> {
+    /// Every setting is in the simulation key: the run is re-priced with
+    /// its own settings' choices.
+    fn reprice(&self, book: &PriceBook, _as_deployment: &dyn Configured) -> Result<Bill> {
         let offering = offering_of(book)?;
         let plan = plan_of(book, offering, &self.plan_name)?;
         if plan.limits != self.plan.limits {

@@ -39,7 +39,7 @@ use crate::pricing::FunctionOffering;
 use crate::pricing::function_book::MemorySizes;
 use crate::series::{HOUR, LevelRecorder};
 use crate::units::Micros;
-use crate::usage::{FunctionMeters, FunctionUsage};
+use crate::usage::{BilledSize, FunctionMeters, FunctionUsage};
 use crate::workload::Request;
 
 /// The function model's one event.
@@ -156,9 +156,22 @@ pub struct FunctionRun {
     provisioned_mb: u128,
     provisioned_until: Option<Micros>,
     provisioned_granularity_us: u64,
+    /// How request sizes were billed (for [`FunctionRun::usage_at_memory`]).
+    rounding: Rounding,
 }
 
 impl FunctionRun {
+    /// The whole run's usage as if the deployment had been configured with
+    /// `memory_mb` on the same book, every request lasting as long (a run
+    /// whose durations do not depend on its size).
+    pub fn usage_at_memory(&self, memory_mb: u32) -> FunctionUsage {
+        let billed = |(memory_mb, cpu_mhz)| BilledSize { memory_mb, cpu_mhz };
+        self.usage.at_memory(
+            (self.memory_mb, billed(self.rounding.default_memory)),
+            (memory_mb, billed(self.rounding.memory(memory_mb))),
+        )
+    }
+
     /// The usage of the run's first `until` microseconds (whole hours of
     /// requests), priced for the cost-over-time chart.
     pub fn usage_until(&self, until: Micros) -> FunctionUsage {
@@ -621,6 +634,7 @@ impl FunctionPlatform {
             provisioned_mb,
             provisioned_until: self.settings.provisioned_until,
             provisioned_granularity_us: self.provisioned_granularity_us,
+            rounding: self.rounding,
         };
         let provisioned_to = run
             .provisioned_until
@@ -699,12 +713,19 @@ impl FunctionPlatform {
         };
         let megabyte_micros = u128::from(billed_us) * u128::from(memory);
         let extra_storage = u128::from(billed_us) * u128::from(self.extra_storage_mb);
+        let own_size_us = if request.memory_mb.is_none() {
+            u128::from(billed_us)
+        } else {
+            0
+        };
         let delta = self.hour_meters(now);
         delta.requests += 1;
         if provisioned {
             delta.provisioned_duration_mb_us += megabyte_micros;
+            delta.own_size_provisioned_us += own_size_us;
         } else {
             delta.on_demand_mb_us += megabyte_micros;
+            delta.own_size_on_demand_us += own_size_us;
         }
         delta.cpu_mhz_us += u128::from(billed_us) * u128::from(cpu_mhz);
         delta.extra_storage_mb_us += extra_storage;

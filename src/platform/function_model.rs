@@ -1,6 +1,9 @@
 //! The function model behind the platform seam: configures a
 //! [`FunctionPlatform`] from a `[function]` price book and prices its usage
-//! with the function billing rules.
+//! with the function billing rules. Where the speed model leaves every
+//! duration as recorded, a deployment's memory size and free tier change
+//! only its bill: deployments that differ in no other setting share one
+//! simulation, re-priced as each ([`Configured::simulation_key`]).
 
 use serde::Serialize;
 
@@ -81,6 +84,23 @@ impl Configured for FunctionDeployment {
         super::settings::as_set_values(&self.settings)
     }
 
+    /// Every setting but the memory size (with the reference size the
+    /// speed model reads) when no request's duration depends on it, and the
+    /// free tier, which only the bill reads.
+    fn simulation_key(&self) -> String {
+        let mut settings = self.settings.clone();
+        if settings.duration_scale(&self.offering).is_unchanged() {
+            settings.memory_mb = 0;
+            settings.reference_memory_mb = 0;
+        }
+        settings.free_tier = false;
+        super::settings::as_set_values(&settings).to_string()
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
     /// A row's memory is rounded up to the next configurable size by the
     /// model, so only sizes beyond the largest are refused.
     fn check_request(&self, request: &Request) -> std::result::Result<(), (&'static str, String)> {
@@ -133,6 +153,7 @@ impl Configured for FunctionDeployment {
             horizon_end: run.horizon_end,
             beyond_horizon: outcome.beyond_horizon,
             usage: Box::new(FunctionUsagePriced {
+                bill_data_out,
                 choices: self.settings.pricing_choices(bill_data_out),
                 metering: Metering::of(&self.offering, &self.settings),
                 offering: self.offering.clone(),
@@ -180,6 +201,7 @@ impl Metering {
 
 #[derive(Debug)]
 struct FunctionUsagePriced {
+    bill_data_out: bool,
     run: FunctionRun,
     offering: FunctionOffering,
     currency: String,
@@ -197,7 +219,16 @@ impl Priced for FunctionUsagePriced {
         bill_function(&self.currency, &self.offering, &self.choices, &usage)
     }
 
-    fn reprice(&self, book: &PriceBook) -> Result<Bill> {
+    /// Priced as `as_deployment`, whose memory size may differ: its own
+    /// size's requests are then billed at its size (the run's durations
+    /// did not depend on it, as the simulation key says).
+    fn reprice(&self, book: &PriceBook, as_deployment: &dyn Configured) -> Result<Bill> {
+        let Some(deployment) = as_deployment.as_any().downcast_ref::<FunctionDeployment>() else {
+            return Err(Error::usage(format!(
+                "{} is not a function deployment; simulate it instead of re-pricing",
+                book.id
+            )));
+        };
         let offering = offering_of(book)?;
         let book_metering = Metering::of_book(offering);
         if book_metering != self.metering {
@@ -206,16 +237,21 @@ impl Priced for FunctionUsagePriced {
                 book.id
             )));
         }
-        if !offering.architectures.contains_key(&self.choices.architecture) {
+        let choices = deployment.settings.pricing_choices(self.bill_data_out);
+        if !offering.architectures.contains_key(&choices.architecture) {
             return Err(Error::usage(format!(
                 "{} prices no `{}` architecture",
-                book.id, self.choices.architecture
+                book.id, choices.architecture
             )));
         }
         let choices = FunctionChoices {
-            free_tier: self.choices.free_tier && offering.billing.free_tier.is_some(),
-            ..self.choices.clone()
+            free_tier: choices.free_tier && offering.billing.free_tier.is_some(),
+            ..choices
         };
-        Ok(bill_function(&book.currency, offering, &choices, &self.run.usage))
+        if choices.memory_mb == self.choices.memory_mb {
+            return Ok(bill_function(&book.currency, offering, &choices, &self.run.usage));
+        }
+        let usage = self.run.usage_at_memory(choices.memory_mb);
+        Ok(bill_function(&book.currency, offering, &choices, &usage))
     }
 }

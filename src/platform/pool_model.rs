@@ -79,6 +79,10 @@ impl Configured for PoolDeployment {
         text
     }
 
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
     fn settings_json(&self) -> serde_json::Value {
         super::settings::as_set_values(&self.settings)
     }
@@ -130,7 +134,9 @@ impl Priced for PoolUsagePriced {
         )
     }
 
-    fn reprice(&self, book: &PriceBook) -> Result<Bill> {
+    /// Every setting is in the simulation key: the run is re-priced with
+    /// its own settings' choices.
+    fn reprice(&self, book: &PriceBook, _as_deployment: &dyn Configured) -> Result<Bill> {
         let offering = offering_of(book)?;
         if std::mem::discriminant(&offering.billing) != std::mem::discriminant(&self.offering.billing) {
             return Err(Error::usage(format!(

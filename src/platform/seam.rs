@@ -6,8 +6,9 @@
 //! settings. A configured deployment replays a request stream into a
 //! [`ModelRun`]: what was observed, plus a [`Priced`] usage record that a
 //! book turns into a bill at any instant, and that can be re-priced under
-//! another book of the same model without re-simulating. Nothing outside a
-//! model's own file matches on its family.
+//! another book of the same model, or as another deployment whose settings
+//! differ only in what the bill reads, without re-simulating. Nothing
+//! outside a model's own file matches on its family.
 
 use chrono::{DateTime, Utc};
 
@@ -45,6 +46,16 @@ pub trait Configured: Send + Sync + std::fmt::Debug {
     fn describe(&self) -> String;
     /// The resolved settings, keyed as `--set` and scenarios take them.
     fn settings_json(&self) -> serde_json::Value;
+    /// What decides this deployment's simulation, the bill aside: two
+    /// deployments of one model with equal keys replay a workload alike,
+    /// so one's run re-prices as the other ([`Priced::reprice`]). By
+    /// default every setting decides it.
+    fn simulation_key(&self) -> String {
+        format!("{} {}", self.settings_json(), self.describe())
+    }
+    /// The deployment as [`Any`](std::any::Any), for its own model to read
+    /// back when re-pricing a run as it.
+    fn as_any(&self) -> &dyn std::any::Any;
     /// Checks a request's own fields against the platform's limits: the
     /// field and what was expected. Models whose limits no row can exceed
     /// accept every request.
@@ -91,9 +102,11 @@ pub trait Priced: Send + std::fmt::Debug {
     /// The bill of the usage up to `until` (`Micros::MAX` for the whole
     /// run, tails after the horizon included).
     fn bill(&self, until: Micros) -> Bill;
-    /// The whole run priced under `book`: an error when the book is of
-    /// another model or meters usage differently (then re-simulate).
-    fn reprice(&self, book: &PriceBook) -> Result<Bill>;
+    /// The whole run priced under `book` as deployment `as_deployment` (of
+    /// the run's [`Configured::simulation_key`]): an error when the book is
+    /// of another model or meters usage differently, or the deployment
+    /// would have run otherwise (then re-simulate).
+    fn reprice(&self, book: &PriceBook, as_deployment: &dyn Configured) -> Result<Bill>;
 }
 
 /// Every model, in the order `pricing list` groups them.

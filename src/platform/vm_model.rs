@@ -102,6 +102,10 @@ impl Configured for VmDeployment {
         text
     }
 
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
     fn settings_json(&self) -> serde_json::Value {
         let mut value = super::settings::as_set_values(&self.settings);
         if let (Some(schedule), Some(map)) = (self.settings.schedule, value.as_object_mut()) {
@@ -167,7 +171,9 @@ impl Priced for VmUsagePriced {
         self.bill_with(&self.currency, &self.offering, until)
     }
 
-    fn reprice(&self, book: &PriceBook) -> Result<Bill> {
+    /// Every setting is in the simulation key: the run is re-priced with
+    /// its own settings' choices.
+    fn reprice(&self, book: &PriceBook, _as_deployment: &dyn Configured) -> Result<Bill> {
         let offering = offering_of(book)?;
         if !offering.types.contains_key(&self.choices.instance_type) {
             return Err(Error::usage(format!(

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 
 use super::{BookReference, Deployment, SimulationResult};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::platform::{ModelRun, RunOptions};
 use crate::pricing::era::{self, PricedPeriod};
 use crate::pricing::money::to_f64;
@@ -47,12 +47,13 @@ where
     simulate_repriced(deployment, &[], stream, options).map(|(result, _)| result)
 }
 
-/// Replays `requests` through `deployment` once and prices the run under
-/// its own book and under each of `others` (the same model with the same
-/// settings, another book), without simulating again: the first result is
-/// `deployment`'s, then one per book of `others`, an error where a book
-/// meters usage differently (simulate that one instead). A re-priced
-/// result's cost curve is left empty: only its bill is re-priced.
+/// Replays `stream` through `deployment` once and prices the run as each
+/// of `others` too (the same model and simulation key: another book, or
+/// settings only the bill reads), without simulating again: the first
+/// result is `deployment`'s, then one per deployment of `others`, an error
+/// where one meters usage differently or would run otherwise (simulate that
+/// one instead). A re-priced result's cost curve is left empty: only its
+/// bill is re-priced.
 pub fn simulate_repriced<S>(
     deployment: &Deployment,
     others: &[&Deployment],
@@ -69,7 +70,15 @@ where
     let repriced = others
         .iter()
         .map(|other| {
-            let mut bill = run.usage.reprice(&other.book)?;
+            if other.configured.simulation_key() != deployment.configured.simulation_key() {
+                return Err(Error::usage(format!(
+                    "{} ({}) would run otherwise than {}; simulate it instead of re-pricing",
+                    other.book.id,
+                    other.describe(),
+                    deployment.describe()
+                )));
+            }
+            let mut bill = run.usage.reprice(&other.book, other.configured.as_ref())?;
             bill.extend(service_items(other, &seen.tally, &run, &bill, Micros::MAX));
             let series = RunSeries {
                 cost_over_time: Vec::new(),

@@ -115,7 +115,7 @@ pub fn render(spec: &SweepSpec, points: Vec<Point>, json: bool) -> Result<String
 
 fn work_line(work: &Work) -> String {
     format!(
-        "Work: {} of the workload, {} ({} results re-priced from another book's run, {} shared with a deployment configured alike)\n",
+        "Work: {} of the workload, {} ({} results re-priced from those runs under another book or memory size, {} shared with a deployment configured alike)\n",
         counted(work.reads, "read"),
         counted(work.simulations, "simulation"),
         work.repriced,

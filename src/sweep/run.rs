@@ -7,9 +7,11 @@
 //! - a deployment configured alike at several points (a dimension that does
 //!   not touch it) is simulated once and its result shared;
 //! - deployments that differ only in their price book (a `platform`
-//!   dimension over books of one model) are simulated once and re-priced
-//!   under each book ([`simulate_repriced`]); a book that meters usage
-//!   differently is simulated in a further read.
+//!   dimension over books of one model) or in settings only the bill reads
+//!   (a function's memory size where no duration depends on it: the
+//!   model's simulation key) are simulated once and re-priced as each
+//!   ([`simulate_repriced`]); a book that meters usage differently is
+//!   simulated in a further read.
 //!
 //! Every deployment's seed is `deployment_seed(point seed, its index)`: the
 //! points share their random draws (common random numbers), so differences
@@ -95,7 +97,8 @@ pub struct Work {
     pub reads: usize,
     /// Simulations run.
     pub simulations: usize,
-    /// Results re-priced from another book's simulation.
+    /// Results re-priced from another slot's simulation (another book, or
+    /// settings only the bill reads).
     pub repriced: usize,
     /// Results shared with a deployment configured alike at another point.
     pub shared: usize,
@@ -159,7 +162,7 @@ fn simulations_of(plans: &[PointPlan], group: &[usize]) -> (Vec<Simulation>, Vec
         for deployment in 0..plans[plan].deployments.len() {
             let slot = Slot { plan, deployment };
             let run_key = run_key(plans, slot);
-            let book_key = (run_key.clone(), book_key(deployment_of(plans, slot)));
+            let book_key = (identity_key(plans, slot), book_key(deployment_of(plans, slot)));
             if let Some(&original) = by_book.get(&book_key) {
                 copies.push((slot, original));
                 continue;
@@ -181,16 +184,32 @@ fn simulations_of(plans: &[PointPlan], group: &[usize]) -> (Vec<Simulation>, Vec
 }
 
 /// What decides a slot's simulation, its price book aside: the model (one
-/// per family of offerings), the resolved settings, the services in front,
-/// the seed and the point's duration scale.
+/// per family of offerings), its simulation key (the settings that change
+/// how it runs), the services in front, the seed and the point's duration
+/// scale.
 fn run_key(plans: &[PointPlan], slot: Slot) -> String {
+    let deployment = deployment_of(plans, slot);
+    slot_key(plans, slot, &deployment.configured.simulation_key())
+}
+
+/// [`run_key`] with every setting: slots with equal identities (and books)
+/// have equal results.
+fn identity_key(plans: &[PointPlan], slot: Slot) -> String {
+    let deployment = deployment_of(plans, slot);
+    let settings = format!(
+        "{} {}",
+        deployment.configured.settings_json(),
+        deployment.describe()
+    );
+    slot_key(plans, slot, &settings)
+}
+
+fn slot_key(plans: &[PointPlan], slot: Slot, settings: &str) -> String {
     let deployment = deployment_of(plans, slot);
     let family = deployment.book.offering.family();
     let services: Vec<&str> = deployment.services.iter().map(|book| book.id.as_str()).collect();
     format!(
-        "{family} {} {} {services:?} {:?} {} {:?}",
-        deployment.configured.settings_json(),
-        deployment.describe(),
+        "{family} {settings} {services:?} {:?} {} {:?}",
         deployment.service_settings,
         seed_of(plans, slot),
         plans[slot.plan].duration_scale

@@ -180,7 +180,11 @@ fn a_2016_run_re_prices_under_the_2025_book_but_not_under_heroku() {
         .run(&mut requests, &options, true)
         .expect("runs");
     let today = costsim::pricing::resolve("app-service-2025").expect("book");
-    let repriced = run.usage.reprice(&today).expect("same rule");
+    let as_today = costsim::simulation::Deployment::resolve(today.clone(), &[]).expect("valid settings");
+    let repriced = run
+        .usage
+        .reprice(&today, as_today.configured.as_ref())
+        .expect("same rule");
     assert_eq!(repriced.total.to_string(), "0.75");
     assert!(
         repriced
@@ -191,6 +195,10 @@ fn a_2016_run_re_prices_under_the_2025_book_but_not_under_heroku() {
         repriced.notes
     );
     let heroku = costsim::pricing::resolve("heroku-2016").expect("book");
-    let error = run.usage.reprice(&heroku).expect_err("another rule");
+    let as_heroku = costsim::simulation::Deployment::resolve(heroku.clone(), &[]).expect("valid settings");
+    let error = run
+        .usage
+        .reprice(&heroku, as_heroku.configured.as_ref())
+        .expect_err("another rule");
     assert!(error.to_string().contains("another rule"), "{error}");
 }

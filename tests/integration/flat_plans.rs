@@ -422,7 +422,11 @@ fn a_run_re_prices_under_a_plan_of_the_same_limits_only() {
     let run = model_run(book.to_str().expect("utf-8 path"), &requests);
     assert_eq!(run.usage.bill(u64::MAX).total.to_string(), "10");
     let dearer = costsim::pricing::resolve(dearer.to_str().expect("utf-8 path")).expect("book");
-    let repriced = run.usage.reprice(&dearer).expect("same limits");
+    let as_dearer = costsim::simulation::Deployment::resolve(dearer.clone(), &[]).expect("valid settings");
+    let repriced = run
+        .usage
+        .reprice(&dearer, as_dearer.configured.as_ref())
+        .expect("same limits");
     assert_eq!(repriced.total.to_string(), "12");
     assert!(
         repriced
@@ -436,7 +440,11 @@ fn a_run_re_prices_under_a_plan_of_the_same_limits_only() {
     // a run under one is not a run under the other.
     let run = model_run("hookio-2016", &requests);
     let march = costsim::pricing::resolve("hookio-2016-03").expect("book");
-    let error = run.usage.reprice(&march).expect_err("other limits");
+    let as_march = costsim::simulation::Deployment::resolve(march.clone(), &[]).expect("valid settings");
+    let error = run
+        .usage
+        .reprice(&march, as_march.configured.as_ref())
+        .expect_err("other limits");
     assert!(
         error.to_string().contains("has other limits than this run's"),
         "{error}"

@@ -71,7 +71,11 @@ fn one_run_re_prices_like_a_second_run_under_a_book_of_the_same_metering() {
         &mut requests.iter().copied().map(Ok),
         7,
     );
-    let repriced = run.usage.reprice(&ga_book).expect("same metering");
+    let as_ga = deployment("azure-functions-2025", &settings);
+    let repriced = run
+        .usage
+        .reprice(&ga_book, as_ga.configured.as_ref())
+        .expect("same metering");
     assert_eq!(repriced, ga.bill);
     assert_ne!(preview.bill.total, ga.bill.total, "the books' prices differ");
     // Heroku 2016 and today bill by the same proration rule.
@@ -83,9 +87,10 @@ fn one_run_re_prices_like_a_second_run_under_a_book_of_the_same_metering() {
         1,
     );
     let run = model_run(&heroku, &mut dynos.iter().copied().map(Ok), 1);
+    let as_today = deployment("heroku-2025", &["dyno_type=standard-1x", "dynos=2", "workers=2"]);
     let repriced = run
         .usage
-        .reprice(&resolve("heroku-2025").expect("book"))
+        .reprice(&as_today.book, as_today.configured.as_ref())
         .expect("same rule");
     assert_eq!(repriced.total, today.bill.total);
 }
@@ -97,9 +102,10 @@ fn a_book_that_meters_otherwise_asks_for_a_new_run() {
     // re-pricing refuses and says why.
     let lambda = deployment("aws-lambda-2016", &[]);
     let run = model_run(&lambda, &mut [request(0, 10_000)].into_iter().map(Ok), 1);
+    let as_2025 = deployment("aws-lambda-2025", &[]);
     let error = run
         .usage
-        .reprice(&resolve("aws-lambda-2025").expect("book"))
+        .reprice(&as_2025.book, as_2025.configured.as_ref())
         .expect_err("metering differs");
     assert!(error.to_string().contains("meters usage differently"), "{error}");
 }

@@ -83,13 +83,15 @@ fn each_point_is_what_compare_gives_for_its_changes() {
         point(2, &[("Lambda.memory_mb", "1024")]),
     ];
     let plans = plan(&scenario, points).expect("valid points");
-    // Lambda three times; Heroku, the same at every point, once.
+    // Lambda's durations do not depend on its size (no speed model): one
+    // simulation, re-priced at the two other sizes; Heroku, the same at
+    // every point, once.
     assert_eq!(
         work(&plans),
         Work {
             reads: 1,
-            simulations: 4,
-            repriced: 0,
+            simulations: 2,
+            repriced: 2,
             shared: 2
         }
     );
@@ -101,6 +103,95 @@ fn each_point_is_what_compare_gives_for_its_changes() {
     // 10 × 0.1 s (100 ms slices) × 0.5 GB = 0.5 GB-s × $0.00001667 =
     // $0.000008335; total $0.000010335.
     assert_eq!(results[1][0].result.bill.total, Decimal::new(10_335, 9));
+}
+
+/// A one-deployment scenario on `platform` with `settings`, over a trace of
+/// 40 requests (one every 20 s, 50 to 1,950 ms) whose every fifth row names
+/// its own memory (256 MB).
+fn sized_scenario(space: &Workspace, platform: &str, settings: &str) -> Scenario {
+    let mut trace = String::from("time,duration_ms,memory_mb\n");
+    for row in 0..40 {
+        let memory = if row % 5 == 4 { "256" } else { "" };
+        trace.push_str(&format!("{},{},{memory}\n", row * 20, 50 + row * 50));
+    }
+    space.write("sized.csv", &trace);
+    let text = format!(
+        "name = \"sized\"\nseed = 5\n[workload]\ntrace = \"sized.csv\"\n[[deployment]]\nname = \"F\"\nplatform = \"{platform}\"\n{settings}\n"
+    );
+    let path = space.write("sized.toml", &text);
+    Scenario::load(&path).expect("valid scenario")
+}
+
+#[test]
+fn a_size_re_priced_from_another_bills_what_its_own_simulation_bills() {
+    // Per-request GB-s (Lambda, Azure's 128 MB rounding), Google's GHz-s by
+    // size, provisioned concurrency (its configured MB·s and its requests),
+    // Cloud Run's instance-based billing: each memory point re-priced from
+    // the first one's simulation gives the JSON `compare` gives at that size.
+    let cases = [
+        ("aws-lambda-2016", "", ["128", "512", "1536"]),
+        (
+            "aws-lambda-2025",
+            "provisioned = 1\nprovisioned_until = \"10m\"",
+            ["128", "1024", "3008"],
+        ),
+        ("azure-functions-2016", "", ["128", "640", "1536"]),
+        ("gcf-2017", "", ["128", "512", "2048"]),
+        (
+            "cloud-run-2025",
+            "billing = \"instance\"",
+            ["512", "1024", "4096"],
+        ),
+    ];
+    for (platform, settings, sizes) in cases {
+        // Without the free tiers, which these few requests stay within.
+        let settings = format!("free_tier = false\n{settings}");
+        let settings = settings.as_str();
+        let space = Workspace::new();
+        let scenario = sized_scenario(&space, platform, settings);
+        let points: Vec<Point> = sizes
+            .iter()
+            .enumerate()
+            .map(|(index, size)| point(index, &[("memory_mb", size)]))
+            .collect();
+        let plans = plan(&scenario, points).expect("valid points");
+        let done = work(&plans);
+        assert_eq!((done.simulations, done.repriced), (1, 2), "{platform}");
+        let results = run_plans(&scenario, &plans).expect("runs");
+        for (results, size) in results.iter().zip(sizes) {
+            let text = format!("{settings}\nmemory_mb = {size}");
+            let alone = compare(&sized_scenario(&space, platform, &text)).expect("compare runs");
+            assert_eq!(json(results), json(&alone), "{platform} at {size} MB");
+        }
+        let totals: Vec<Decimal> = results.iter().map(|row| row[0].result.bill.total).collect();
+        assert!(
+            totals[0] < totals[2],
+            "{platform}: a larger size costs more: {totals:?}"
+        );
+    }
+}
+
+#[test]
+fn sizes_that_change_durations_are_simulated_apart() {
+    // With the speed model (half of each duration scales with CPU, recorded
+    // at 1,024 MB), 512 MB runs slower than 1,024 MB: two simulations, each
+    // what `compare` gives.
+    let space = Workspace::new();
+    let settings = "cpu_fraction = 0.5\nreference_memory_mb = 1024";
+    let scenario = sized_scenario(&space, "aws-lambda-2025", settings);
+    let points = vec![
+        point(0, &[("memory_mb", "512")]),
+        point(1, &[("memory_mb", "1024")]),
+    ];
+    let plans = plan(&scenario, points).expect("valid points");
+    assert_eq!(work(&plans).simulations, 2);
+    let results = run_plans(&scenario, &plans).expect("runs");
+    for (results, size) in results.iter().zip(["512", "1024"]) {
+        let text = format!("{settings}\nmemory_mb = {size}");
+        let alone = compare(&sized_scenario(&space, "aws-lambda-2025", &text)).expect("compare runs");
+        assert_eq!(json(results), json(&alone), "{size} MB");
+    }
+    assert!(results[0][0].result.latency_ms.p50 > results[1][0].result.latency_ms.p50);
 }
 
 #[test]
