@@ -6,7 +6,12 @@
 //! - one run: a single deployment simulated once (what `simulate` does);
 //! - 64 separate runs of a 64-point settings grid (Lambda memory × keep-alive),
 //!   each reading the trace again;
-//! - the same 64 points as one sweep (one read, 64 simulations);
+//! - the same 64 points as one sweep (one read; without a speed model the
+//!   memory size changes only the bill, so 8 simulations, one per
+//!   keep-alive, each re-priced at the 8 sizes);
+//! - the same grid and its 64 separate runs with the speed model on
+//!   (`cpu_fraction = 0.5`, durations recorded at 1,024 MB), where every
+//!   point is a simulation of its own;
 //! - a 10-point price-only sweep (ten what-if price books of one model:
 //!   one simulation, nine re-pricings).
 //!
@@ -47,12 +52,32 @@ fn import_slice(folder: &Path) -> PathBuf {
     trace
 }
 
-fn scenario(folder: &Path, trace: &Path) -> Scenario {
+/// One Lambda 2025 deployment over `trace`, with `settings` (TOML lines).
+fn scenario(folder: &Path, trace: &Path, settings: &str) -> Scenario {
     let text = format!(
-        "name = \"bench\"\n[workload]\ntrace = \"{}\"\n[[deployment]]\nname = \"Lambda\"\nplatform = \"aws-lambda-2025\"\n",
+        "name = \"bench\"\n[workload]\ntrace = \"{}\"\n[[deployment]]\nname = \"Lambda\"\nplatform = \"aws-lambda-2025\"\n{settings}\n",
         trace.display()
     );
     Scenario::from_toml("bench.toml", &text, folder).expect("valid scenario")
+}
+
+/// The settings grid run as 64 separate runs (each reading the trace) and
+/// as one sweep: (separate, sweep, simulations in the sweep).
+fn grid_cases(scenario: &Scenario) -> (Sample, Sample, usize) {
+    let separate = measure(|| {
+        settings_grid()
+            .into_iter()
+            .map(|point| sweep(scenario, vec![point]))
+            .sum()
+    });
+    let grid = settings_grid();
+    let simulations = work(&plan(scenario, grid.clone()).expect("valid")).simulations;
+    let together = median(3, || sweep(scenario, grid.clone()));
+    assert_eq!(
+        together.rows, separate.rows,
+        "the sweep simulates what the separate runs do"
+    );
+    (separate, together, simulations)
 }
 
 fn point(index: usize, values: Vec<(&str, String)>) -> Point {
@@ -127,27 +152,17 @@ fn main() {
     }
     let folder = tempfile::tempdir().expect("temporary folder");
     let trace = import_slice(folder.path());
-    let scenario = scenario(folder.path(), &trace);
+    let scenario = scenario(folder.path(), &trace, "");
     let floor = median(3, || bare_csv_parse(&trace));
     let one = median(3, || {
         sweep(&scenario, vec![point(0, vec![("memory_mb", "128".into())])])
     });
-    let separate = measure(|| {
-        settings_grid()
-            .into_iter()
-            .map(|point| sweep(&scenario, vec![point]))
-            .sum()
-    });
-    let grid = settings_grid();
-    let grid_work = work(&plan(&scenario, grid.clone()).expect("valid"));
-    let together = median(3, || sweep(&scenario, grid.clone()));
+    let (separate, together, simulations) = grid_cases(&scenario);
+    let speed = self::scenario(folder.path(), &trace, "cpu_fraction = 0.5\nreference_memory_mb = 1024");
+    let (speed_separate, speed_together, speed_simulations) = grid_cases(&speed);
     let books = what_if_books(folder.path());
     let book_work = work(&plan(&scenario, books.clone()).expect("valid"));
     let priced = median(3, || sweep(&scenario, books.clone()));
-    assert_eq!(
-        together.rows, separate.rows,
-        "the sweep simulates what the separate runs do"
-    );
     assert_eq!(priced.rows, 10 * one.rows);
     println!("\nSweeps on the Azure Functions 2019 slice (3,037,902 requests, 500 functions), 2 cores\n");
     println!("| case | wall s | CPU s | wall / one run | CPU / one run |");
@@ -165,11 +180,13 @@ fn main() {
     row("one run (1 point, 1 deployment)", &one);
     row("64 separate runs", &separate);
     row(
-        &format!(
-            "64-point settings sweep ({} read, {} simulations)",
-            grid_work.reads, grid_work.simulations
-        ),
+        &format!("64-point settings sweep (1 read, {simulations} simulations)"),
         &together,
+    );
+    row("64 separate runs, speed model on", &speed_separate);
+    row(
+        &format!("64-point settings sweep, speed model on (1 read, {speed_simulations} simulations)"),
+        &speed_together,
     );
     row(
         &format!(
@@ -178,9 +195,15 @@ fn main() {
         ),
         &priced,
     );
-    println!(
-        "\nsweep / separate runs: wall {:.3}, CPU {:.3} (target at most 0.25)",
-        together.wall / separate.wall,
-        together.cpu / separate.cpu
-    );
+    for (case, sweep, separate) in [
+        ("sweep / separate runs", &together, &separate),
+        ("speed model on: sweep / separate runs", &speed_together, &speed_separate),
+    ] {
+        println!(
+            "\n{case}: wall {:.3}, CPU {:.3} (target at most 0.25)",
+            sweep.wall / separate.wall,
+            sweep.cpu / separate.cpu
+        );
+    }
+
 }
