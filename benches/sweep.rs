@@ -158,7 +158,11 @@ fn main() {
         sweep(&scenario, vec![point(0, vec![("memory_mb", "128".into())])])
     });
     let (separate, together, simulations) = grid_cases(&scenario);
-    let speed = self::scenario(folder.path(), &trace, "cpu_fraction = 0.5\nreference_memory_mb = 1024");
+    let speed = self::scenario(
+        folder.path(),
+        &trace,
+        "cpu_fraction = 0.5\nreference_memory_mb = 1024",
+    );
     let (speed_separate, speed_together, speed_simulations) = grid_cases(&speed);
     let books = what_if_books(folder.path());
     let book_work = work(&plan(&scenario, books.clone()).expect("valid"));
@@ -197,7 +201,11 @@ fn main() {
     );
     for (case, sweep, separate) in [
         ("sweep / separate runs", &together, &separate),
-        ("speed model on: sweep / separate runs", &speed_together, &speed_separate),
+        (
+            "speed model on: sweep / separate runs",
+            &speed_together,
+            &speed_separate,
+        ),
     ] {
         println!(
             "\n{case}: wall {:.3}, CPU {:.3} (target at most 0.25)",
@@ -205,5 +213,4 @@ fn main() {
             sweep.cpu / separate.cpu
         );
     }
-
 }

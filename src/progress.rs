@@ -7,11 +7,13 @@
 //! (every trace or source file opened through [`watch`] adds to one bar, its
 //! length the files' sizes, or unknown for standard input). Hot loops stay
 //! cheap: inputs are counted per read of a buffer, requests per batch of
-//! [`BATCH`]. [`note`] prints a line (`costsim: …`) unless `--quiet`.
+//! [`BATCH`]. A bar of items (a sweep's points, a Monte Carlo's runs) is the
+//! only one drawn while it lasts: the reads inside it draw none of their own.
+//! [`note`] prints a line (`costsim: …`) unless `--quiet`.
 
 use std::fmt::Display;
 use std::io::{IsTerminal, Read};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -26,6 +28,8 @@ const DELAY: Duration = Duration::from_secs(1);
 
 static QUIET: AtomicBool = AtomicBool::new(false);
 static BARS: AtomicBool = AtomicBool::new(false);
+/// Bars of items alive: while any is, no other bar is made.
+static ITEM_BARS: AtomicUsize = AtomicUsize::new(0);
 /// The bar of the inputs being read, shared by every [`watch`]ed reader.
 static INPUTS: Mutex<Option<Progress>> = Mutex::new(None);
 
@@ -61,6 +65,22 @@ struct Shared {
     bar: ProgressBar,
     started: Instant,
     visible: AtomicBool,
+    /// A bar of items, counted in [`ITEM_BARS`] while it lives.
+    of_items: bool,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        if self.of_items {
+            ITEM_BARS.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Whether bars may be drawn now: on a terminal, and not inside a bar of
+/// items.
+fn bars_on() -> bool {
+    BARS.load(Ordering::Relaxed) && ITEM_BARS.load(Ordering::Relaxed) == 0
 }
 
 impl Progress {
@@ -70,13 +90,14 @@ impl Progress {
             Some(_) => "{spinner} [{bar:30}] {human_pos}/{human_len} requests, {rate}, ETA {eta}",
             None => "{spinner} {human_pos} requests, {rate}",
         };
-        Self::new(total, template)
+        Self::new(total, template, false)
     }
 
-    /// A bar of `total` items of work, e.g. `replications`.
+    /// A bar of `total` items of work, e.g. `replications`: the only bar
+    /// drawn while it lives.
     pub fn items(total: u64, noun: &str) -> Self {
         let template = format!("{{spinner}} [{{bar:30}}] {{pos}}/{{len}} {noun}, ETA {{eta}}");
-        Self::new(Some(total), &template)
+        Self::new(Some(total), &template, true)
     }
 
     /// A bar of input bytes read, out of `total` if known.
@@ -85,11 +106,11 @@ impl Progress {
             Some(_) => "{spinner} [{bar:30}] {bytes}/{total_bytes} read, {bytes_per_sec}, ETA {eta}",
             None => "{spinner} {bytes} read, {bytes_per_sec}",
         };
-        Self::new(total, template)
+        Self::new(total, template, false)
     }
 
-    fn new(total: Option<u64>, template: &str) -> Self {
-        if !BARS.load(Ordering::Relaxed) {
+    fn new(total: Option<u64>, template: &str, of_items: bool) -> Self {
+        if !bars_on() {
             return Progress::default();
         }
         let style = ProgressStyle::with_template(template)
@@ -99,11 +120,15 @@ impl Progress {
             })
             .progress_chars("=> ");
         let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::hidden()).with_style(style);
+        if of_items {
+            ITEM_BARS.fetch_add(1, Ordering::Relaxed);
+        }
         Progress {
             shared: Some(Arc::new(Shared {
                 bar,
                 started: Instant::now(),
                 visible: AtomicBool::new(false),
+                of_items,
             })),
         }
     }
@@ -173,7 +198,7 @@ impl<I> Drop for Counted<I> {
 
 /// `input` (`length` bytes, if known), counted on the inputs' bar.
 pub fn watch(input: Box<dyn Read + Send>, length: Option<u64>) -> Box<dyn Read + Send> {
-    if !BARS.load(Ordering::Relaxed) {
+    if !bars_on() {
         return input;
     }
     let mut inputs = INPUTS.lock().unwrap_or_else(PoisonError::into_inner);

@@ -25,7 +25,7 @@ use super::scaled_feed::ScaledFeed;
 use crate::compare::{NamedResult, deployment_seed, finish};
 use crate::error::{Error, Result};
 use crate::platform::RunOptions;
-use crate::progress::note;
+use crate::progress::Progress;
 use crate::replay::{Workload, replay};
 use crate::scenario::Scenario;
 use crate::simulation::{Deployment, SimulationResult, simulate_repriced};
@@ -55,34 +55,29 @@ pub fn run_plans(scenario: &Scenario, plans: &[PointPlan]) -> Result<Vec<Vec<Nam
         .map(|plan| vec![None; plan.deployments.len()])
         .collect();
     let groups = workload_groups(plans);
-    let planned = work(plans).reads;
-    let (mut reads, mut points_done) = (0, 0);
+    // One read has its own bar (the trace's bytes, or the requests made);
+    // more count the points done, and their reads draw none.
+    let points = match work(plans).reads {
+        1 => Progress::default(),
+        _ => Progress::items(plans.len() as u64, "points"),
+    };
     for group in &groups {
         let (simulations, copies) = simulations_of(plans, group);
         let mut pending = simulations;
         while !pending.is_empty() {
             let mut retry = Vec::new();
             for chunk in pending.chunks(MAX_IN_FLIGHT) {
-                reads += 1;
-                // A single read says nothing a progress bar does not.
-                if planned > 1 {
-                    note(format!(
-                        "read {reads} of {}: {} simulations ({points_done} of {} points done)",
-                        planned.max(reads),
-                        chunk.len(),
-                        plans.len()
-                    ));
-                }
                 retry.extend(run_chunk(scenario, plans, chunk, &mut results)?);
             }
             pending = retry;
         }
-        points_done += group.len();
         for (copy, of) in copies {
             let original = results[of.plan][of.deployment].clone();
             results[copy.plan][copy.deployment] = original;
         }
+        points.add(group.len() as u64);
     }
+    points.finish();
     results
         .into_iter()
         .map(|row| row.into_iter().collect::<Option<Vec<_>>>())
