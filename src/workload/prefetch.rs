@@ -94,7 +94,22 @@ fn produce<I: Iterator<Item = Result<Request>>>(
 impl Iterator for Prefetched {
     type Item = Result<Request>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(&request) = self.batch.get(self.position) {
+            self.position += 1;
+            return Some(Ok(request));
+        }
+        self.next_batch()
+    }
+}
+
+impl Prefetched {
+    /// [`Iterator::next`] once the batch is spent: waits for the next one
+    /// (out of line, so the per-request path stays a few instructions).
+    #[cold]
+    #[inline(never)]
+    fn next_batch(&mut self) -> Option<Result<Request>> {
         loop {
             if let Some(&request) = self.batch.get(self.position) {
                 self.position += 1;
