@@ -530,9 +530,10 @@ impl FunctionPlatform {
     /// The idle instance whose keep-alive ends first, if it ends by `now`.
     #[inline]
     fn due_by(&self, now: Micros) -> Option<u32> {
-        self.expiring
-            .oldest()
-            .filter(|&id| self.instances[id as usize].idle_until <= now)
+        match self.expiring.oldest_in(&self.instances) {
+            Some((id, instance)) if instance.idle_until <= now => Some(id),
+            _ => None,
+        }
     }
 
     /// Retires idle instances whose keep-alive ran out by `now`.
@@ -554,17 +555,16 @@ impl FunctionPlatform {
                     .oldest(),
                 Some(id)
             );
-            self.take_idle(id);
+            self.take_idle(id, self.instances[id as usize].function);
             self.retire(id, self.instances[id as usize].idle_until);
         }
     }
 
-    /// Takes the idle instance `id` off its function's idle list and the
-    /// list of all idle instances.
+    /// Takes the idle instance `id` of `function` off its function's idle
+    /// list and the list of all idle instances.
     #[inline]
-    fn take_idle(&mut self, id: u32) {
-        let function = self.instances[id as usize].function as usize;
-        self.pools[function]
+    fn take_idle(&mut self, id: u32, function: u32) {
+        self.pools[function as usize]
             .idle
             .remove(&mut self.instances, id, Thread::Function);
         self.expiring.remove(&mut self.instances, id, Thread::Expiry);
@@ -629,7 +629,7 @@ impl FunctionPlatform {
             return None;
         }
         if let Some(id) = pool.idle.newest() {
-            self.take_idle(id);
+            self.take_idle(id, function);
             return Some((id, false));
         }
         let id = self.spawn(function, now, false);

@@ -64,6 +64,13 @@ impl IdleList {
         (self.newest != NONE).then_some(self.newest)
     }
 
+    /// The oldest item and its id.
+    #[inline]
+    pub fn oldest_in<'a, T>(&self, items: &'a [T]) -> Option<(u32, &'a T)> {
+        // NONE is past the end of any table: one comparison for both.
+        items.get(self.oldest as usize).map(|item| (self.oldest, item))
+    }
+
     /// Appends `id` (in no list of `thread`) as the newest.
     #[inline]
     pub fn push_newest<T: Threaded>(&mut self, items: &mut [T], id: u32, thread: Thread) {
@@ -71,8 +78,8 @@ impl IdleList {
             older: self.newest,
             newer: NONE,
         };
-        match self.newest() {
-            Some(newest) => items[newest as usize].links(thread).newer = id,
+        match items.get_mut(self.newest as usize) {
+            Some(newest) => newest.links(thread).newer = id,
             None => self.oldest = id,
         }
         self.newest = id;
@@ -82,13 +89,13 @@ impl IdleList {
     #[inline]
     pub fn remove<T: Threaded>(&mut self, items: &mut [T], id: u32, thread: Thread) {
         let Links { older, newer } = std::mem::replace(items[id as usize].links(thread), Links::UNLINKED);
-        match newer {
-            NONE => self.newest = older,
-            _ => items[newer as usize].links(thread).older = older,
+        match items.get_mut(newer as usize) {
+            Some(item) => item.links(thread).older = older,
+            None => self.newest = older,
         }
-        match older {
-            NONE => self.oldest = newer,
-            _ => items[older as usize].links(thread).newer = newer,
+        match items.get_mut(older as usize) {
+            Some(item) => item.links(thread).newer = newer,
+            None => self.oldest = newer,
         }
     }
 }
