@@ -350,7 +350,7 @@ impl FunctionPlatform {
     /// The meters of the UTC hour `time` falls in. Requests arrive in
     /// order, so their hour is the last one or a new one; instance spans
     /// (busy periods, lives) may reach back, and are found by search.
-    #[inline]
+    #[inline(always)]
     fn hour_meters(&mut self, time: Micros) -> &mut FunctionMeters {
         let hour = time.saturating_add(self.hour_offset) / HOUR;
         let last = self.hourly.len().wrapping_sub(1);
@@ -696,6 +696,7 @@ impl FunctionPlatform {
     /// Starts `request` on instance `id` at `now` (its arrival, or later if
     /// it waited at the limit). `continuing`: the instance's slot was freed
     /// at this instant, so its busy period goes on rather than restarting.
+    #[inline(always)]
     fn start(
         &mut self,
         id: u32,
