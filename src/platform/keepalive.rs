@@ -1,67 +1,101 @@
-//! Keep-alive expiry for idle instances, without a timer event per request.
+//! Idle instances in lists threaded through the instance table: no
+//! allocation per function, and no timer event or ticket per request.
 //!
 //! Every idle instance expires a fixed keep-alive period after it became
-//! idle, and instances become idle in time order, so expiries come due in the
-//! order they were filed: a FIFO suffices where a heap would otherwise be
-//! needed. An instance reused before its expiry is not searched for; its
-//! ticket goes stale because the instance's generation moves on. The reused
-//! instance is usually the one that went idle last (newest first), whose
-//! ticket is the newest one: that ticket is withdrawn at once, so that at
-//! high rates the queue holds about one ticket per idle instance rather than
-//! one per request of the last keep-alive period.
+//! idle, and instances become idle in time order, so the list of all idle
+//! instances in the order they went idle is also the order their keep-alive
+//! ends: its oldest is the next to expire. Each function keeps its own idle
+//! instances in a second list in the same order: a warm start takes the
+//! newest (most recently used), an expiry the oldest. An instance taken for
+//! reuse is unlinked from both lists at once, so nothing stale is left
+//! behind to skip.
 
-use std::collections::VecDeque;
+/// Marks the end of a list.
+pub const NONE: u32 = u32::MAX;
 
-use crate::units::Micros;
-
-/// A promise to retire `instance` at `expires` if it is still idle in the
-/// same `generation`.
+/// Which list of an instance's two a link belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ticket {
-    pub expires: Micros,
-    pub instance: u32,
-    pub generation: u32,
+pub enum Thread {
+    /// Its function's idle instances.
+    Function = 0,
+    /// All idle instances, in the order their keep-alive ends.
+    Expiry = 1,
 }
 
-#[derive(Debug, Default)]
-pub struct KeepAliveQueue {
-    tickets: VecDeque<Ticket>,
+/// An item's neighbours in one list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Links {
+    older: u32,
+    newer: u32,
 }
 
-impl KeepAliveQueue {
-    pub fn file(&mut self, ticket: Ticket) {
-        debug_assert!(
-            self.tickets
-                .back()
-                .is_none_or(|last| last.expires <= ticket.expires)
-        );
-        self.tickets.push_back(ticket);
-    }
+impl Links {
+    pub const UNLINKED: Links = Links {
+        older: NONE,
+        newer: NONE,
+    };
+}
 
-    /// Withdraws the ticket of `instance` in `generation` if it is the
-    /// newest one (any other stale ticket is skipped when it comes due).
-    pub fn withdraw(&mut self, instance: u32, generation: u32) {
-        if self
-            .tickets
-            .back()
-            .is_some_and(|last| last.instance == instance && last.generation == generation)
-        {
-            self.tickets.pop_back();
-        }
-    }
+/// An item of a table that lists are threaded through.
+pub trait Threaded {
+    fn links(&mut self, thread: Thread) -> &mut Links;
+}
 
-    /// Whether a ticket (stale or not) is due at or before `now`.
+/// The two ends of a list of items, oldest to newest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdleList {
+    oldest: u32,
+    newest: u32,
+}
+
+impl IdleList {
+    pub const EMPTY: IdleList = IdleList {
+        oldest: NONE,
+        newest: NONE,
+    };
+
     #[inline]
-    pub fn is_due(&self, now: Micros) -> bool {
-        self.tickets.front().is_some_and(|ticket| ticket.expires <= now)
+    pub fn oldest(&self) -> Option<u32> {
+        (self.oldest != NONE).then_some(self.oldest)
     }
 
-    /// The next ticket due at or before `now`, stale or not.
-    pub fn pop_due(&mut self, now: Micros) -> Option<Ticket> {
-        if self.tickets.front()?.expires <= now {
-            self.tickets.pop_front()
-        } else {
-            None
+    #[inline]
+    pub fn newest(&self) -> Option<u32> {
+        (self.newest != NONE).then_some(self.newest)
+    }
+
+    /// The oldest item and its id.
+    #[inline]
+    pub fn oldest_in<'a, T>(&self, items: &'a [T]) -> Option<(u32, &'a T)> {
+        // NONE is past the end of any table: one comparison for both.
+        items.get(self.oldest as usize).map(|item| (self.oldest, item))
+    }
+
+    /// Appends `id` (in no list of `thread`) as the newest.
+    #[inline]
+    pub fn push_newest<T: Threaded>(&mut self, items: &mut [T], id: u32, thread: Thread) {
+        *items[id as usize].links(thread) = Links {
+            older: self.newest,
+            newer: NONE,
+        };
+        match items.get_mut(self.newest as usize) {
+            Some(newest) => newest.links(thread).newer = id,
+            None => self.oldest = id,
+        }
+        self.newest = id;
+    }
+
+    /// Takes `id`, an item of this list, off it.
+    #[inline]
+    pub fn remove<T: Threaded>(&mut self, items: &mut [T], id: u32, thread: Thread) {
+        let Links { older, newer } = std::mem::replace(items[id as usize].links(thread), Links::UNLINKED);
+        match items.get_mut(newer as usize) {
+            Some(item) => item.links(thread).older = older,
+            None => self.newest = older,
+        }
+        match items.get_mut(older as usize) {
+            Some(item) => item.links(thread).newer = newer,
+            None => self.oldest = newer,
         }
     }
 }
@@ -70,39 +104,61 @@ impl KeepAliveQueue {
 mod tests {
     use super::*;
 
-    #[test]
-    fn tickets_come_due_in_filing_order() {
-        let mut queue = KeepAliveQueue::default();
-        for (expires, instance) in [(10, 1), (10, 2), (15, 3)] {
-            queue.file(Ticket {
-                expires,
-                instance,
-                generation: 0,
-            });
+    struct Item([Links; 2]);
+
+    impl Threaded for Item {
+        fn links(&mut self, thread: Thread) -> &mut Links {
+            &mut self.0[thread as usize]
         }
-        assert_eq!(queue.pop_due(9), None);
-        assert_eq!(queue.pop_due(10).map(|t| t.instance), Some(1));
-        assert_eq!(queue.pop_due(10).map(|t| t.instance), Some(2));
-        assert_eq!(queue.pop_due(14), None);
-        assert_eq!(queue.pop_due(20).map(|t| t.instance), Some(3));
+    }
+
+    /// The ids from oldest to newest, following the `newer` links.
+    fn walk(list: &IdleList, items: &mut [Item], thread: Thread) -> Vec<u32> {
+        let mut ids = Vec::new();
+        let mut next = list.oldest;
+        while next != NONE {
+            ids.push(next);
+            next = items[next as usize].links(thread).newer;
+        }
+        ids
     }
 
     #[test]
-    fn only_the_newest_ticket_is_withdrawn() {
-        let mut queue = KeepAliveQueue::default();
-        for (expires, instance) in [(10, 1), (12, 2)] {
-            queue.file(Ticket {
-                expires,
-                instance,
-                generation: 4,
-            });
+    fn items_leave_from_either_end_or_the_middle() {
+        let mut items: Vec<Item> = (0..4).map(|_| Item([Links::UNLINKED; 2])).collect();
+        let mut list = IdleList::EMPTY;
+        for id in [2, 0, 3, 1] {
+            list.push_newest(&mut items, id, Thread::Function);
         }
-        // Instance 1's ticket is not the newest: it stays, to go stale.
-        queue.withdraw(1, 4);
-        // Instance 2's ticket of another generation is not this one.
-        queue.withdraw(2, 3);
-        queue.withdraw(2, 4);
-        assert_eq!(queue.pop_due(20).map(|t| t.instance), Some(1));
-        assert_eq!(queue.pop_due(20), None);
+        assert_eq!((list.oldest(), list.newest()), (Some(2), Some(1)));
+        // The middle (0), the newest (1), then the oldest (2): 3 is left.
+        list.remove(&mut items, 0, Thread::Function);
+        assert_eq!(walk(&list, &mut items, Thread::Function), vec![2, 3, 1]);
+        list.remove(&mut items, 1, Thread::Function);
+        list.remove(&mut items, 2, Thread::Function);
+        assert_eq!((list.oldest(), list.newest()), (Some(3), Some(3)));
+        list.remove(&mut items, 3, Thread::Function);
+        assert_eq!(list, IdleList::EMPTY);
+        // The other thread's links were never touched.
+        assert!(
+            items
+                .iter_mut()
+                .all(|item| *item.links(Thread::Expiry) == Links::UNLINKED)
+        );
+    }
+
+    #[test]
+    fn an_item_is_in_two_lists_at_once() {
+        let mut items: Vec<Item> = (0..3).map(|_| Item([Links::UNLINKED; 2])).collect();
+        let (mut by_function, mut by_expiry) = (IdleList::EMPTY, IdleList::EMPTY);
+        for id in [0, 1, 2] {
+            by_expiry.push_newest(&mut items, id, Thread::Expiry);
+        }
+        for id in [2, 0] {
+            by_function.push_newest(&mut items, id, Thread::Function);
+        }
+        by_expiry.remove(&mut items, 2, Thread::Expiry);
+        assert_eq!(walk(&by_expiry, &mut items, Thread::Expiry), vec![0, 1]);
+        assert_eq!(walk(&by_function, &mut items, Thread::Function), vec![2, 0]);
     }
 }
