@@ -81,7 +81,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workload::FunctionId;
 
     /// Logs what it sees and schedules a completion for each arrival.
     #[derive(Default)]
@@ -103,13 +102,7 @@ mod tests {
     }
 
     fn request(arrival: Micros, duration: Micros) -> Result<Request> {
-        Ok(Request {
-            arrival,
-            duration,
-            function: FunctionId(0),
-            memory_mb: None,
-            bytes_out: 0,
-        })
+        Ok(Request::at(arrival, duration))
     }
 
     #[test]

@@ -70,16 +70,10 @@ mod tests {
     use chrono::DateTime;
 
     use super::*;
-    use crate::workload::{FunctionId, Observer, Observing};
+    use crate::workload::{Observer, Observing};
 
     fn request(arrival: Micros, duration: Micros) -> Result<Request> {
-        Ok(Request {
-            arrival,
-            duration,
-            function: FunctionId(0),
-            memory_mb: None,
-            bytes_out: 0,
-        })
+        Ok(Request::at(arrival, duration))
     }
 
     #[test]

@@ -141,15 +141,11 @@ impl<I: Iterator<Item = Result<Request>>> ObservedStream for Observing<I> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workload::FunctionId;
 
     fn request(arrival: Micros, duration: Micros) -> Result<Request> {
         Ok(Request {
-            arrival,
-            duration,
-            function: FunctionId(0),
-            memory_mb: None,
             bytes_out: 10,
+            ..Request::at(arrival, duration)
         })
     }
 

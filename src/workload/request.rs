@@ -47,6 +47,21 @@ pub struct Request {
     pub bytes_out: u64,
 }
 
+#[cfg(test)]
+impl Request {
+    /// A request of the default function at `arrival`, lasting `duration`
+    /// (for tests).
+    pub fn at(arrival: Micros, duration: Micros) -> Self {
+        Request {
+            arrival,
+            duration,
+            function: FunctionId(0),
+            memory_mb: None,
+            bytes_out: 0,
+        }
+    }
+}
+
 /// The name given to requests of a trace without a `function` column.
 pub const DEFAULT_FUNCTION: &str = "default";
 
