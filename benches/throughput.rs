@@ -1,6 +1,7 @@
 //! Replay throughput, as `cargo bench` runs it: one table of trace replays
-//! (read + model + bill, as `costsim simulate` does them, and `compare` of
-//! 1, 3 and 8 deployments reading the trace once), each as a ratio to its
+//! (`costsim simulate` itself, a process of its own: read + model + bill +
+//! JSON; and `compare` of 1, 3 and 8 deployments reading the trace once, in
+//! this process), each as a ratio to its
 //! floor, a bare parse of the same file with the csv crate, run in turn
 //! with the case (floor, case, floor, case, ...) so that a machine that
 //! slows down or speeds up during the bench moves both alike. The gzipped
@@ -25,8 +26,8 @@ use costsim::compare::compare;
 use costsim::platform::Setting;
 use costsim::pricing::resolve;
 use costsim::scenario::Scenario;
-use costsim::simulation::{Deployment, RunOptions, simulate, simulate_stream};
-use costsim::workload::{FunctionId, Observer, Request, TraceReader, open_input, prefetch};
+use costsim::simulation::{Deployment, RunOptions, simulate};
+use costsim::workload::{FunctionId, Request, open_input};
 use support::{Sample, bare_csv_parse, measure, median, median_of};
 
 /// Deterministic arrivals: a fixed gap with a repeating jitter pattern, so the
@@ -101,7 +102,9 @@ fn write_trace(path: &Path, rows: impl Iterator<Item = Request>, names: Option<&
         }
         .expect("write");
     }
-    out.flush().expect("flush");
+    // On disk before anything is timed: the kernel writing a gigabyte
+    // back during the first case would slow that case alone.
+    out.into_inner().expect("flush").sync_all().expect("sync");
 }
 
 fn gzip_file(from: &Path, to: &Path) {
@@ -110,7 +113,8 @@ fn gzip_file(from: &Path, to: &Path) {
         flate2::Compression::default(),
     );
     std::io::copy(&mut File::open(from).expect("open"), &mut encoder).expect("compress");
-    encoder.finish().expect("finish").flush().expect("flush");
+    let file = encoder.finish().expect("finish").into_inner().expect("flush");
+    file.sync_all().expect("sync");
 }
 
 fn bare_inflate(path: &Path) -> u64 {
@@ -126,15 +130,26 @@ fn bare_inflate(path: &Path) -> u64 {
     }
 }
 
-/// Replays `path` on `deployment` as `costsim simulate` does (reader on a
-/// second thread), checking that every row was simulated.
-fn replay(path: &Path, deployment: &Deployment) -> u64 {
-    let trace = TraceReader::open(path, None).expect("open");
-    let options = options();
-    let stream = prefetch(trace, Observer::new(options.origin, options.horizon));
-    let result = simulate_stream(deployment, stream, options).expect("runs");
-    std::hint::black_box(result.bill.total);
-    result.requests.total
+/// Replays `path` on `book` with `settings`: `costsim simulate --trace PATH
+/// --platform BOOK --set … --format json`, the command itself in a process
+/// of its own (the whole process is the measure: start-up, reader thread,
+/// model, bill, JSON). Returns the requests its result counts.
+fn replay(path: &Path, book: &str, settings: &[&str]) -> u64 {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_costsim"));
+    command
+        .args(["--quiet", "simulate", "--trace"])
+        .arg(path)
+        .args(["--platform", book, "--format", "json", "-o", "-"]);
+    for setting in settings {
+        command.args(["--set", setting]);
+    }
+    let output = command
+        .stderr(std::process::Stdio::null())
+        .output()
+        .expect("costsim runs");
+    assert!(output.status.success(), "costsim simulate succeeds");
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    result["requests"]["total"].as_u64().expect("a request count")
 }
 
 /// Platforms of the compare rows: one per family, then every era too.
@@ -270,7 +285,6 @@ fn replay_table(quick: bool) {
     let scale = if quick { 10 } else { 1 };
     let runs = if quick { 1 } else { 3 };
     let files = write_files(30_000_000 / scale, 10_000_000 / scale);
-    let lambda = deployment_of("aws-lambda-2016", &[]);
     let mut table = Table {
         runs,
         rows: Vec::new(),
@@ -280,29 +294,28 @@ fn replay_table(quick: bool) {
         ("heroku-2016 (default), month.csv", "heroku-2016"),
         ("ec2-2016 (default), month.csv", "ec2-2016"),
     ] {
-        let deployment = deployment_of(book, &[]);
-        table.add(case, &files.month, || replay(&files.month, &deployment));
+        table.add(case, &files.month, || replay(&files.month, book, &[]));
     }
-    gzip_rows(&mut table, &files, &lambda);
+    gzip_rows(&mut table, &files);
+    let lambda = "aws-lambda-2016";
     table.add("aws-lambda-2016, busy trace, 1 function", &files.busy_one, || {
-        replay(&files.busy_one, &lambda)
+        replay(&files.busy_one, lambda, &[])
     });
     table.add(
         "aws-lambda-2016, busy trace, 50,000 functions",
         &files.busy_50k,
-        || replay(&files.busy_50k, &lambda),
+        || replay(&files.busy_50k, lambda, &[]),
     );
-    let dynos = deployment_of("heroku-2016", &["dynos=500", "workers=1", "routing=shared"]);
+    let dynos = ["dynos=500", "workers=1", "routing=shared"];
     table.add(
         "heroku-2016, 500 dynos, shared routing, busy trace",
         &files.busy_one,
-        || replay(&files.busy_one, &dynos),
+        || replay(&files.busy_one, "heroku-2016", &dynos),
     );
-    let random = deployment_of("heroku-2016", &["dynos=500", "workers=1"]);
     table.add(
         "heroku-2016, 500 dynos, random routing, busy trace",
         &files.busy_one,
-        || replay(&files.busy_one, &random),
+        || replay(&files.busy_one, "heroku-2016", &["dynos=500", "workers=1"]),
     );
     for (case, count) in [
         ("compare, 1 deployment (aws-lambda-2016), month.csv", 1),
@@ -317,9 +330,9 @@ fn replay_table(quick: bool) {
 
 /// The gzipped month: a bare inflate of it in this process, then the
 /// replay against `zcat` and against the bare inflate.
-fn gzip_rows(table: &mut Table, files: &Files, lambda: &Deployment) {
+fn gzip_rows(table: &mut Table, files: &Files) {
     let gz = &files.month_gz;
-    let (tool, replayed) = paired(table.runs, || zcat(gz), || replay(gz, lambda));
+    let (tool, replayed) = paired(table.runs, || zcat(gz), || replay(gz, "aws-lambda-2016", &[]));
     let inflate = median(table.runs, || bare_inflate(gz));
     table.add_against("bare gzip inflate, month.csv.gz", "zcat", tool, inflate);
     table.add_against("aws-lambda-2016, month.csv.gz", "zcat", tool, replayed);

@@ -5,18 +5,21 @@
 use std::path::Path;
 use std::time::Instant;
 
-/// CPU time of this process so far (user + system, every thread), in
-/// seconds, from /proc (Linux counts it in ticks of 1/100 s there).
+/// CPU time of this process so far (user + system, every thread) and of
+/// the child processes it has waited for, in seconds, from /proc (Linux
+/// counts it in ticks of 1/100 s there).
 pub fn cpu_seconds() -> f64 {
     std::fs::read_to_string("/proc/self/stat")
         .ok()
         .and_then(|stat| {
-            // Fields after the command name (which is in parentheses).
+            // Fields after the command name (which is in parentheses):
+            // utime, stime, cutime, cstime.
             let rest = stat.rsplit_once(')')?.1;
             let fields: Vec<&str> = rest.split_whitespace().collect();
-            let user: f64 = fields.get(11)?.parse().ok()?;
-            let system: f64 = fields.get(12)?.parse().ok()?;
-            Some((user + system) / 100.0)
+            let ticks = (11..=14)
+                .map(|index| fields.get(index)?.parse::<f64>().ok())
+                .sum::<Option<f64>>()?;
+            Some(ticks / 100.0)
         })
         .unwrap_or(f64::NAN)
 }
