@@ -136,10 +136,14 @@ fn bare_inflate(path: &Path) -> u64 {
 /// model, bill, JSON). Returns the requests its result counts.
 fn replay(path: &Path, book: &str, settings: &[&str]) -> u64 {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_costsim"));
-    command
-        .args(["--quiet", "simulate", "--trace"])
-        .arg(path)
-        .args(["--platform", book, "--format", "json", "-o", "-"]);
+    command.args(["--quiet", "simulate", "--trace"]).arg(path).args([
+        "--platform",
+        book,
+        "--format",
+        "json",
+        "-o",
+        "-",
+    ]);
     for setting in settings {
         command.args(["--set", setting]);
     }
