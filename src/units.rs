@@ -40,7 +40,7 @@ pub fn parse_decimal_micros(text: &[u8], micros_per_unit: u64) -> Option<Micros>
 }
 
 /// `10^PLACES` for the units of [`parse_fixed_point`].
-const POWERS_OF_TEN: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+pub(crate) const POWERS_OF_TEN: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
 
 /// The whole part of a decimal and the fraction after its point: none when
 /// the whole part overflows, a byte other than the point follows it, or
@@ -92,56 +92,6 @@ fn parse_fixed_point<const PLACES: usize>(text: &[u8]) -> Option<Micros> {
     whole
         .checked_mul(POWERS_OF_TEN[PLACES])?
         .checked_add(micros + u64::from(round_up))
-}
-
-/// Most whole digits [`scan_fixed_point`] takes: 10^12 units of 10^6 µs
-/// stay far below `u64::MAX`, so its sums need no overflow checks.
-const SCANNED_WHOLE_DIGITS: usize = 12;
-
-/// The fused reader's decimal: the plain decimal starting at `bytes[at]`
-/// (1 to 12 digits, then optionally a point and more digits) up to the
-/// first other byte, in units of `10^PLACES` µs, with that byte's index.
-/// Its value is what [`parse_decimal_micros`] makes of the same text; none
-/// (the caller then takes the general path) for any other form, or when
-/// the text runs to the end of `bytes`.
-#[inline(always)]
-pub fn scan_fixed_point<const PLACES: usize>(bytes: &[u8], mut at: usize) -> Option<(Micros, usize)> {
-    let first = at;
-    let mut whole: u64 = 0;
-    while let Some(digit) = bytes
-        .get(at)
-        .map(|byte| byte.wrapping_sub(b'0'))
-        .filter(|&digit| digit <= 9)
-    {
-        whole = whole * 10 + u64::from(digit);
-        at += 1;
-        if at - first > SCANNED_WHOLE_DIGITS {
-            return None;
-        }
-    }
-    if at == first {
-        return None;
-    }
-    let mut micros = whole * POWERS_OF_TEN[PLACES];
-    if *bytes.get(at)? == b'.' {
-        at += 1;
-        let fraction = at;
-        while let Some(digit) = bytes
-            .get(at)
-            .map(|byte| byte.wrapping_sub(b'0'))
-            .filter(|&digit| digit <= 9)
-        {
-            let place = at - fraction;
-            if place < PLACES {
-                micros += u64::from(digit) * POWERS_OF_TEN[PLACES - 1 - place];
-            } else if place == PLACES && digit >= 5 {
-                micros += 1;
-            }
-            at += 1;
-        }
-    }
-    bytes.get(at)?;
-    Some((micros, at))
 }
 
 /// A decimal in other units (minutes, hours, days): the fraction × unit /
@@ -204,33 +154,6 @@ mod tests {
         assert_eq!(parse_decimal_micros(b"0.0005", MICROS_PER_MS), Some(1));
         assert_eq!(parse_decimal_micros(b"0.0004", MICROS_PER_MS), Some(0));
         assert_eq!(parse_decimal_micros(b" 120.25 ", MICROS_PER_MS), Some(120_250));
-    }
-
-    #[test]
-    fn scanned_decimals_end_at_the_first_other_byte() {
-        // "12.5," at 0: 12 s + 5 tenths = 12,500,000 µs, ending at the comma (4).
-        assert_eq!(scan_fixed_point::<6>(b"12.5,", 0), Some((12_500_000, 4)));
-        // From 3, "183.5296\n" in ms: 183,529 µs + the fourth place 6 rounds up.
-        assert_eq!(scan_fixed_point::<3>(b"12,183.5296\n", 3), Some((183_530, 11)));
-        assert_eq!(scan_fixed_point::<3>(b"7.\n", 0), Some((7_000, 2)));
-        // No terminator, no whole digit, or 13 whole digits: the general path's.
-        for (text, at) in [(&b"12.5"[..], 0), (b".5,", 0), (b"1234567890123,", 0), (b"1,", 2)] {
-            assert_eq!(scan_fixed_point::<6>(text, at), None, "{text:?}");
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn scanning_agrees_with_parsing(
-            text in proptest::collection::vec(proptest::sample::select(b"0123456789.,x".to_vec()), 0..24)
-        ) {
-            if let Some((value, end)) = scan_fixed_point::<6>(&text, 0) {
-                proptest::prop_assert_eq!(parse_decimal_micros(&text[..end], MICROS_PER_SECOND), Some(value));
-            }
-            if let Some((value, end)) = scan_fixed_point::<3>(&text, 0) {
-                proptest::prop_assert_eq!(parse_decimal_micros(&text[..end], MICROS_PER_MS), Some(value));
-            }
-        }
     }
 
     #[test]

@@ -223,7 +223,8 @@ where
 {
     type Item = Result<Request>;
 
-    #[inline]
+    // Inlined with the reader's own `next` into the reading loop.
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         while !self.finished {
             match self.current.next() {

@@ -15,6 +15,7 @@ mod observation;
 mod prefetch;
 mod request;
 pub mod resample;
+mod row_scan;
 mod stats;
 mod tally;
 mod trace_input;

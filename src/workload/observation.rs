@@ -48,8 +48,10 @@ impl Observer {
         }
     }
 
-    /// Checks the next request's range and notes it.
-    #[inline]
+    /// Checks the next request's range and notes it. Inlined into the
+    /// reading loop, like the reader's own row functions: out of line, the
+    /// request was copied in and out of the call.
+    #[inline(always)]
     pub fn see(&mut self, request: Request) -> Result<Request> {
         self.seen += 1;
         if request.arrival > MAX_ARRIVAL || request.duration > MAX_DURATION {
@@ -65,7 +67,7 @@ impl Observer {
 
     /// [`Self::see`] of a stream's item; an error passes as it is (it
     /// ends the stream).
-    #[inline]
+    #[inline(always)]
     pub fn see_item(&mut self, item: Result<Request>) -> Result<Request> {
         item.and_then(|request| self.see(request))
     }

@@ -34,8 +34,27 @@ fn is_stdin(path: &Path) -> bool {
 }
 
 /// Opens `path` (standard input for `-`) for reading, decompressing it when
-/// it is gzipped.
+/// it is gzipped; buffered, for readers that ask for a few bytes at a time.
 pub fn open_input(path: &Path) -> Result<Box<dyn Read + Send>> {
+    open(path, Buffering::Buffered)
+}
+
+/// [`open_input`] for a reader with a buffer of its own, asking for large
+/// reads: past the bytes looked at to detect gzip, a plain file's reads go
+/// straight to the file, rather than through a second buffer and a copy of
+/// every byte.
+pub fn open_input_unbuffered(path: &Path) -> Result<Box<dyn Read + Send>> {
+    open(path, Buffering::Unbuffered)
+}
+
+/// Whether a plain file's bytes pass through a buffer of [`READ_BUFFER`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Buffering {
+    Buffered,
+    Unbuffered,
+}
+
+fn open(path: &Path, buffering: Buffering) -> Result<Box<dyn Read + Send>> {
     let raw: Box<dyn Read + Send> = if is_stdin(path) {
         crate::progress::watch(Box::new(io::stdin()), None)
     } else {
@@ -51,6 +70,9 @@ pub fn open_input(path: &Path) -> Result<Box<dyn Read + Send>> {
     let magic = buffered.fill_buf().map_err(|source| Error::io(path, source))?;
     Ok(if magic.starts_with(&GZIP_MAGIC) {
         Box::new(GzipMembers::new(buffered))
+    } else if buffering == Buffering::Unbuffered {
+        let looked_at = io::Cursor::new(buffered.buffer().to_vec());
+        Box::new(looked_at.chain(buffered.into_inner()))
     } else {
         Box::new(buffered)
     })

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 
 use super::interner::FunctionInterner;
 use super::request::{FunctionNames, MAX_ARRIVAL, MAX_DURATION, Request};
-use super::trace_input::{input_label, open_input};
+use super::trace_input::{input_label, open_input_unbuffered};
 use super::trace_rows::{RowError, RowReader};
 use crate::error::{Error, Result};
 use crate::units::{MICROS_PER_MS, MICROS_PER_SECOND, Micros, parse_decimal_micros};
@@ -78,7 +78,7 @@ impl TraceReader {
     /// absolute-time trace, an optional earlier instant to measure from
     /// instead of the first row.
     pub fn open(path: &Path, start: Option<DateTime<Utc>>) -> Result<Self> {
-        let input = open_input(path)?;
+        let input = open_input_unbuffered(path)?;
         Self::from_reader(input_label(path), input, start)
     }
 
@@ -371,7 +371,9 @@ impl TraceReader {
         }))
     }
 
-    #[inline]
+    // Inlined into the caller's row loop (the prefetch thread's): a call
+    // per row saved and restored most registers.
+    #[inline(always)]
     fn next_request(&mut self) -> Result<Option<Request>> {
         if let Some(first) = self.first.take() {
             self.check(&first)?;
@@ -406,7 +408,7 @@ impl TraceReader {
 impl Iterator for TraceReader {
     type Item = Result<Request>;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         if self.finished {
             return None;

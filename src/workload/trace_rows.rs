@@ -13,7 +13,8 @@
 use std::io::{self, Read};
 use std::ops::Range;
 
-use crate::units::{Micros, scan_fixed_point};
+use super::row_scan::{field_end, scan_fixed_point};
+use crate::units::Micros;
 
 /// The most fields a caller can ask to keep.
 pub const MAX_KEPT: usize = 8;
@@ -215,7 +216,7 @@ impl RowReader {
             (b'\n', false) => after,
             (b',', true) => {
                 let name = after + 1;
-                let length = bytes[name..].iter().position(|&byte| byte <= b',')?;
+                let length = field_end(bytes, name)? - name;
                 if length == 0 || bytes[name + length] != b'\n' {
                     return None;
                 }
