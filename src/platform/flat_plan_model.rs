@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::pricing::flat_plan_book::{AtLimit, FlatPlanOffering, Plan, PlanLimits, Quota};
 use crate::pricing::{Bill, FlatPlanUsage, Offering, PriceBook, bill_flat_plan};
 use crate::units::Micros;
-use crate::workload::Request;
+use crate::workload::RequestBatches;
 
 /// Flat plans: hook.io, Webtask, Webscript, IronWorker.
 pub struct FlatPlanModel;
@@ -89,7 +89,7 @@ impl Configured for FlatPlanDeployment {
 
     fn run(
         &self,
-        requests: &mut dyn Iterator<Item = Result<Request>>,
+        requests: &mut dyn RequestBatches,
         options: &RunOptions,
         _bill_data_out: bool,
     ) -> Result<ModelRun> {

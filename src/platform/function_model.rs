@@ -15,7 +15,7 @@ use crate::engine;
 use crate::error::{Error, Result};
 use crate::pricing::{Bill, FunctionChoices, FunctionOffering, Offering, PriceBook, bill_function};
 use crate::units::{Micros, to_seconds};
-use crate::workload::Request;
+use crate::workload::{Request, RequestBatches};
 
 /// Functions: AWS Lambda, Azure Functions, Google Cloud Functions.
 pub struct FunctionModel;
@@ -116,7 +116,7 @@ impl Configured for FunctionDeployment {
 
     fn run(
         &self,
-        requests: &mut dyn Iterator<Item = Result<Request>>,
+        requests: &mut dyn RequestBatches,
         options: &RunOptions,
         bill_data_out: bool,
     ) -> Result<ModelRun> {

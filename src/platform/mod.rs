@@ -46,7 +46,7 @@ fn origin_into_day(origin: DateTime<Utc>) -> Micros {
 /// usage priced by `priced` (the pool and VM models differ only there).
 fn run_farm(
     config: FarmConfig,
-    requests: &mut dyn Iterator<Item = crate::error::Result<crate::workload::Request>>,
+    requests: &mut dyn crate::workload::RequestBatches,
     options: &RunOptions,
     priced: impl FnOnce(FarmRun) -> Box<dyn Priced>,
 ) -> crate::error::Result<ModelRun> {

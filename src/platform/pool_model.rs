@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::pricing::pool_book::PoolOffering;
 use crate::pricing::{Bill, Offering, PoolChoices, PriceBook, bill_pool};
 use crate::units::Micros;
-use crate::workload::Request;
+use crate::workload::RequestBatches;
 
 /// Dyno pools: Heroku, Google App Engine.
 pub struct PoolModel;
@@ -89,7 +89,7 @@ impl Configured for PoolDeployment {
 
     fn run(
         &self,
-        requests: &mut dyn Iterator<Item = Result<Request>>,
+        requests: &mut dyn RequestBatches,
         options: &RunOptions,
         _bill_data_out: bool,
     ) -> Result<ModelRun> {

@@ -17,7 +17,7 @@ use crate::error::Result;
 use crate::metrics::{InstanceSummary, LatencyRecorder, RequestCounts};
 use crate::pricing::{Bill, PriceBook};
 use crate::units::Micros;
-use crate::workload::Request;
+use crate::workload::{Request, RequestBatches};
 
 /// A model family, registered in [`REGISTRY`].
 pub trait Platform: Sync {
@@ -66,7 +66,7 @@ pub trait Configured: Send + Sync + std::fmt::Debug {
     /// a service in front bills the client-facing data out.
     fn run(
         &self,
-        requests: &mut dyn Iterator<Item = Result<Request>>,
+        requests: &mut dyn RequestBatches,
         options: &RunOptions,
         bill_data_out: bool,
     ) -> Result<ModelRun>;

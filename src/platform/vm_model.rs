@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::pricing::vm_book::{VmBilling, VmOffering};
 use crate::pricing::{Bill, Offering, PriceBook, VmChoices, bill_vm};
 use crate::units::Micros;
-use crate::workload::Request;
+use crate::workload::RequestBatches;
 
 /// A schedule as `schedule` takes it: runs of hours with one count,
 /// `0-7:2,8-19:6,20-23:3`.
@@ -116,7 +116,7 @@ impl Configured for VmDeployment {
 
     fn run(
         &self,
-        requests: &mut dyn Iterator<Item = Result<Request>>,
+        requests: &mut dyn RequestBatches,
         options: &RunOptions,
         _bill_data_out: bool,
     ) -> Result<ModelRun> {

@@ -5,14 +5,24 @@
 
 use std::sync::Arc;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::metrics::LatencyRecorder;
 use crate::platform::speed::DurationScale;
 use crate::units::Micros;
-use crate::workload::{MAX_DURATION, Observation, ObservedStream, Request, out_of_range};
+use crate::workload::{MAX_DURATION, Observation, ObservedStream, Request, RequestBatches, out_of_range};
 
 pub struct ScaledFeed<S> {
     inner: S,
+    scaling: Scaling,
+    /// The scaled copy of the inner stream's batch.
+    batch: Vec<Request>,
+    /// A scaled duration out of range, reported after the requests before it.
+    failed: Option<Error>,
+    finished: bool,
+}
+
+/// The scale, and what it has recorded so far.
+struct Scaling {
     scale: DurationScale,
     horizon: Option<Micros>,
     recorded: LatencyRecorder,
@@ -26,13 +36,20 @@ impl<S: ObservedStream> ScaledFeed<S> {
     pub fn new(inner: S, scale: DurationScale, horizon: Option<Micros>) -> Self {
         ScaledFeed {
             inner,
-            scale,
-            horizon,
-            recorded: LatencyRecorder::default(),
-            seen: 0,
+            scaling: Scaling {
+                scale,
+                horizon,
+                recorded: LatencyRecorder::default(),
+                seen: 0,
+            },
+            batch: Vec::new(),
+            failed: None,
+            finished: false,
         }
     }
+}
 
+impl Scaling {
     fn scaled(&mut self, mut request: Request) -> Result<Request> {
         self.seen += 1;
         request.duration = self.scale.apply(request.duration);
@@ -46,12 +63,33 @@ impl<S: ObservedStream> ScaledFeed<S> {
     }
 }
 
-impl<S: ObservedStream> Iterator for ScaledFeed<S> {
-    type Item = Result<Request>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let item = self.inner.next()?;
-        Some(item.and_then(|request| self.scaled(request)))
+impl<S: ObservedStream> RequestBatches for ScaledFeed<S> {
+    fn next_batch(&mut self) -> Option<Result<&[Request]>> {
+        if let Some(error) = self.failed.take() {
+            return Some(Err(error));
+        }
+        if self.finished {
+            return None;
+        }
+        let read = match self.inner.next_batch()? {
+            Ok(read) => read,
+            Err(error) => return Some(Err(error)),
+        };
+        self.batch.clear();
+        for &request in read {
+            match self.scaling.scaled(request) {
+                Ok(request) => self.batch.push(request),
+                Err(error) => {
+                    self.failed = Some(error);
+                    self.finished = true;
+                    break;
+                }
+            }
+        }
+        if self.batch.is_empty() {
+            return self.failed.take().map(Err);
+        }
+        Some(Ok(&self.batch))
     }
 }
 
@@ -59,7 +97,7 @@ impl<S: ObservedStream> ObservedStream for ScaledFeed<S> {
     fn observation(&mut self) -> Result<Arc<Observation>> {
         let read = self.inner.observation()?;
         Ok(Arc::new(Observation {
-            recorded: std::mem::take(&mut self.recorded),
+            recorded: std::mem::take(&mut self.scaling.recorded),
             ..Observation::clone(&read)
         }))
     }
@@ -70,7 +108,7 @@ mod tests {
     use chrono::DateTime;
 
     use super::*;
-    use crate::workload::{Observer, Observing};
+    use crate::workload::{Observer, Observing, drain};
 
     fn request(arrival: Micros, duration: Micros) -> Result<Request> {
         Ok(Request::at(arrival, duration))
@@ -86,10 +124,9 @@ mod tests {
             Observer::new(DateTime::UNIX_EPOCH, Some(10_000_000)),
         );
         let mut feed = ScaledFeed::new(read, DurationScale::of(2.0), Some(10_000_000));
-        let durations: Vec<Micros> = feed
-            .by_ref()
-            .map(|item| item.expect("in range").duration)
-            .collect();
+        let (requests, error) = drain(&mut feed);
+        assert!(error.is_none(), "in range");
+        let durations: Vec<Micros> = requests.iter().map(|request| request.duration).collect();
         assert_eq!(durations, [300_000, 500_000, 2]);
         let observation = feed.observation().expect("observed");
         assert_eq!(observation.recorded.summary().mean, 400.0);
@@ -102,8 +139,9 @@ mod tests {
         let items = [request(0, 1), request(1, MAX_DURATION)];
         let read = Observing::new(items.into_iter(), Observer::new(DateTime::UNIX_EPOCH, None));
         let mut feed = ScaledFeed::new(read, DurationScale::of(2.0), None);
-        assert!(feed.next().expect("first").is_ok());
-        let error = feed.next().expect("second").expect_err("too long");
+        let (requests, error) = drain(&mut feed);
+        assert_eq!(requests.len(), 1, "the first passes");
+        let error = error.expect("the second is too long");
         assert!(error.to_string().starts_with("request stream:2: "), "{error}");
     }
 }

@@ -20,6 +20,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use super::Request;
+use super::batches::RequestBatches;
 use super::observation::{Observation, ObservedStream, Observer, not_observed};
 use crate::error::{Error, Result};
 
@@ -51,30 +52,10 @@ pub struct Feed {
     observation: Option<Arc<Observation>>,
 }
 
-impl Iterator for Feed {
-    type Item = Result<Request>;
-
+impl RequestBatches for Feed {
     #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
-        if let Some(&request) = self.batch.get(self.position) {
-            self.position += 1;
-            return Some(Ok(request));
-        }
-        self.next_batch()
-    }
-}
-
-impl Feed {
-    /// [`Iterator::next`] once the batch is spent: waits for the next one
-    /// (out of line, so the per-request path stays a few instructions).
-    #[cold]
-    #[inline(never)]
-    fn next_batch(&mut self) -> Option<Result<Request>> {
-        loop {
-            if let Some(&request) = self.batch.get(self.position) {
-                self.position += 1;
-                return Some(Ok(request));
-            }
+    fn next_batch(&mut self) -> Option<Result<&[Request]>> {
+        while self.position == self.batch.len() {
             if self.finished {
                 return None;
             }
@@ -95,6 +76,9 @@ impl Feed {
                 Err(_) => self.finished = true,
             }
         }
+        let unread = self.position;
+        self.position = self.batch.len();
+        Some(Ok(&self.batch[unread..]))
     }
 }
 
@@ -342,6 +326,7 @@ mod tests {
 
     use super::*;
     use crate::workload::FunctionId;
+    use crate::workload::batches::one_by_one;
 
     fn request(arrival: u64) -> Request {
         Request {
@@ -409,9 +394,9 @@ mod tests {
     }
 
     /// The arrivals a consumer saw, or its error with how many it saw first.
-    fn arrivals(_: usize, feed: Feed) -> Result<Vec<u64>> {
+    fn arrivals(_: usize, mut feed: Feed) -> Result<Vec<u64>> {
         let mut seen = Vec::new();
-        for item in feed {
+        for item in one_by_one(&mut feed) {
             match item {
                 Ok(request) => seen.push(request.arrival),
                 Err(error) => return Err(Error::usage(format!("{error} (after {})", seen.len()))),
@@ -449,7 +434,7 @@ mod tests {
             |_, _, _| Ok(()),
             |_, mut feed| {
                 let early = feed.observation().is_err();
-                let count = feed.by_ref().count();
+                let count = one_by_one(&mut feed).count();
                 let observation = feed.observation()?;
                 Ok((
                     early,
@@ -507,8 +492,8 @@ mod tests {
             observer(),
             2,
             |_, _, _| Ok(()),
-            |index, feed| match index {
-                0 => Ok(feed
+            |index, mut feed| match index {
+                0 => Ok(one_by_one(&mut feed)
                     .take(10)
                     .map(|item| item.map(|request| request.arrival))
                     .collect::<Result<Vec<_>>>()?),
@@ -541,9 +526,9 @@ mod tests {
             observer(),
             2,
             |_, _, _| Ok(()),
-            |index, feed| {
+            |index, mut feed| {
                 let mut seen = 0u64;
-                for item in feed {
+                for item in one_by_one(&mut feed) {
                     item?;
                     seen += 1;
                     if index == 0 {
@@ -575,8 +560,9 @@ mod tests {
         items[3].function = FunctionId(7);
         let source = Rows::new(items.into_iter().map(Ok).collect());
         let rejects: [&[u64]; 2] = [&[], &[2]];
-        let results = fan_out_sorted(source, observer(), 2, screen_by(&rejects), |_, feed| {
-            feed.map(|item| item.map(|request| (request.arrival, request.function.0)))
+        let results = fan_out_sorted(source, observer(), 2, screen_by(&rejects), |_, mut feed| {
+            one_by_one(&mut feed)
+                .map(|item| item.map(|request| (request.arrival, request.function.0)))
                 .collect::<Result<Vec<_>>>()
         });
         let mut results = results.into_iter();

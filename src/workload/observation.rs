@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use super::batches::{BatchBuffer, RequestBatches};
 use super::{MAX_ARRIVAL, MAX_DURATION, Request, WorkloadTally};
 use crate::error::{Error, Result};
 use crate::metrics::LatencyRecorder;
@@ -89,8 +90,8 @@ pub fn out_of_range(position: u64) -> Error {
 
 /// A request stream that can tell, once it has ended, what was observed of
 /// it.
-pub trait ObservedStream: Iterator<Item = Result<Request>> {
-    /// The observation of the whole stream, once `next` has returned
+pub trait ObservedStream: RequestBatches {
+    /// The observation of the whole stream, once `next_batch` has returned
     /// `None`; an error if the stream ended without one (its reader
     /// stopped early).
     fn observation(&mut self) -> Result<Arc<Observation>>;
@@ -103,10 +104,11 @@ pub fn not_observed() -> Error {
 }
 
 /// Observes a stream on the thread that replays it (a stream built in
-/// memory, or one read without a second thread).
+/// memory, or one read without a second thread), cut into batches.
 pub struct Observing<I> {
     inner: I,
     observer: Option<Observer>,
+    buffer: BatchBuffer,
 }
 
 impl<I: Iterator<Item = Result<Request>>> Observing<I> {
@@ -114,20 +116,19 @@ impl<I: Iterator<Item = Result<Request>>> Observing<I> {
         Observing {
             inner,
             observer: Some(observer),
+            buffer: BatchBuffer::default(),
         }
     }
 }
 
-impl<I: Iterator<Item = Result<Request>>> Iterator for Observing<I> {
-    type Item = Result<Request>;
-
-    #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
-        let item = self.inner.next()?;
-        Some(match &mut self.observer {
-            Some(observer) => observer.see_item(item),
-            None => item,
-        })
+impl<I: Iterator<Item = Result<Request>>> RequestBatches for Observing<I> {
+    fn next_batch(&mut self) -> Option<Result<&[Request]>> {
+        match &mut self.observer {
+            Some(observer) => self
+                .buffer
+                .refill(self.inner.by_ref().map(|item| observer.see_item(item))),
+            None => self.buffer.refill(self.inner.by_ref()),
+        }
     }
 }
 
@@ -143,6 +144,7 @@ impl<I: Iterator<Item = Result<Request>>> ObservedStream for Observing<I> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::workload::drain;
 
     fn request(arrival: Micros, duration: Micros) -> Result<Request> {
         Ok(Request {
@@ -162,10 +164,9 @@ mod tests {
         // the last arrival is still 10.
         let items = [request(0, 3), request(5, 4), request(10, 1_000)];
         let mut stream = Observing::new(items.into_iter(), Observer::new(origin(), Some(10)));
-        let arrivals: Vec<Micros> = stream
-            .by_ref()
-            .map(|item| item.expect("in range").arrival)
-            .collect();
+        let (requests, error) = drain(&mut stream);
+        assert!(error.is_none(), "in range");
+        let arrivals: Vec<Micros> = requests.iter().map(|request| request.arrival).collect();
         assert_eq!(arrivals, [0, 5, 10]);
         let observation = stream.observation().expect("observed");
         assert_eq!(observation.recorded.summary().mean, 0.0035);
@@ -185,8 +186,9 @@ mod tests {
     fn an_out_of_range_request_is_named_by_its_position() {
         let items = [request(0, 1), request(1, MAX_DURATION + 1)];
         let mut stream = Observing::new(items.into_iter(), Observer::new(origin(), None));
-        assert!(stream.next().expect("first").is_ok());
-        let error = stream.next().expect("second").expect_err("too long");
+        let (requests, error) = drain(&mut stream);
+        assert_eq!(requests.len(), 1, "the first passes");
+        let error = error.expect("the second is too long");
         assert_eq!(
             error.to_string(),
             "request stream:2: a request arrives more than 100 years after the start or runs longer than ten years"

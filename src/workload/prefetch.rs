@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use super::Request;
+use super::batches::RequestBatches;
 use super::observation::{Observation, ObservedStream, Observer, not_observed};
 use crate::error::{Error, Result};
 
@@ -27,7 +28,8 @@ enum Message {
     End(Arc<Observation>),
 }
 
-/// The consuming end: an iterator of the source's items, in order.
+/// The consuming end: the source's requests in order, in the batches
+/// they were read in.
 pub struct Prefetched {
     receiver: Receiver<Message>,
     /// Emptied batches going back to the producer.
@@ -91,30 +93,10 @@ fn produce<I: Iterator<Item = Result<Request>>>(
         .and_then(|()| sender.send(Message::End(Arc::new(observer.finish()))));
 }
 
-impl Iterator for Prefetched {
-    type Item = Result<Request>;
-
+impl RequestBatches for Prefetched {
     #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
-        if let Some(&request) = self.batch.get(self.position) {
-            self.position += 1;
-            return Some(Ok(request));
-        }
-        self.next_batch()
-    }
-}
-
-impl Prefetched {
-    /// [`Iterator::next`] once the batch is spent: waits for the next one
-    /// (out of line, so the per-request path stays a few instructions).
-    #[cold]
-    #[inline(never)]
-    fn next_batch(&mut self) -> Option<Result<Request>> {
-        loop {
-            if let Some(&request) = self.batch.get(self.position) {
-                self.position += 1;
-                return Some(Ok(request));
-            }
+    fn next_batch(&mut self) -> Option<Result<&[Request]>> {
+        while self.position == self.batch.len() {
             if self.finished {
                 return None;
             }
@@ -139,6 +121,9 @@ impl Prefetched {
                 Err(_) => self.finished = true,
             }
         }
+        let unread = self.position;
+        self.position = self.batch.len();
+        Some(Ok(&self.batch[unread..]))
     }
 }
 
@@ -153,6 +138,7 @@ mod tests {
     use super::*;
     use crate::error::Error;
     use crate::workload::FunctionId;
+    use crate::workload::batches::one_by_one;
 
     fn observer() -> Observer {
         Observer::new(chrono::DateTime::UNIX_EPOCH, None)
@@ -172,8 +158,7 @@ mod tests {
     fn order_is_kept_across_batches() {
         let count = BATCH as u64 * 3 + 17;
         let mut stream = prefetch((0..count).map(request), observer());
-        let arrivals: Vec<u64> = stream
-            .by_ref()
+        let arrivals: Vec<u64> = one_by_one(&mut stream)
             .map(|item| item.expect("no errors").arrival)
             .collect();
         assert_eq!(arrivals, (0..count).collect::<Vec<_>>());
@@ -190,7 +175,7 @@ mod tests {
                 request(index)
             }
         });
-        let items: Vec<_> = prefetch(source, observer()).collect();
+        let items: Vec<_> = one_by_one(&mut prefetch(source, observer())).collect();
         assert_eq!(items.len(), 4);
         assert!(items[..3].iter().all(Result::is_ok));
         assert_eq!(

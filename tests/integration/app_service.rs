@@ -168,13 +168,13 @@ fn a_2016_run_re_prices_under_the_2025_book_but_not_under_heroku() {
         horizon: Some(10 * 3_600_000_000),
         seed: 1,
     };
-    let mut requests = std::iter::once(Ok(costsim::workload::Request {
+    let mut requests = costsim::workload::Batched::new(std::iter::once(Ok(costsim::workload::Request {
         arrival: 0,
         duration: 200_000,
         function: costsim::workload::FunctionId(0),
         memory_mb: None,
         bytes_out: 0,
-    }));
+    })));
     let run = deployment
         .configured
         .run(&mut requests, &options, true)

@@ -391,7 +391,7 @@ fn model_run(book: &str, requests: &[(u64, u64)]) -> costsim::platform::ModelRun
         horizon: None,
         seed: 1,
     };
-    let mut requests = requests.iter().map(|&(arrival, duration)| {
+    let mut requests = costsim::workload::Batched::new(requests.iter().map(|&(arrival, duration)| {
         Ok(costsim::workload::Request {
             arrival,
             duration,
@@ -399,7 +399,7 @@ fn model_run(book: &str, requests: &[(u64, u64)]) -> costsim::platform::ModelRun
             memory_mb: None,
             bytes_out: 0,
         })
-    });
+    }));
     deployment
         .configured
         .run(&mut requests, &options, true)

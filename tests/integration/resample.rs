@@ -54,9 +54,15 @@ fn replayed(
         .iter()
         .map(|named| &named.deployment)
         .collect();
-    replay(workload, &deployments, |_, feed, _| {
-        feed.map(|request| request.map(|request| (request.arrival / 1_000_000, request.duration / 1_000)))
-            .collect()
+    replay(workload, &deployments, |_, mut feed, _| {
+        let (requests, error) = costsim::workload::drain(&mut feed);
+        match error {
+            Some(error) => Err(error),
+            None => Ok(requests
+                .iter()
+                .map(|request| (request.arrival / 1_000_000, request.duration / 1_000))
+                .collect()),
+        }
     })
 }
 

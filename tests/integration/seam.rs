@@ -32,7 +32,11 @@ fn model_run(
         horizon: None,
         seed,
     };
-    deployment.configured.run(requests, &options, true).expect("runs")
+    let mut batches = costsim::workload::Batched::new(requests);
+    deployment
+        .configured
+        .run(&mut batches, &options, true)
+        .expect("runs")
 }
 
 #[test]
