@@ -116,8 +116,9 @@ impl FreeSlots {
     /// The key of `server`: its busy slots, then its index.
     #[inline]
     fn key(&self, server: usize) -> u64 {
+        // [`NOT_ROUTED`] is above any number of slots: it is full too.
         match self.busy[server] {
-            busy if busy == NOT_ROUTED || busy >= self.slots => OUT,
+            busy if busy >= self.slots => OUT,
             busy => u64::from(busy) << 32 | server as u64,
         }
     }
@@ -134,7 +135,7 @@ impl FreeSlots {
     }
 
     /// Replays the matches from `server`'s leaf up, after its key changed.
-    #[inline]
+    #[inline(always)]
     fn replay_tree(&mut self, server: usize) {
         if server >= self.leaves {
             return self.rebuild(server + 1);

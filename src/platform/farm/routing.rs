@@ -103,6 +103,7 @@ impl ServerFarm {
 
     /// Gives free slots of `index` the work waiting for it, then tells
     /// `free_slots` the server's load.
+    #[inline(always)]
     pub(super) fn pull_work(&mut self, index: u32, now: Micros, queue: &mut EventQueue<FarmEvent>) {
         while self.servers[index as usize].busy < self.config.slots {
             let next = match self.servers[index as usize].queue.pop_front() {
