@@ -61,7 +61,7 @@ impl FreeSlots {
             self.busy.resize(index + 1, NOT_ROUTED);
         }
         self.busy[index] = busy;
-        self.replay(index);
+        self.replay(index, busy);
     }
 
     /// `server` no longer takes requests.
@@ -70,19 +70,19 @@ impl FreeSlots {
             && *busy != NOT_ROUTED
         {
             *busy = NOT_ROUTED;
-            self.replay(server as usize);
+            self.replay(server as usize, NOT_ROUTED);
         }
     }
 
     /// `server` now has `busy` busy slots (ignored unless it is routable).
-    #[inline]
+    #[inline(always)]
     pub fn set_busy(&mut self, server: u32, busy: u32) {
         if let Some(old) = self.busy.get_mut(server as usize)
             && *old != NOT_ROUTED
             && *old != busy
         {
             *old = busy;
-            self.replay(server as usize);
+            self.replay(server as usize, busy);
         }
     }
 
@@ -97,25 +97,46 @@ impl FreeSlots {
         self.tree.get(1).filter(|&&key| key != OUT).map(|&key| key as u32)
     }
 
+    /// The least-loaded server (as [`FreeSlots::least_loaded`]), counted
+    /// from now on with one more busy slot; none if every routable server
+    /// is full.
+    #[inline(always)]
+    pub fn take(&mut self) -> Option<u32> {
+        if let Some(idle) = &mut self.idle {
+            let server = idle.pop_first()?;
+            self.busy[server] = 1;
+            return Some(server as u32);
+        }
+        let server = self.least_loaded()?;
+        self.busy[server as usize] += 1;
+        self.replay_tree(server as usize);
+        Some(server)
+    }
+
     /// The key of `server`: its busy slots, then its index.
     #[inline]
     fn key(&self, server: usize) -> u64 {
+        // [`NOT_ROUTED`] is above any number of slots: it is full too.
         match self.busy[server] {
-            busy if busy == NOT_ROUTED || busy >= self.slots => OUT,
+            busy if busy >= self.slots => OUT,
             busy => u64::from(busy) << 32 | server as u64,
         }
     }
 
-    /// Replays the matches from `server`'s leaf up, after its key changed.
-    #[inline]
-    fn replay(&mut self, server: usize) {
-        if let Some(idle) = &mut self.idle {
-            match self.busy[server] {
-                0 => idle.insert(server),
-                _ => idle.remove(server),
-            }
-            return;
+    /// Files `server` under its new load `busy` (or [`NOT_ROUTED`]): in the
+    /// idle set with one slot per server, else in the tree.
+    #[inline(always)]
+    fn replay(&mut self, server: usize, busy: u32) {
+        match &mut self.idle {
+            Some(idle) if busy == 0 => idle.insert(server),
+            Some(idle) => idle.remove(server),
+            None => self.replay_tree(server),
         }
+    }
+
+    /// Replays the matches from `server`'s leaf up, after its key changed.
+    #[inline(always)]
+    fn replay_tree(&mut self, server: usize) {
         if server >= self.leaves {
             return self.rebuild(server + 1);
         }
@@ -191,6 +212,25 @@ impl IndexSet {
         let word = block * 64 + bits.trailing_zeros() as usize;
         Some(word * 64 + self.words[word].trailing_zeros() as usize)
     }
+
+    /// Removes and returns the smallest value.
+    #[inline]
+    fn pop_first(&mut self) -> Option<usize> {
+        let (block, summary) = self
+            .summary
+            .iter_mut()
+            .enumerate()
+            .find(|(_, bits)| **bits != 0)?;
+        let word = block * 64 + summary.trailing_zeros() as usize;
+        let bits = &mut self.words[word];
+        let value = word * 64 + bits.trailing_zeros() as usize;
+        // Clears the lowest set bit.
+        *bits &= *bits - 1;
+        if *bits == 0 {
+            *summary &= !(1u64 << (word % 64));
+        }
+        Some(value)
+    }
 }
 
 #[cfg(test)]
@@ -220,6 +260,26 @@ mod tests {
     }
 
     #[test]
+    fn taking_a_server_counts_it_one_slot_busier() {
+        for slots in [1, 2] {
+            let mut free = FreeSlots::new(slots);
+            for server in [9, 4, 130] {
+                free.route(server, 0);
+            }
+            // 4 is the lowest idle server, then 9 and 130.
+            assert_eq!(free.take(), Some(4));
+            assert_eq!(free.take(), Some(9));
+            assert_eq!(free.take(), Some(130));
+            // With two slots each server has one left, again from the
+            // lowest; with one slot every server is full.
+            let rest: Vec<_> = std::iter::from_fn(|| free.take()).collect();
+            assert_eq!(rest, if slots == 2 { vec![4, 9, 130] } else { vec![] });
+            free.set_busy(9, slots - 1);
+            assert_eq!(free.take(), Some(9));
+        }
+    }
+
+    #[test]
     fn servers_not_routed_are_ignored() {
         let mut free = FreeSlots::new(4);
         free.set_busy(7, 1);
@@ -228,6 +288,7 @@ mod tests {
         let mut untracked = FreeSlots::untracked();
         untracked.route(0, 0);
         assert_eq!(untracked.least_loaded(), None);
+        assert_eq!(untracked.take(), None);
     }
 
     #[test]
@@ -254,14 +315,28 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn the_winner_is_what_a_scan_finds(
-            changes in proptest::collection::vec((0u32..40, 0u32..5), 0..200),
+            changes in proptest::collection::vec((0u32..40, 0u32..6), 0..200),
             slots in 1u32..4,
         ) {
-            // Busy 4 stands for unrouting the server; `slots` busy is full.
+            // Busy 4 stands for unrouting the server, 5 for taking the
+            // least-loaded one; `slots` busy is full.
             let mut free = FreeSlots::new(slots);
             let mut busy = [None; 40];
+            let scan = |busy: &[Option<u32>; 40]| {
+                (0..40u32)
+                    .filter_map(|server| busy[server as usize].filter(|&level| level < slots).map(|level| (level, server)))
+                    .min()
+                    .map(|(_, server)| server)
+            };
             for (server, level) in changes {
                 match (level, busy[server as usize]) {
+                    (5, _) => {
+                        let expected = scan(&busy);
+                        proptest::prop_assert_eq!(free.take(), expected);
+                        if let Some(taken) = expected {
+                            busy[taken as usize] = busy[taken as usize].map(|level| level + 1);
+                        }
+                    }
                     (4, _) => {
                         free.unroute(server);
                         busy[server as usize] = None;
@@ -275,11 +350,7 @@ mod tests {
                         busy[server as usize] = Some(level);
                     }
                 }
-                let scanned = (0..40u32)
-                    .filter_map(|server| busy[server as usize].filter(|&level| level < slots).map(|level| (level, server)))
-                    .min()
-                    .map(|(_, server)| server);
-                proptest::prop_assert_eq!(free.least_loaded(), scanned);
+                proptest::prop_assert_eq!(free.least_loaded(), scan(&busy));
             }
         }
     }

@@ -2,7 +2,7 @@
 //! completions, servers becoming ready, autoscaling ticks and spot
 //! interruptions, each handled by its own method.
 
-use super::{FarmEvent, HOUR_MICROS, IntervalEnd, Pending, ServerFarm, State};
+use super::{Due, FarmEvent, HOUR_MICROS, IntervalEnd, Pending, ServerFarm, State};
 use crate::engine::{EventQueue, Model};
 use crate::platform::autoscale::PeriodSummary;
 use crate::units::Micros;
@@ -22,7 +22,7 @@ impl Model for ServerFarm {
             self.started = true;
             if self.autoscaler.is_active() {
                 let period = self.autoscaler.period();
-                queue.schedule(now - now % period + period, FarmEvent::Tick);
+                queue.schedule(now - now % period + period, FarmEvent::tick());
             }
             for index in self.routable.clone() {
                 self.schedule_interruption(index, now, queue);
@@ -30,12 +30,13 @@ impl Model for ServerFarm {
         }
         self.counts.total += 1;
         self.in_system += 1;
-        self.usage.bytes_out += u128::from(request.bytes_out);
-        let hour = (now / HOUR_MICROS) as usize;
-        if self.usage.bytes_by_hour.len() <= hour {
-            self.usage.bytes_by_hour.resize(hour + 1, 0);
+        if now >= self.hour_end {
+            self.enter_hour(now);
         }
-        self.usage.bytes_by_hour[hour] += u128::from(request.bytes_out);
+        if request.bytes_out != 0 {
+            self.usage.bytes_out += u128::from(request.bytes_out);
+            self.usage.bytes_by_hour[self.hour] += u128::from(request.bytes_out);
+        }
         let duration = self.config.duration_scale.apply(request.duration);
         // At speed 1 the duration itself: what the division and rounding
         // give for any duration an f64 holds exactly (below 2^53 µs).
@@ -49,17 +50,15 @@ impl Model for ServerFarm {
 
     fn handle(&mut self, now: Micros, event: FarmEvent, queue: &mut EventQueue<FarmEvent>) {
         self.advance(now);
-        match event {
-            FarmEvent::Completion {
+        match event.due() {
+            Due::Completion {
                 server,
                 generation,
                 arrival,
             } => self.on_completion(server, generation, arrival, now, queue),
-            FarmEvent::Ready { server, generation } => self.on_ready(server, generation, now, queue),
-            FarmEvent::Tick => self.on_tick(now, queue),
-            FarmEvent::Interruption { server, generation } => {
-                self.on_interruption(server, generation, now, queue)
-            }
+            Due::Ready { server, generation } => self.on_ready(server, generation, now, queue),
+            Due::Tick => self.on_tick(now, queue),
+            Due::Interruption { server, generation } => self.on_interruption(server, generation, now, queue),
         }
     }
 
@@ -69,8 +68,20 @@ impl Model for ServerFarm {
 }
 
 impl ServerFarm {
+    /// The first arrival in a new clock hour: `bytes_by_hour` reaches it.
+    #[cold]
+    fn enter_hour(&mut self, now: Micros) {
+        let hour = now / HOUR_MICROS;
+        self.hour = hour as usize;
+        self.hour_end = (hour + 1).saturating_mul(HOUR_MICROS);
+        if self.usage.bytes_by_hour.len() <= self.hour {
+            self.usage.bytes_by_hour.resize(self.hour + 1, 0);
+        }
+    }
+
     /// A request on `index` finished: it counts as served or (past the
     /// router timeout) timed out, and the slot takes queued work.
+    #[inline]
     fn on_completion(
         &mut self,
         index: u32,
@@ -101,7 +112,8 @@ impl ServerFarm {
             let server = &mut self.servers[index as usize];
             server.busy -= 1;
             server.last_end = now;
-            self.free_slots.set_busy(index, server.busy);
+            // `pull_work` hands the freed slot its next request and then
+            // tells the free-slot index the server's load once.
             self.pull_work(index, now, queue);
             let server = &self.servers[index as usize];
             if server.state == State::Retiring && server.busy == 0 && server.queue.is_empty() {
@@ -112,6 +124,7 @@ impl ServerFarm {
     }
 
     /// A booting server is ready and starts taking requests.
+    #[inline(never)]
     fn on_ready(&mut self, index: u32, generation: u32, now: Micros, queue: &mut EventQueue<FarmEvent>) {
         {
             let server = &mut self.servers[index as usize];
@@ -126,8 +139,10 @@ impl ServerFarm {
     }
 
     /// The autoscaler's periodic decision, on the period's utilisation.
+    #[inline(never)]
     fn on_tick(&mut self, now: Micros, queue: &mut EventQueue<FarmEvent>) {
         {
+            self.settle_capacity();
             let busy = self.busy_slot_area - self.period_busy_start;
             let capacity = self.capacity_area - self.period_capacity_start;
             self.period_busy_start = self.busy_slot_area;
@@ -143,13 +158,14 @@ impl ServerFarm {
             self.scale_to(desired, now, queue);
             let next = now + self.autoscaler.period();
             if self.should_keep_ticking(next) {
-                queue.schedule(next, FarmEvent::Tick);
+                queue.schedule(next, FarmEvent::tick());
             }
         }
     }
 
     /// The provider terminates a spot server: its requests are lost and the
     /// group replaces it.
+    #[inline(never)]
     fn on_interruption(
         &mut self,
         index: u32,

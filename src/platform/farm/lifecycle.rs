@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 
 use rand::RngExt;
 
-use super::{FarmEvent, HOUR, IntervalEnd, Server, ServerFarm, ServerInterval, State};
+use super::{FarmEvent, HOUR, IntervalEnd, Server, ServerFarm, ServerInterval, State, next_generation};
 use crate::engine::EventQueue;
 use crate::units::Micros;
 
@@ -24,7 +24,7 @@ impl ServerFarm {
         };
         let index = match self.servers.iter().position(|server| server.state == State::Gone) {
             Some(index) => {
-                let generation = self.servers[index].generation.wrapping_add(1);
+                let generation = next_generation(self.servers[index].generation);
                 self.servers[index] = Server { generation, ..fresh };
                 index as u32
             }
@@ -43,6 +43,7 @@ impl ServerFarm {
 
     pub(super) fn make_routable(&mut self, index: u32) {
         if let Err(position) = self.routable.binary_search(&index) {
+            self.settle_capacity();
             self.routable.insert(position, index);
             self.free_slots.route(index, self.servers[index as usize].busy);
         }
@@ -50,6 +51,7 @@ impl ServerFarm {
 
     pub(super) fn unroute(&mut self, index: u32) {
         if let Ok(position) = self.routable.binary_search(&index) {
+            self.settle_capacity();
             self.routable.remove(position);
             self.free_slots.unroute(index);
         }
@@ -69,10 +71,7 @@ impl ServerFarm {
             let generation = self.servers[index as usize].generation;
             queue.schedule(
                 now.saturating_add(after as Micros),
-                FarmEvent::Interruption {
-                    server: index,
-                    generation,
-                },
+                FarmEvent::interruption(index, generation),
             );
         }
     }
@@ -115,7 +114,7 @@ impl ServerFarm {
         self.unroute(index);
         let server = &mut self.servers[index as usize];
         server.state = State::Gone;
-        server.generation = server.generation.wrapping_add(1);
+        server.generation = next_generation(server.generation);
         self.live -= 1;
     }
 
@@ -134,11 +133,12 @@ impl ServerFarm {
 
     /// Wakes a sleeping server for a request arriving at `now`; whether it
     /// had to wake.
+    #[inline]
     pub(super) fn wake(&mut self, index: u32, now: Micros) -> bool {
-        self.settle_sleep(index, now);
         let Some(sleep) = self.config.sleep else {
             return false;
         };
+        self.settle_sleep(index, now);
         let server = &mut self.servers[index as usize];
         if server.paid_since.is_some() {
             return false;
@@ -153,13 +153,7 @@ impl ServerFarm {
         while current < desired {
             let index = self.launch(now, State::Booting);
             let generation = self.servers[index as usize].generation;
-            queue.schedule(
-                now + self.config.boot,
-                FarmEvent::Ready {
-                    server: index,
-                    generation,
-                },
-            );
+            queue.schedule(now + self.config.boot, FarmEvent::ready(index, generation));
             self.schedule_interruption(index, now, queue);
             current += 1;
         }

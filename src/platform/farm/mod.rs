@@ -141,9 +141,21 @@ struct Server {
     accrual_since: Option<Micros>,
 }
 
-/// Events of the farm model.
+/// An event of the farm model as the engine's queue holds it, packed into
+/// 16 bytes so that a queue entry (its 16-byte key and the event) takes 32
+/// bytes rather than 48: the kind rides in the top two bits of the
+/// generation. [`FarmEvent::due`] unpacks it into [`Due`], matched
+/// exhaustively.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FarmEvent {
+pub struct FarmEvent {
+    arrival: Micros,
+    server: u32,
+    kind_and_generation: u32,
+}
+
+/// The farm's events, unpacked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Due {
     Completion {
         server: u32,
         generation: u32,
@@ -158,6 +170,63 @@ pub enum FarmEvent {
         server: u32,
         generation: u32,
     },
+}
+
+const KIND_SHIFT: u32 = 30;
+/// Generations count modulo 2^30 (the low bits of `kind_and_generation`):
+/// they only tell an event of a server's earlier life from one of its
+/// current life.
+const GENERATION_MASK: u32 = (1 << KIND_SHIFT) - 1;
+const COMPLETION: u32 = 0;
+const READY: u32 = 1;
+const TICK: u32 = 2;
+const INTERRUPTION: u32 = 3;
+
+/// The generation after `generation`, modulo 2^30.
+fn next_generation(generation: u32) -> u32 {
+    generation.wrapping_add(1) & GENERATION_MASK
+}
+
+impl FarmEvent {
+    fn pack(kind: u32, server: u32, generation: u32, arrival: Micros) -> Self {
+        FarmEvent {
+            arrival,
+            server,
+            kind_and_generation: kind << KIND_SHIFT | (generation & GENERATION_MASK),
+        }
+    }
+
+    fn completion(server: u32, generation: u32, arrival: Micros) -> Self {
+        FarmEvent::pack(COMPLETION, server, generation, arrival)
+    }
+
+    fn ready(server: u32, generation: u32) -> Self {
+        FarmEvent::pack(READY, server, generation, 0)
+    }
+
+    fn tick() -> Self {
+        FarmEvent::pack(TICK, 0, 0, 0)
+    }
+
+    fn interruption(server: u32, generation: u32) -> Self {
+        FarmEvent::pack(INTERRUPTION, server, generation, 0)
+    }
+
+    #[inline]
+    fn due(self) -> Due {
+        let (server, arrival) = (self.server, self.arrival);
+        let generation = self.kind_and_generation & GENERATION_MASK;
+        match self.kind_and_generation >> KIND_SHIFT {
+            COMPLETION => Due::Completion {
+                server,
+                generation,
+                arrival,
+            },
+            READY => Due::Ready { server, generation },
+            TICK => Due::Tick,
+            _ => Due::Interruption { server, generation },
+        }
+    }
 }
 
 pub struct ServerFarm {
@@ -183,11 +252,18 @@ pub struct ServerFarm {
     busy_slots: u64,
     in_system_area: u128,
     busy_slot_area: u128,
+    /// Serving slots × time up to `capacity_since`: brought forward only
+    /// when the routable servers change and when read (`settle_capacity`).
     capacity_area: u128,
+    capacity_since: Micros,
     period_busy_start: u128,
     period_capacity_start: u128,
     last_arrival: Micros,
     last_completion: Micros,
+    /// The clock hour of the last arrival, as an index of `bytes_by_hour`,
+    /// and where it ends.
+    hour: usize,
+    hour_end: Micros,
 
     counts: RequestCounts,
     latency: LatencyRecorder,
@@ -222,10 +298,13 @@ impl ServerFarm {
             in_system_area: 0,
             busy_slot_area: 0,
             capacity_area: 0,
+            capacity_since: 0,
             period_busy_start: 0,
             period_capacity_start: 0,
             last_arrival: 0,
             last_completion: 0,
+            hour: 0,
+            hour_end: 0,
             counts: RequestCounts::default(),
             latency: LatencyRecorder::default(),
             timed_out_latency: LatencyRecorder::default(),
@@ -252,12 +331,18 @@ impl ServerFarm {
         let now = self.clip(now);
         if now > self.now {
             let elapsed = u128::from(now - self.now);
-            let serving = self.routable.len() as u128 * u128::from(self.config.slots);
             self.in_system_area += u128::from(self.in_system) * elapsed;
             self.busy_slot_area += u128::from(self.busy_slots) * elapsed;
-            self.capacity_area += serving * elapsed;
             self.now = now;
         }
+    }
+
+    /// Brings `capacity_area` forward to `now` (the routable servers have
+    /// not changed since `capacity_since`).
+    pub(super) fn settle_capacity(&mut self) {
+        let serving = self.routable.len() as u128 * u128::from(self.config.slots);
+        self.capacity_area += serving * u128::from(self.now - self.capacity_since);
+        self.capacity_since = self.now;
     }
 
     pub(super) fn should_keep_ticking(&self, next: Micros) -> bool {
@@ -313,5 +398,48 @@ impl ServerFarm {
             },
             horizon_end,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_unpack_to_what_was_packed() {
+        // 2^30 - 1 is the largest generation; the kind sits above it.
+        let top = GENERATION_MASK;
+        assert_eq!(top, 1_073_741_823);
+        assert_eq!(
+            FarmEvent::completion(7, top, 123_456).due(),
+            Due::Completion {
+                server: 7,
+                generation: top,
+                arrival: 123_456
+            }
+        );
+        assert_eq!(
+            FarmEvent::ready(u32::MAX, 5).due(),
+            Due::Ready {
+                server: u32::MAX,
+                generation: 5
+            }
+        );
+        assert_eq!(FarmEvent::tick().due(), Due::Tick);
+        assert_eq!(
+            FarmEvent::interruption(3, 0).due(),
+            Due::Interruption {
+                server: 3,
+                generation: 0
+            }
+        );
+    }
+
+    #[test]
+    fn an_event_takes_16_bytes_and_generations_wrap_at_2_pow_30() {
+        // u64 arrival + u32 server + u32 kind and generation.
+        assert_eq!(std::mem::size_of::<FarmEvent>(), 16);
+        assert_eq!(next_generation(41), 42);
+        assert_eq!(next_generation(GENERATION_MASK), 0);
     }
 }

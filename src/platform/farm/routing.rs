@@ -9,7 +9,9 @@ use crate::engine::EventQueue;
 use crate::units::Micros;
 
 impl ServerFarm {
-    /// Starts `pending` on a free slot of `index`.
+    /// Starts `pending` on a free slot of `index`. The caller tells
+    /// `free_slots` the server's new load.
+    #[inline(always)]
     pub(super) fn start(
         &mut self,
         index: u32,
@@ -31,22 +33,12 @@ impl ServerFarm {
         let begin = now.max(server.ready_at);
         server.busy += 1;
         let generation = server.generation;
-        self.free_slots.set_busy(index, server.busy);
         self.busy_slots += 1;
         self.queueing.record(begin - pending.arrival);
         queue.schedule(
             begin + pending.work,
-            FarmEvent::Completion {
-                server: index,
-                generation,
-                arrival: pending.arrival,
-            },
+            FarmEvent::completion(index, generation, pending.arrival),
         );
-    }
-
-    /// The serving server with the most free slots (lowest index on ties).
-    pub(super) fn least_loaded(&self) -> Option<u32> {
-        self.free_slots.least_loaded()
     }
 
     pub(super) fn dispatch(&mut self, pending: Pending, now: Micros, queue: &mut EventQueue<FarmEvent>) {
@@ -70,7 +62,9 @@ impl ServerFarm {
                     self.refuse();
                 }
             }
-            Routing::Shared => match self.least_loaded() {
+            // The serving server with the most free slots (lowest index on
+            // ties), which `take` counts one slot busier.
+            Routing::Shared => match self.free_slots.take() {
                 Some(pick) => {
                     if self.wake(pick, now) {
                         self.counts.cold_starts += 1;
@@ -107,7 +101,9 @@ impl ServerFarm {
         self.in_system -= 1;
     }
 
-    /// Gives free slots of `index` the work waiting for it.
+    /// Gives free slots of `index` the work waiting for it, then tells
+    /// `free_slots` the server's load.
+    #[inline(always)]
     pub(super) fn pull_work(&mut self, index: u32, now: Micros, queue: &mut EventQueue<FarmEvent>) {
         while self.servers[index as usize].busy < self.config.slots {
             let next = match self.servers[index as usize].queue.pop_front() {
@@ -120,5 +116,6 @@ impl ServerFarm {
                 None => break,
             }
         }
+        self.free_slots.set_busy(index, self.servers[index as usize].busy);
     }
 }
