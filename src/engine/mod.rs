@@ -5,4 +5,4 @@ mod event_queue;
 mod run;
 
 pub use event_queue::EventQueue;
-pub use run::{Model, RunOutcome, run};
+pub use run::{Model, RunOutcome, run, run_batches};
