@@ -71,6 +71,60 @@ impl FunctionMeters {
     }
 }
 
+/// One hour's requests run at the deployment's own memory size, summed in
+/// 64-bit counters on the per-request path and multiplied out into a
+/// [`FunctionMeters`] once: the products distribute over the sums, so the
+/// meters come out exactly as if each request's products had been added.
+/// A request whose sum would overflow is refused, so that the tally can be
+/// spilled into the meters first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OwnSizeTally {
+    pub requests: u64,
+    /// Billed durations on on-demand instances, µs.
+    pub on_demand_us: u64,
+    /// Billed durations on provisioned instances, µs.
+    pub provisioned_us: u64,
+    pub bytes_out: u64,
+}
+
+impl OwnSizeTally {
+    /// Counts a request billed for `billed_us`; false, with nothing
+    /// counted, if a sum would overflow.
+    #[inline(always)]
+    pub fn try_add(&mut self, billed_us: u64, provisioned: bool, bytes_out: u64) -> bool {
+        let sum = if provisioned {
+            &mut self.provisioned_us
+        } else {
+            &mut self.on_demand_us
+        };
+        match (sum.checked_add(billed_us), self.bytes_out.checked_add(bytes_out)) {
+            (Some(new_sum), Some(new_bytes)) => {
+                *sum = new_sum;
+                self.bytes_out = new_bytes;
+                self.requests += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Adds the counted requests to `meters`, billed at `size` with
+    /// `extra_storage_mb` of ephemeral storage beyond the included amount.
+    pub fn add_to(&self, meters: &mut FunctionMeters, size: BilledSize, extra_storage_mb: u32) {
+        let on_demand = u128::from(self.on_demand_us);
+        let provisioned = u128::from(self.provisioned_us);
+        let billed = on_demand + provisioned;
+        meters.requests += self.requests;
+        meters.on_demand_mb_us += on_demand * u128::from(size.memory_mb);
+        meters.own_size_on_demand_us += on_demand;
+        meters.provisioned_duration_mb_us += provisioned * u128::from(size.memory_mb);
+        meters.own_size_provisioned_us += provisioned;
+        meters.cpu_mhz_us += billed * u128::from(size.cpu_mhz);
+        meters.extra_storage_mb_us += billed * u128::from(extra_storage_mb);
+        meters.bytes_out += u128::from(self.bytes_out);
+    }
+}
+
 /// A deployment's memory size as billed: MB, and the size's CPU clock in
 /// MHz where the book bills CPU (Google), else 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,5 +304,49 @@ impl FarmUsage {
             bytes_out: bytes_by_hour.iter().sum(),
             bytes_by_hour,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tally_multiplies_out_as_each_request_would() {
+        let mut tally = OwnSizeTally::default();
+        assert!(tally.try_add(100_000, false, 10));
+        assert!(tally.try_add(200_000, false, 0));
+        assert!(tally.try_add(300_000, true, 5));
+        let mut meters = FunctionMeters::default();
+        let size = BilledSize {
+            memory_mb: 128,
+            cpu_mhz: 200,
+        };
+        tally.add_to(&mut meters, size, 512);
+        // On demand: (100,000 + 200,000) µs × 128 MB = 38,400,000 MB·µs;
+        // provisioned: 300,000 × 128 = 38,400,000; CPU: 600,000 µs × 200 MHz
+        // = 120,000,000; storage: 600,000 × 512 = 307,200,000.
+        assert_eq!(meters.requests, 3);
+        assert_eq!(meters.on_demand_mb_us, 38_400_000);
+        assert_eq!(meters.own_size_on_demand_us, 300_000);
+        assert_eq!(meters.provisioned_duration_mb_us, 38_400_000);
+        assert_eq!(meters.own_size_provisioned_us, 300_000);
+        assert_eq!(meters.cpu_mhz_us, 120_000_000);
+        assert_eq!(meters.extra_storage_mb_us, 307_200_000);
+        assert_eq!(meters.bytes_out, 15);
+    }
+
+    #[test]
+    fn a_sum_that_would_overflow_is_refused_untouched() {
+        let mut tally = OwnSizeTally::default();
+        assert!(tally.try_add(u64::MAX - 1, false, 1));
+        let before = tally;
+        // (2^64 - 2) + 2 µs and 1 + (2^64 - 1) bytes do not fit in 64 bits.
+        assert!(!tally.try_add(2, false, 0));
+        assert!(!tally.try_add(0, true, u64::MAX));
+        assert_eq!(tally, before);
+        // The provisioned sum still has room.
+        assert!(tally.try_add(2, true, 0));
+        assert_eq!((tally.requests, tally.provisioned_us), (2, 2));
     }
 }

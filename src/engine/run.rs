@@ -47,37 +47,64 @@ where
     M: Model,
     B: RequestBatches + ?Sized,
 {
-    let mut queue = EventQueue::default();
-    let mut outcome = RunOutcome::default();
-    let mut previous_arrival = 0;
+    let mut replay = Replay::new(horizon_end);
     while let Some(batch) = requests.next_batch() {
         for &request in batch? {
-            if request.arrival < previous_arrival {
-                return Err(Error::input(
-                    "request stream",
-                    outcome.simulated + outcome.beyond_horizon + 1,
-                    "requests must be in arrival order",
-                ));
-            }
-            previous_arrival = request.arrival;
-            if horizon_end.is_some_and(|end| request.arrival >= end) {
-                outcome.beyond_horizon += 1;
-                continue;
-            }
-            while let Some(due) = queue.next_time().filter(|&due| due <= request.arrival) {
-                if let Some((_, event)) = queue.pop() {
-                    model.handle(due, event, &mut queue);
-                }
-            }
-            model.arrive(request, &mut queue);
-            outcome.simulated += 1;
+            replay.offer(model, request)?;
         }
     }
-    model.end_of_stream(&mut queue);
-    while let Some((due, event)) = queue.pop() {
-        model.handle(due, event, &mut queue);
+    Ok(replay.finish(model))
+}
+
+/// The loop's state between arrivals.
+struct Replay<E> {
+    queue: EventQueue<E>,
+    outcome: RunOutcome,
+    previous_arrival: Micros,
+    horizon_end: Option<Micros>,
+}
+
+impl<E> Replay<E> {
+    fn new(horizon_end: Option<Micros>) -> Self {
+        Replay {
+            queue: EventQueue::default(),
+            outcome: RunOutcome::default(),
+            previous_arrival: 0,
+            horizon_end,
+        }
     }
-    Ok(outcome)
+
+    /// Hands `request` to `model` after the events due by its arrival.
+    #[inline(always)]
+    fn offer<M: Model<Event = E>>(&mut self, model: &mut M, request: Request) -> Result<()> {
+        if request.arrival < self.previous_arrival {
+            return Err(Error::input(
+                "request stream",
+                self.outcome.simulated + self.outcome.beyond_horizon + 1,
+                "requests must be in arrival order",
+            ));
+        }
+        self.previous_arrival = request.arrival;
+        if self.horizon_end.is_some_and(|end| request.arrival >= end) {
+            self.outcome.beyond_horizon += 1;
+            return Ok(());
+        }
+        while let Some((due, event)) = self.queue.pop_due(request.arrival) {
+            model.handle(due, event, &mut self.queue);
+        }
+        model.arrive(request, &mut self.queue);
+        self.outcome.simulated += 1;
+        Ok(())
+    }
+
+    /// Ends the stream and handles every event still pending.
+    fn finish<M: Model<Event = E>>(mut self, model: &mut M) -> RunOutcome {
+        model.end_of_stream(&mut self.queue);
+        while let Some((due, event)) = self.queue.pop() {
+            model.handle(due, event, &mut self.queue);
+        }
+        self.outcome
+    }
 }
 
 #[cfg(test)]
@@ -141,6 +168,60 @@ mod tests {
                 beyond_horizon: 2
             }
         );
+    }
+
+    /// Batches given as they are, then an error if one is given.
+    struct Slices {
+        batches: std::vec::IntoIter<Vec<Request>>,
+        current: Vec<Request>,
+        error: Option<Error>,
+    }
+
+    impl RequestBatches for Slices {
+        fn next_batch(&mut self) -> Option<Result<&[Request]>> {
+            match self.batches.next() {
+                Some(batch) => {
+                    self.current = batch;
+                    Some(Ok(&self.current))
+                }
+                None => self.error.take().map(Err),
+            }
+        }
+    }
+
+    fn slices(batches: Vec<Vec<Request>>, error: Option<Error>) -> Slices {
+        Slices {
+            batches: batches.into_iter(),
+            current: Vec::new(),
+            error,
+        }
+    }
+
+    #[test]
+    fn batches_out_of_order_across_a_boundary_are_rejected() {
+        let batches = vec![
+            vec![Request::at(1, 1), Request::at(5, 1)],
+            vec![Request::at(4, 1)],
+        ];
+        let error = run(&mut Recorder::default(), &mut slices(batches, None), None).expect_err("unsorted");
+        assert_eq!(
+            error.to_string(),
+            "request stream:3: requests must be in arrival order"
+        );
+    }
+
+    #[test]
+    fn a_stream_error_ends_the_run_after_the_requests_before_it() {
+        let mut model = Recorder::default();
+        let batches = vec![vec![Request::at(0, 10)], vec![Request::at(3, 1)]];
+        let error = run(
+            &mut model,
+            &mut slices(batches, Some(Error::usage("bad row"))),
+            None,
+        )
+        .expect_err("the stream failed");
+        assert_eq!(error.to_string(), "bad row");
+        assert_eq!(model.log, vec!["arrive 0", "arrive 3"]);
     }
 
     #[test]

@@ -39,7 +39,7 @@ use crate::pricing::FunctionOffering;
 use crate::pricing::function_book::MemorySizes;
 use crate::series::{HOUR, LevelRecorder};
 use crate::units::Micros;
-use crate::usage::{BilledSize, FunctionMeters, FunctionUsage};
+use crate::usage::{BilledSize, FunctionMeters, FunctionUsage, OwnSizeTally};
 use crate::workload::Request;
 
 /// The function model's one event.
@@ -111,11 +111,49 @@ struct FreeLists {
     provisioned_free: Vec<u32>,
 }
 
+/// A billing granularity, with what it takes to round a duration up to it
+/// without a 64-bit division per request.
+#[derive(Debug, Clone, Copy)]
+struct Granularity {
+    step: Micros,
+    /// ⌈2^64 / step⌉ for steps from 2 to 2^32, else 0: for any `n` below
+    /// 2^32, ⌊n / step⌋ is then the high 64 bits of `reciprocal × n`
+    /// (Lemire, Kaser and Kurz, "Faster remainder by direct computation",
+    /// 2019, theorem 1, with 64 fraction bits ≥ 32 bits of `n` + 32 of
+    /// `step`).
+    reciprocal: u64,
+}
+
+impl Granularity {
+    fn new(step: Micros) -> Self {
+        // ⌈2^64 / step⌉ = ⌊(2^64 - 1) / step⌋ + 1 for every step above 1
+        // (a power of two divides 2^64, and then 2^64 - 1 falls just short).
+        let reciprocal = if (2..=1 << 32).contains(&step) {
+            u64::MAX / step + 1
+        } else {
+            0
+        };
+        Granularity { step, reciprocal }
+    }
+
+    /// `micros` rounded up to a whole number of steps (saturating).
+    #[inline(always)]
+    fn round_up(self, micros: Micros) -> Micros {
+        if micros >> 32 == 0 && self.reciprocal != 0 {
+            let quotient = ((u128::from(self.reciprocal) * u128::from(micros)) >> 64) as Micros;
+            // Below 2^32 steps of below 2^32 µs each: no overflow.
+            let down = quotient * self.step;
+            return if down == micros { down } else { down + self.step };
+        }
+        micros.div_ceil(self.step).saturating_mul(self.step)
+    }
+}
+
 /// The billing rules a model must apply per request, because a request's
 /// billed duration is rounded before it is summed.
 #[derive(Debug, Clone)]
 struct Rounding {
-    granularity_us: u64,
+    granularity: Granularity,
     minimum_us: u64,
     memory_rounding_mb: u32,
     minimum_memory_mb: u32,
@@ -128,11 +166,9 @@ struct Rounding {
 }
 
 impl Rounding {
+    #[inline(always)]
     fn duration(&self, micros: Micros) -> Micros {
-        micros
-            .div_ceil(self.granularity_us)
-            .saturating_mul(self.granularity_us)
-            .max(self.minimum_us)
+        self.granularity.round_up(micros).max(self.minimum_us)
     }
 
     /// The memory billed for a request that needs `megabytes`: first the
@@ -255,6 +291,16 @@ fn add_provisioned(
     }
 }
 
+/// The span (start..end, as offsets from the origin) of the UTC hour that
+/// `time` falls in, the origin lying `hour_offset` into its hour: the times
+/// [`FunctionPlatform::hour_meters`] counts in that hour.
+fn hour_span(time: Micros, hour_offset: Micros) -> (Micros, Micros) {
+    let hour = time.saturating_add(hour_offset) / HOUR;
+    let start = (hour * HOUR).saturating_sub(hour_offset);
+    let end = (hour + 1).saturating_mul(HOUR).saturating_sub(hour_offset);
+    (start, end)
+}
+
 pub struct FunctionPlatform {
     settings: FunctionSettings,
     /// The speed model's factor for rows recorded at the reference size
@@ -275,6 +321,10 @@ pub struct FunctionPlatform {
     vacant: Vec<u32>,
     /// All idle instances, the next to expire the oldest.
     expiring: IdleList,
+    /// Whether at most one function has been seen: its idle list is then
+    /// `expiring` (the same instances in the same order), and its own is
+    /// left unkept until a second function comes.
+    one_function: bool,
     provisioning: bool,
     live: u64,
     busy_instances: u32,
@@ -291,6 +341,10 @@ pub struct FunctionPlatform {
     hour_offset: Micros,
     /// Usage of each UTC clock hour with usage (see [`FunctionRun`]).
     hourly: Vec<(Micros, FunctionMeters)>,
+    /// The requests at the deployment's own size in the hour spanning
+    /// `own_size_hour` (start..end, model time), not yet in `hourly`.
+    own_size: OwnSizeTally,
+    own_size_hour: (Micros, Micros),
     levels: LevelRecorder,
     /// Requests waiting for a free instance at the limit (Cloud Run), in
     /// arrival order.
@@ -315,7 +369,7 @@ impl FunctionPlatform {
             .as_ref()
             .map_or(0, |storage| storage.included_mb);
         let mut rounding = Rounding {
-            granularity_us: settings.granularity_us,
+            granularity: Granularity::new(settings.granularity_us),
             minimum_us: billing.minimum_billed_us,
             memory_rounding_mb: billing.memory_rounding_mb,
             minimum_memory_mb: billing.minimum_billed_memory_mb,
@@ -338,6 +392,7 @@ impl FunctionPlatform {
             instances: Vec::new(),
             vacant: Vec::new(),
             expiring: IdleList::EMPTY,
+            one_function: true,
             provisioning: settings.provisioned > 0,
             live: 0,
             busy_instances: 0,
@@ -353,6 +408,8 @@ impl FunctionPlatform {
 
             hour_offset: origin.timestamp_micros().rem_euclid(HOUR as i64) as Micros,
             hourly: Vec::new(),
+            own_size: OwnSizeTally::default(),
+            own_size_hour: (0, 0),
             levels: LevelRecorder::until(horizon_end),
             waiting: VecDeque::new(),
             meter_instances: billing.instance_time.is_some(),
@@ -424,7 +481,8 @@ impl FunctionPlatform {
             return;
         }
         let length = end - since;
-        let rounding = length.div_ceil(self.rounding.granularity_us) * self.rounding.granularity_us - length;
+        let rounding =
+            length.div_ceil(self.rounding.granularity.step) * self.rounding.granularity.step - length;
         if provisioned {
             self.add_span(since, end, rounding, |meters| &mut meters.minimum_busy_us);
         } else {
@@ -563,9 +621,7 @@ impl FunctionPlatform {
             // Idle instances are listed in the order they went idle, so the
             // one expiring now is its function's least recently used.
             debug_assert_eq!(
-                self.pools[self.instances[id as usize].function as usize]
-                    .idle
-                    .oldest(),
+                self.idle_list_of(self.instances[id as usize].function).oldest(),
                 Some(id)
             );
             self.take_idle(id, self.instances[id as usize].function);
@@ -577,10 +633,22 @@ impl FunctionPlatform {
     /// list and the list of all idle instances.
     #[inline]
     fn take_idle(&mut self, id: u32, function: u32) {
-        self.pools[function as usize]
-            .idle
-            .remove(&mut self.instances, id, Thread::Function);
+        if !self.one_function {
+            self.pools[function as usize]
+                .idle
+                .remove(&mut self.instances, id, Thread::Function);
+        }
         self.expiring.remove(&mut self.instances, id, Thread::Expiry);
+    }
+
+    /// The idle instances of `function`, least recently used the oldest.
+    #[inline(always)]
+    fn idle_list_of(&self, function: u32) -> IdleList {
+        if self.one_function {
+            self.expiring
+        } else {
+            self.pools[function as usize].idle
+        }
     }
 
     /// Releases provisioned instances once the provisioning window has ended.
@@ -615,6 +683,13 @@ impl FunctionPlatform {
     fn pool_for(&mut self, function: u32) {
         while self.pools.len() <= function as usize {
             let new_function = self.pools.len() as u32;
+            if new_function == 1 {
+                // Function 0's idle instances, until now all of them.
+                self.pools[0].idle =
+                    self.expiring
+                        .copy_thread(&mut self.instances, Thread::Expiry, Thread::Function);
+            }
+            self.one_function = new_function == 0;
             self.pools.push(FunctionPool::EMPTY);
             if self.provisioning {
                 for _ in 0..self.settings.provisioned {
@@ -627,6 +702,7 @@ impl FunctionPlatform {
 
     /// An instance to serve a request of `function`, and whether it has to
     /// start cold; none when the request is throttled.
+    #[inline(always)]
     fn choose_instance(&mut self, function: u32, now: Micros) -> Option<(u32, bool)> {
         let pool = self.pools[function as usize];
         if let Some(lists) = self.free_lists.get(pool.free_lists as usize)
@@ -641,7 +717,7 @@ impl FunctionPlatform {
         if self.busy_instances >= self.settings.concurrency_limit {
             return None;
         }
-        if let Some(id) = pool.idle.newest() {
+        if let Some(id) = self.idle_list_of(function).newest() {
             self.take_idle(id, function);
             return Some((id, false));
         }
@@ -655,6 +731,7 @@ impl FunctionPlatform {
             .horizon_limit
             .unwrap_or_else(|| self.last_completion.max(self.last_arrival));
         self.horizon_limit = Some(horizon_end);
+        self.spill_own_size();
         for request in std::mem::take(&mut self.waiting) {
             // Still waiting when the horizon ended: the client gave up.
             self.timed_out_latency
@@ -764,37 +841,75 @@ impl FunctionPlatform {
         }
     }
 
-    /// Records a request's billable quantities in the hour it started.
+    /// Records a request's billable quantities in the hour it started: a
+    /// request at the deployment's own size in the hour being tallied only
+    /// adds to the tally.
+    #[inline(always)]
     fn meter_request(&mut self, request: &Request, billed: Micros, now: Micros, provisioned: bool) {
         let billed_us = self.rounding.duration(billed);
-        let (memory, cpu_mhz) = match request.memory_mb {
-            Some(megabytes) => self.rounding.memory(megabytes),
-            None => self.rounding.default_memory,
+        let (start, end) = self.own_size_hour;
+        if !(request.memory_mb.is_none()
+            && start <= now
+            && now < end
+            && self.own_size.try_add(billed_us, provisioned, request.bytes_out))
+        {
+            self.meter_request_otherwise(request, billed_us, now, provisioned);
+        }
+    }
+
+    /// [`Self::meter_request`] of a request at its own size, or in another
+    /// hour than the tally's, or one the tally has no room for.
+    #[inline(never)]
+    fn meter_request_otherwise(
+        &mut self,
+        request: &Request,
+        billed_us: Micros,
+        now: Micros,
+        provisioned: bool,
+    ) {
+        let Some(megabytes) = request.memory_mb else {
+            self.spill_own_size();
+            self.own_size_hour = self.hour_span(now);
+            // An empty tally has room for any one request.
+            let counted = self.own_size.try_add(billed_us, provisioned, request.bytes_out);
+            debug_assert!(counted);
+            return;
         };
+        let (memory, cpu_mhz) = self.rounding.memory(megabytes);
         let megabyte_micros = u128::from(billed_us) * u128::from(memory);
         let extra_storage = u128::from(billed_us) * u128::from(self.extra_storage_mb);
-        let own_size_us = if request.memory_mb.is_none() {
-            u128::from(billed_us)
-        } else {
-            0
-        };
         let delta = self.hour_meters(now);
         delta.requests += 1;
         if provisioned {
             delta.provisioned_duration_mb_us += megabyte_micros;
-            delta.own_size_provisioned_us += own_size_us;
         } else {
             delta.on_demand_mb_us += megabyte_micros;
-            delta.own_size_on_demand_us += own_size_us;
         }
         delta.cpu_mhz_us += u128::from(billed_us) * u128::from(cpu_mhz);
         delta.extra_storage_mb_us += extra_storage;
         delta.bytes_out += u128::from(request.bytes_out);
     }
 
+    /// Moves the tally of own-size requests into its hour's meters.
+    fn spill_own_size(&mut self) {
+        if self.own_size.requests == 0 {
+            return;
+        }
+        let tally = std::mem::take(&mut self.own_size);
+        let (memory_mb, cpu_mhz) = self.rounding.default_memory;
+        let extra_storage_mb = self.extra_storage_mb;
+        let meters = self.hour_meters(self.own_size_hour.0);
+        tally.add_to(meters, BilledSize { memory_mb, cpu_mhz }, extra_storage_mb);
+    }
+
+    fn hour_span(&self, time: Micros) -> (Micros, Micros) {
+        hour_span(time, self.hour_offset)
+    }
+
     /// Gives the slot just freed on `id` to the oldest waiting request of
     /// its function; whether it did. Requests that waited past the time
     /// limit time out (not billed).
+    #[inline(never)]
     fn reuse_slot(&mut self, id: u32, now: Micros, queue: &mut EventQueue<FunctionEvent>) -> bool {
         let function = self.instances[id as usize].function;
         if self.instances[id as usize].retiring
@@ -827,6 +942,7 @@ impl FunctionPlatform {
 
     /// Starts waiting requests while the limit has room (another function's
     /// instance went idle, or an idle one expired).
+    #[inline(never)]
     fn drain_waiting(&mut self, now: Micros, queue: &mut EventQueue<FunctionEvent>) {
         while let Some(function) = self.waiting.front().map(|head| head.function.0) {
             let Some((id, cold)) = self.choose_instance(function, now) else {
@@ -857,6 +973,7 @@ impl FunctionPlatform {
     }
 
     /// Files `id`, now without requests, as idle until its keep-alive ends.
+    #[inline(always)]
     fn go_idle(&mut self, id: u32, now: Micros) {
         self.unlist(id);
         let idle_until = now + self.settings.keep_alive;
@@ -868,9 +985,11 @@ impl FunctionPlatform {
         let instance = &mut self.instances[id as usize];
         instance.idle_until = idle_until;
         let function = instance.function as usize;
-        self.pools[function]
-            .idle
-            .push_newest(&mut self.instances, id, Thread::Function);
+        if !self.one_function {
+            self.pools[function]
+                .idle
+                .push_newest(&mut self.instances, id, Thread::Function);
+        }
         self.expiring.push_newest(&mut self.instances, id, Thread::Expiry);
     }
 }
@@ -901,12 +1020,31 @@ impl Model for FunctionPlatform {
         }
     }
 
+    #[inline(always)]
     fn handle(&mut self, now: Micros, event: FunctionEvent, queue: &mut EventQueue<FunctionEvent>) {
         let FunctionEvent::Completion { instance: id } = event;
         self.last_completion = self.last_completion.max(now);
         let instance = &mut self.instances[id as usize];
         instance.active -= 1;
-        if self.reuse_slot(id, now, queue) {
+        if instance.active == 0 && !instance.provisioned && !self.meter_instances && self.waiting.is_empty() {
+            // The common case, in short: an on-demand instance served its
+            // last request, nothing waits, and its busy time is not metered.
+            let busy_since = instance.busy_since;
+            self.busy_instances -= 1;
+            let busy = self.clip(now).saturating_sub(self.clip(busy_since));
+            self.tally.busy_us += u128::from(busy);
+            self.go_idle(id, now);
+            return;
+        }
+        self.handle_otherwise(id, now, queue);
+    }
+}
+
+impl FunctionPlatform {
+    /// [`Model::handle`] once the completion's slot is freed, in every case.
+    #[inline(never)]
+    fn handle_otherwise(&mut self, id: u32, now: Micros, queue: &mut EventQueue<FunctionEvent>) {
+        if !self.waiting.is_empty() && self.reuse_slot(id, now, queue) {
             return;
         }
         let instance = &self.instances[id as usize];
@@ -926,7 +1064,9 @@ impl Model for FunctionPlatform {
         } else {
             self.go_idle(id, now);
         }
-        self.drain_waiting(now, queue);
+        if !self.waiting.is_empty() {
+            self.drain_waiting(now, queue);
+        }
     }
 }
 
@@ -958,5 +1098,104 @@ mod tests {
         // Four times (32 bytes), three u32 (12), four links (16) and three
         // flags (3): 63, one cache line.
         assert_eq!(std::mem::size_of::<Instance>(), 64);
+    }
+
+    /// Replays `(arrival, function)` requests of 100 ms each on Lambda
+    /// (2016) with its defaults.
+    fn lambda_run(requests: &[(Micros, u32)]) -> FunctionRun {
+        let book = crate::pricing::resolve("aws-lambda-2016").expect("shipped");
+        let offering = book.function().expect("a function book");
+        let settings = FunctionSettings::resolve(&book.id, offering, &[]).expect("defaults");
+        let mut model = FunctionPlatform::new(settings, offering, chrono::DateTime::UNIX_EPOCH, None, 1);
+        let stream = requests.iter().map(|&(arrival, function)| {
+            Ok(Request {
+                arrival,
+                duration: 100_000,
+                function: crate::workload::FunctionId(function),
+                memory_mb: None,
+                bytes_out: 0,
+            })
+        });
+        crate::engine::run(&mut model, &mut crate::workload::Batched::new(stream), None).expect("sorted");
+        model.finish()
+    }
+
+    #[test]
+    fn a_second_function_leaves_the_first_its_idle_instances() {
+        // Ten seconds apart: far beyond any start-up delay, well within
+        // the keep-alive.
+        let step = 10_000_000;
+        let keep_alive = {
+            let book = crate::pricing::resolve("aws-lambda-2016").expect("shipped");
+            let offering = book.function().expect("a function book");
+            FunctionSettings::resolve(&book.id, offering, &[])
+                .expect("defaults")
+                .keep_alive
+        };
+        assert!(4 * step < keep_alive);
+        let run = lambda_run(&[
+            (0, 0),                     // cold: instance A
+            (step, 0),                  // warm on A
+            (2 * step, 1),              // cold: B, a second function, while A is idle
+            (3 * step, 0),              // warm on A, from function 0's own idle list
+            (4 * step, 1),              // warm on B
+            (5 * step + keep_alive, 0), // both expired by now: cold
+        ]);
+        assert_eq!(run.counts.total, 6);
+        assert_eq!(run.counts.cold_starts, 3);
+        assert_eq!(run.instances.peak, 2);
+    }
+
+    #[test]
+    fn rounding_up_by_reciprocal_matches_division() {
+        // Around each multiple of the step, at the 32-bit edge, and a
+        // deterministic spread of values, for the shipped steps (1 µs, 1 ms,
+        // 100 ms), a power of two, odd ones and the largest fast step.
+        let steps = [
+            1,
+            2,
+            3,
+            7,
+            1_000,
+            65_536,
+            100_000,
+            999_983,
+            1 << 32,
+            (1 << 32) + 1,
+        ];
+        let mut values: Vec<Micros> = vec![0, 1, u32::MAX.into(), 1 << 32, u64::MAX - 1, u64::MAX];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..20_000 {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            values.push(state >> 32);
+        }
+        for step in steps {
+            let granularity = Granularity::new(step);
+            let near_multiples = (1..2_000u64).flat_map(|k| {
+                let multiple = k.saturating_mul(step);
+                [multiple - 1, multiple, multiple + 1]
+            });
+            for micros in values.iter().copied().chain(near_multiples) {
+                let expected = micros.div_ceil(step).saturating_mul(step);
+                assert_eq!(granularity.round_up(micros), expected, "{micros} by {step}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_hour_span_is_the_times_of_one_utc_hour() {
+        // The origin 15 minutes into its hour: its hour is cut to 45 minutes,
+        // the next runs from 45 to 105 minutes.
+        let quarter = 15 * 60_000_000;
+        assert_eq!(hour_span(0, quarter), (0, HOUR - quarter));
+        assert_eq!(hour_span(HOUR - quarter - 1, quarter), (0, HOUR - quarter));
+        assert_eq!(
+            hour_span(HOUR - quarter, quarter),
+            (HOUR - quarter, 2 * HOUR - quarter)
+        );
+        // The last hour there is ends with time itself.
+        let last = u64::MAX / HOUR * HOUR;
+        assert_eq!(hour_span(u64::MAX, 0), (last, u64::MAX));
+        assert_eq!(hour_span(u64::MAX, quarter), (last - quarter, u64::MAX - quarter));
     }
 }

@@ -85,6 +85,19 @@ impl IdleList {
         self.newest = id;
     }
 
+    /// Threads the items of this list, listed in `from`, in the same order
+    /// through `to`, where none of them is listed; returns the list's ends,
+    /// which are the same in both.
+    pub fn copy_thread<T: Threaded>(&self, items: &mut [T], from: Thread, to: Thread) -> IdleList {
+        let mut next = self.oldest;
+        while let Some(item) = items.get_mut(next as usize) {
+            let links = *item.links(from);
+            *item.links(to) = links;
+            next = links.newer;
+        }
+        *self
+    }
+
     /// Takes `id`, an item of this list, off it.
     #[inline]
     pub fn remove<T: Threaded>(&mut self, items: &mut [T], id: u32, thread: Thread) {
@@ -144,6 +157,27 @@ mod tests {
             items
                 .iter_mut()
                 .all(|item| *item.links(Thread::Expiry) == Links::UNLINKED)
+        );
+    }
+
+    #[test]
+    fn a_copied_thread_lists_the_same_items_in_the_same_order() {
+        let mut items: Vec<Item> = (0..4).map(|_| Item([Links::UNLINKED; 2])).collect();
+        let mut by_expiry = IdleList::EMPTY;
+        for id in [3, 1, 2] {
+            by_expiry.push_newest(&mut items, id, Thread::Expiry);
+        }
+        let mut by_function = by_expiry.copy_thread(&mut items, Thread::Expiry, Thread::Function);
+        assert_eq!(walk(&by_function, &mut items, Thread::Function), vec![3, 1, 2]);
+        // The copy is a list of its own: taking 1 off it leaves the original.
+        by_function.remove(&mut items, 1, Thread::Function);
+        assert_eq!(walk(&by_function, &mut items, Thread::Function), vec![3, 2]);
+        assert_eq!(walk(&by_expiry, &mut items, Thread::Expiry), vec![3, 1, 2]);
+        // Item 0, in neither, is untouched.
+        assert_eq!(items[0].0, [Links::UNLINKED; 2]);
+        assert_eq!(
+            IdleList::EMPTY.copy_thread(&mut items, Thread::Expiry, Thread::Function),
+            IdleList::EMPTY
         );
     }
 
