@@ -476,6 +476,7 @@ impl FunctionPlatform {
     }
 
     /// Meters a busy period that ended (rounded up to the granularity).
+    #[inline(always)]
     fn meter_busy(&mut self, since: Micros, end: Micros, provisioned: bool) {
         if !self.meter_instances || end <= since {
             return;
@@ -869,7 +870,7 @@ impl FunctionPlatform {
     ) {
         let Some(megabytes) = request.memory_mb else {
             self.spill_own_size();
-            self.own_size_hour = self.hour_span(now);
+            self.own_size_hour = hour_span(now, self.hour_offset);
             // An empty tally has room for any one request.
             let counted = self.own_size.try_add(billed_us, provisioned, request.bytes_out);
             debug_assert!(counted);
@@ -900,10 +901,6 @@ impl FunctionPlatform {
         let extra_storage_mb = self.extra_storage_mb;
         let meters = self.hour_meters(self.own_size_hour.0);
         tally.add_to(meters, BilledSize { memory_mb, cpu_mhz }, extra_storage_mb);
-    }
-
-    fn hour_span(&self, time: Micros) -> (Micros, Micros) {
-        hour_span(time, self.hour_offset)
     }
 
     /// Gives the slot just freed on `id` to the oldest waiting request of
@@ -1029,10 +1026,7 @@ impl Model for FunctionPlatform {
         if instance.active == 0 && !instance.provisioned && !self.meter_instances && self.waiting.is_empty() {
             // The common case, in short: an on-demand instance served its
             // last request, nothing waits, and its busy time is not metered.
-            let busy_since = instance.busy_since;
-            self.busy_instances -= 1;
-            let busy = self.clip(now).saturating_sub(self.clip(busy_since));
-            self.tally.busy_us += u128::from(busy);
+            self.finish_busy_period(id, now);
             self.go_idle(id, now);
             return;
         }
@@ -1072,6 +1066,7 @@ impl FunctionPlatform {
 
 impl FunctionPlatform {
     /// `id` has just served its last request: its busy time counts.
+    #[inline(always)]
     fn finish_busy_period(&mut self, id: u32, now: Micros) {
         self.busy_instances -= 1;
         let end = self.clip(now);

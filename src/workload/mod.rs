@@ -26,7 +26,7 @@ mod trace_writer;
 pub mod traffic;
 
 pub use arrivals::{ArrivalProcess, Arrivals, BucketCounts, Spread, next_uniform_share};
-pub use batches::{BatchBuffer, Batched, RequestBatches, drain};
+pub use batches::{Batched, RequestBatches, drain};
 pub use fanout::{Feed, fan_out, fan_out_sorted};
 pub use fill::{Fill, Repeated, Tiling};
 pub use generator::{FunctionMix, Generator, GeneratorSpec, WorkEstimate};
