@@ -58,7 +58,10 @@ pub trait Configured: Send + Sync + std::fmt::Debug {
     fn as_any(&self) -> &dyn std::any::Any;
     /// Checks a request's own fields against the platform's limits: the
     /// field and what was expected. Models whose limits no row can exceed
-    /// accept every request.
+    /// accept every request. Only requests that set fields of their own
+    /// ([`Request::has_own_fields`]) are asked about: a row of a trace
+    /// without `memory_mb` or `bytes_out` columns is not checked at all, so
+    /// a check must look at nothing else.
     fn check_request(&self, _request: &Request) -> std::result::Result<(), (&'static str, String)> {
         Ok(())
     }

@@ -23,6 +23,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use super::Request;
+use super::batch_source::BatchSource;
 use crate::error::{Error, Result};
 use crate::units::Micros;
 
@@ -216,6 +217,58 @@ where
     }
 }
 
+impl<I, F> BatchSource for Repeated<I, F>
+where
+    I: BatchSource + Iterator<Item = Result<Request>>,
+    F: FnMut() -> Result<I>,
+{
+    fn fill(&mut self, batch: &mut Vec<Request>, limit: usize) -> Result<bool> {
+        while !self.finished && batch.len() < limit {
+            let start = batch.len();
+            let filled = self.current.fill(batch, limit);
+            if self.place_copy(batch, start) {
+                // Whatever the source met after the horizon is not read.
+                self.finished = true;
+                break;
+            }
+            match filled {
+                Err(error) => {
+                    self.finished = true;
+                    return Err(error);
+                }
+                Ok(false) => self.next_copy().inspect_err(|_| self.finished = true)?,
+                Ok(true) => {}
+            }
+        }
+        Ok(!self.finished)
+    }
+}
+
+impl<I, F> Repeated<I, F> {
+    /// Places the requests of the current copy just appended to `batch`
+    /// (from `start`): the first copy's as they are, a later copy's a whole
+    /// number of periods on, up to the horizon; true if it was reached
+    /// (the requests from it on are dropped).
+    fn place_copy(&mut self, batch: &mut Vec<Request>, start: usize) -> bool {
+        if self.copy == 0 {
+            if let Some(last) = batch[start..].last() {
+                self.last_arrival = Some(last.arrival);
+            }
+            return false;
+        }
+        let shift = self.copy * self.period;
+        for (index, request) in batch.iter_mut().enumerate().skip(start) {
+            let arrival = request.arrival.saturating_add(shift);
+            if self.fill_to.is_none_or(|horizon| arrival >= horizon) {
+                batch.truncate(index);
+                return true;
+            }
+            request.arrival = arrival;
+        }
+        false
+    }
+}
+
 impl<I, F> Iterator for Repeated<I, F>
 where
     I: Iterator<Item = Result<Request>>,
@@ -264,6 +317,7 @@ mod tests {
 
     use super::*;
     use crate::workload::FunctionId;
+    use crate::workload::batch_source::Items;
 
     const HOUR: Micros = 3_600_000_000;
 
@@ -359,6 +413,51 @@ mod tests {
             tiling.warning(),
             "the trace was repeated 2.50 times to fill the 2.5-day horizon (copies of a 1-day period, the trace's span rounded up; the last copy cut at the horizon), keeping the time of day (not the day of the week: the trace spans less than a week)"
         );
+    }
+
+    /// The arrivals (in hours) that [`Repeated`] fills into batches of
+    /// three up to 60 h, copying `day` (its item `index` failing in copy
+    /// `copy`, if given); the error, if it came.
+    fn filled_in_threes(day: &[Micros], failing: Option<(usize, usize)>) -> (Vec<Micros>, Option<String>) {
+        let opened = Cell::new(0);
+        let source = || {
+            let copy = opened.replace(opened.get() + 1);
+            let items: Vec<Result<Request>> = (day.iter().enumerate())
+                .map(|(index, &arrival)| match Some((copy, index)) == failing {
+                    true => Err(Error::usage("bad row")),
+                    false => Ok(request(arrival)),
+                })
+                .collect();
+            Items(items.into_iter())
+        };
+        let mut repeated = Repeated::new(source(), || Ok(source()), Some(60 * HOUR));
+        let (mut arrivals, mut batch) = (Vec::new(), Vec::new());
+        let error = loop {
+            batch.clear();
+            let filled = repeated.fill(&mut batch, 3);
+            arrivals.extend(batch.iter().map(|request| request.arrival / HOUR));
+            match filled {
+                Ok(true) => assert_eq!(batch.len(), 3, "a batch that is not the last is full"),
+                Ok(false) => break None,
+                Err(error) => break Some(error.to_string()),
+            }
+        };
+        (arrivals, error)
+    }
+
+    #[test]
+    fn batches_hold_the_copies_the_iteration_yields() {
+        // As above: copies at 0, 1 and 2 days, the third cut at 60 h.
+        let day = [HOUR, 12 * HOUR, 23 * HOUR];
+        let copies = vec![1, 12, 23, 25, 36, 47, 49];
+        assert_eq!(filled_in_threes(&day, None), (copies.clone(), None));
+        // A row failing past the horizon (the third copy's 23:00, 71 h) is
+        // never reached.
+        assert_eq!(filled_in_threes(&day, Some((2, 2))), (copies, None));
+        // One failing before it ends the fill after the rows before it: the
+        // second copy's 12:00 (36 h).
+        let failed = (vec![1, 12, 23, 25], Some("bad row".to_string()));
+        assert_eq!(filled_in_threes(&day, Some((1, 1))), failed);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! where they came from and memory does not grow with the length of a trace.
 
 mod arrivals;
+mod batch_source;
 mod batches;
 mod fanout;
 pub mod fill;
@@ -26,6 +27,7 @@ mod trace_writer;
 pub mod traffic;
 
 pub use arrivals::{ArrivalProcess, Arrivals, BucketCounts, Spread, next_uniform_share};
+pub use batch_source::{BatchSource, Items};
 pub use batches::{Batched, RequestBatches, drain};
 pub use fanout::{Feed, fan_out, fan_out_sorted};
 pub use fill::{Fill, Repeated, Tiling};

@@ -55,15 +55,43 @@ impl Observer {
     #[inline(always)]
     pub fn see(&mut self, request: Request) -> Result<Request> {
         self.seen += 1;
-        if request.arrival > MAX_ARRIVAL || request.duration > MAX_DURATION {
+        if !in_range(&request) {
             return Err(out_of_range(self.seen));
         }
-        if self.horizon.is_none_or(|end| request.arrival < end) {
-            self.observation.tally.add(&request);
-            self.observation.recorded.record(request.duration);
-        }
+        self.note(&request);
         self.observation.last_arrival = Some(request.arrival);
         Ok(request)
+    }
+
+    /// [`Self::see`] of each request of a batch, in order: the index of the
+    /// first out of range and its error, if any (those before it are seen).
+    pub fn see_batch(&mut self, batch: &[Request]) -> std::result::Result<(), (usize, Error)> {
+        let refused = batch.iter().position(|request| {
+            let refused = !in_range(request);
+            if !refused {
+                self.note(request);
+            }
+            refused
+        });
+        let seen = refused.unwrap_or(batch.len());
+        self.seen += seen as u64;
+        if let Some(last) = batch[..seen].last() {
+            self.observation.last_arrival = Some(last.arrival);
+        }
+        match refused {
+            Some(index) => Err((index, out_of_range(self.seen + 1))),
+            None => Ok(()),
+        }
+    }
+
+    /// Tallies and records a request in range, if it arrives before the
+    /// horizon.
+    #[inline(always)]
+    fn note(&mut self, request: &Request) {
+        if self.horizon.is_none_or(|end| request.arrival < end) {
+            self.observation.tally.add(request);
+            self.observation.recorded.record(request.duration);
+        }
     }
 
     /// [`Self::see`] of a stream's item; an error passes as it is (it
@@ -76,6 +104,12 @@ impl Observer {
     pub fn finish(self) -> Observation {
         self.observation
     }
+}
+
+/// Whether a request lies in the range every model simulates.
+#[inline(always)]
+fn in_range(request: &Request) -> bool {
+    request.arrival <= MAX_ARRIVAL && request.duration <= MAX_DURATION
 }
 
 /// The error of the `position`-th request, out of the simulated range.
@@ -193,5 +227,26 @@ mod tests {
             error.to_string(),
             "request stream:2: a request arrives more than 100 years after the start or runs longer than ten years"
         );
+    }
+
+    #[test]
+    fn a_batch_is_seen_up_to_its_first_request_out_of_range() {
+        let mut observer = Observer::new(origin(), None);
+        let first = [Request::at(0, 1), Request::at(5, 1)];
+        assert!(observer.see_batch(&first).is_ok());
+        // The second batch's third request arrives past 100 years: it is
+        // the fifth seen, and the two before it are noted.
+        let second = [
+            Request::at(6, 1),
+            Request::at(7, 1),
+            Request::at(MAX_ARRIVAL + 1, 1),
+        ];
+        let (index, error) = observer.see_batch(&second).expect_err("out of range");
+        assert_eq!(index, 2);
+        assert!(error.to_string().starts_with("request stream:5: "), "{error}");
+        let observation = observer.finish();
+        assert_eq!(observation.last_arrival, Some(7));
+        let tallied: u64 = observation.tally.requests_over_time().values.iter().sum();
+        assert_eq!(tallied, 4, "the 2 + 2 requests in range");
     }
 }

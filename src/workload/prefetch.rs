@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use super::Request;
+use super::batch_source::BatchSource;
 use super::batches::RequestBatches;
 use super::observation::{Observation, ObservedStream, Observer, not_observed};
 use crate::error::{Error, Result};
@@ -46,9 +47,9 @@ pub struct Prefetched {
 /// Starts reading `source` on a background thread, observed there by
 /// `observer`. The thread stops at the end of the source, after the first
 /// error, or when the consumer is dropped.
-pub fn prefetch<I>(source: I, observer: Observer) -> Prefetched
+pub fn prefetch<S>(source: S, observer: Observer) -> Prefetched
 where
-    I: Iterator<Item = Result<Request>> + Send + 'static,
+    S: BatchSource + Send + 'static,
 {
     let (sender, receiver) = sync_channel(BATCHES_IN_FLIGHT);
     let (recycler, recycled) = sync_channel(BATCHES_IN_FLIGHT + 2);
@@ -63,37 +64,40 @@ where
     }
 }
 
-fn produce<I: Iterator<Item = Result<Request>>>(
-    source: I,
+fn produce<S: BatchSource>(
+    mut source: S,
     mut observer: Observer,
     sender: &SyncSender<Message>,
     recycled: &Receiver<Vec<Request>>,
 ) {
     let mut batch = Vec::with_capacity(BATCH);
-    for item in source {
-        match observer.see_item(item) {
-            Ok(request) => {
-                batch.push(request);
-                if batch.len() == BATCH {
-                    let empty = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH));
-                    let full = std::mem::replace(&mut batch, empty);
-                    if sender.send(Message::Requests(full)).is_err() {
-                        return;
-                    }
+    let last = loop {
+        let filled = source.fill(&mut batch, BATCH);
+        // A request the observer refuses comes before any error the source
+        // met after it, and the requests after it are not delivered.
+        let end = match (observer.see_batch(&batch), filled) {
+            (Err((refused, error)), _) => {
+                batch.truncate(refused);
+                Message::Failed(error)
+            }
+            (Ok(()), Err(error)) => Message::Failed(error),
+            (Ok(()), Ok(false)) => break None,
+            (Ok(()), Ok(true)) => {
+                let empty = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH));
+                let full = std::mem::replace(&mut batch, empty);
+                if sender.send(Message::Requests(full)).is_err() {
+                    return;
                 }
+                continue;
             }
-            Err(error) => {
-                // Deliver the rows before the bad one, then the error.
-                let _ = sender
-                    .send(Message::Requests(batch))
-                    .and_then(|()| sender.send(Message::Failed(error)));
-                return;
-            }
-        }
-    }
+        };
+        break Some(end);
+    };
+    let end = last.unwrap_or_else(|| Message::End(Arc::new(observer.finish())));
+    // The rows before an error, then the error (or the end).
     let _ = sender
         .send(Message::Requests(batch))
-        .and_then(|()| sender.send(Message::End(Arc::new(observer.finish()))));
+        .and_then(|()| sender.send(end));
 }
 
 impl RequestBatches for Prefetched {
@@ -141,6 +145,7 @@ mod tests {
     use super::*;
     use crate::error::Error;
     use crate::workload::FunctionId;
+    use crate::workload::batch_source::Items;
     use crate::workload::batches::one_by_one;
 
     fn observer() -> Observer {
@@ -160,7 +165,7 @@ mod tests {
     #[test]
     fn order_is_kept_across_batches() {
         let count = BATCH as u64 * 3 + 17;
-        let mut stream = prefetch((0..count).map(request), observer());
+        let mut stream = prefetch(Items((0..count).map(request)), observer());
         let arrivals: Vec<u64> = one_by_one(&mut stream)
             .map(|item| item.expect("no errors").arrival)
             .collect();
@@ -178,7 +183,7 @@ mod tests {
                 request(index)
             }
         });
-        let items: Vec<_> = one_by_one(&mut prefetch(source, observer())).collect();
+        let items: Vec<_> = one_by_one(&mut prefetch(Items(source), observer())).collect();
         assert_eq!(items.len(), 4);
         assert!(items[..3].iter().all(Result::is_ok));
         assert_eq!(

@@ -47,6 +47,17 @@ pub struct Request {
     pub bytes_out: u64,
 }
 
+impl Request {
+    /// Whether the request sets fields of its own that a platform may
+    /// refuse (its memory, its bytes out): only such requests are checked
+    /// against a platform's limits (see
+    /// [`crate::platform::Configured::check_request`]).
+    #[inline(always)]
+    pub fn has_own_fields(&self) -> bool {
+        self.memory_mb.is_some() || self.bytes_out != 0
+    }
+}
+
 #[cfg(test)]
 impl Request {
     /// A request of the default function at `arrival`, lasting `duration`

@@ -27,8 +27,8 @@ const EVERY_BYTE: u64 = 0x0101_0101_0101_0101;
 pub fn scan_fixed_point<const PLACES: usize>(bytes: &[u8], at: usize) -> Option<(Micros, usize)> {
     const {
         assert!(
-            PLACES > 0 && PLACES < 8,
-            "one to seven places fit in a word's digits"
+            PLACES > 0 && PLACES < POWERS_OF_TEN.len(),
+            "one to six places (µs are the finest unit)"
         )
     };
     match scan_by_words::<PLACES>(bytes, at) {
@@ -71,16 +71,21 @@ fn scan_by_words<const PLACES: usize>(bytes: &[u8], at: usize) -> Scan {
     let Some(whole_word) = word_at(bytes, at) else {
         return Scan::ByBytes;
     };
-    let whole_digits = leading_digits(whole_word);
+    let flags = not_digit_flags(whole_word);
+    let whole_digits = (flags.trailing_zeros() / 8) as usize;
     if whole_digits == 0 {
         return Scan::Done(None);
     }
     if whole_digits == 8 {
         return Scan::ByBytes;
     }
-    let whole = digits_value(whole_word, whole_digits) * POWERS_OF_TEN[PLACES];
     let point = at + whole_digits;
-    if bytes[point] != b'.' {
+    let is_point = bytes[point] == b'.';
+    if is_point && let Some(scanned) = short_form::<PLACES>(whole_word, flags, whole_digits, at) {
+        return Scan::Done(Some(scanned));
+    }
+    let whole = digits_value(whole_word, whole_digits) * POWERS_OF_TEN[PLACES];
+    if !is_point {
         return Scan::Done(Some((whole, point)));
     }
     let Some(fraction_word) = word_at(bytes, point + 1) else {
@@ -100,6 +105,29 @@ fn scan_by_words<const PLACES: usize>(bytes: &[u8], at: usize) -> Scan {
         }
     };
     Scan::Done(Some((whole + fraction, end)))
+}
+
+/// The decimal whose point (at byte `whole_digits`), `PLACES` fraction
+/// digits and the byte after them all lie in its first word, read as one
+/// number: the point is cut out and the digits on both sides read at once
+/// (`183.529` is 183529 thousandths). None for any other form.
+#[inline(always)]
+fn short_form<const PLACES: usize>(
+    word: u64,
+    flags: u64,
+    whole_digits: usize,
+    at: usize,
+) -> Option<(Micros, usize)> {
+    if whole_digits + PLACES > 6 {
+        return None;
+    }
+    // The bytes before the point stay; those after it move down one,
+    // over it, and a zero byte (never a digit) comes in at the top.
+    let before_point = (1u64 << (8 * whole_digits)) - 1;
+    let joined = (word & before_point) | ((word >> 8) & !before_point);
+    let joined_flags = (flags & before_point) | ((flags >> 8) & !before_point);
+    let digits = (joined_flags.trailing_zeros() / 8) as usize;
+    (digits == whole_digits + PLACES).then(|| (digits_value(joined, digits), at + digits + 1))
 }
 
 /// The byte-at-a-time scan, for the cases the words do not take.
@@ -154,13 +182,19 @@ fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
 /// How many of the word's bytes, from its first, are ASCII digits (0 to 8).
 #[inline(always)]
 fn leading_digits(word: u64) -> usize {
+    (not_digit_flags(word).trailing_zeros() / 8) as usize
+}
+
+/// A word whose lowest non-zero byte is the first byte of `word` that is
+/// not an ASCII digit (zero if all eight are digits). Bytes after that one
+/// may be flagged wrongly; those before it are all clear.
+#[inline(always)]
+fn not_digit_flags(word: u64) -> u64 {
     // A digit (0x30 to 0x39) has the high nibble 3, and keeps it with 6
     // added. A carry out of a byte comes only from one above 0xF9, not a
     // digit, and only changes bytes after it.
     let threes = EVERY_BYTE * 0x30;
-    let not_digits =
-        ((word & HIGH_NIBBLES) ^ threes) | ((word.wrapping_add(EVERY_BYTE * 6) & HIGH_NIBBLES) ^ threes);
-    (not_digits.trailing_zeros() / 8) as usize
+    ((word & HIGH_NIBBLES) ^ threes) | ((word.wrapping_add(EVERY_BYTE * 6) & HIGH_NIBBLES) ^ threes)
 }
 
 /// The number the word's first `count` bytes (1 to 7 ASCII digits) spell.
@@ -178,6 +212,8 @@ fn digits_value(word: u64, count: usize) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    use proptest::strategy::Strategy;
+
     use super::*;
     use crate::units::{MICROS_PER_MS, MICROS_PER_SECOND, parse_decimal_micros};
 
@@ -207,6 +243,25 @@ mod tests {
             scan_by_words::<3>(row, 15),
             Scan::Done(Some((183_530, 23)))
         ));
+        // "183.529\n" fits one word: 183529 thousandths of a ms = 183,529 µs,
+        // ending at the line feed (7); so does "9.5,": 9 s + 5 tenths.
+        assert_eq!(
+            short_form::<3>(word(b"183.529\n"), not_digit_flags(word(b"183.529\n")), 3, 0),
+            Some((183_529, 7))
+        );
+        assert!(matches!(
+            scan_by_words::<3>(b"183.529\n00000000", 0),
+            Scan::Done(Some((183_529, 7)))
+        ));
+        assert!(matches!(
+            scan_by_words::<1>(b"9.5,0000000000", 0),
+            Scan::Done(Some((95, 3)))
+        ));
+        // Two fraction digits, not three: not the short form.
+        assert_eq!(
+            short_form::<3>(word(b"183.52\n0"), not_digit_flags(word(b"183.52\n0")), 3, 0),
+            None
+        );
         // Eight whole digits are left to the bytes.
         assert!(matches!(
             scan_by_words::<6>(b"12345678.5,0000000000", 0),
@@ -226,7 +281,34 @@ mod tests {
         assert_eq!(field_end(b"abcdefghijklmno\n", 3), Some(15));
     }
 
+    fn word(text: &[u8; 8]) -> u64 {
+        u64::from_le_bytes(*text)
+    }
+
+    /// A decimal's text: whole digits, maybe a point and fraction digits,
+    /// then a terminator and padding.
+    fn decimal_text() -> impl Strategy<Value = Vec<u8>> {
+        let digits =
+            |range| proptest::collection::vec(proptest::sample::select(b"0123456789".to_vec()), range);
+        let point = proptest::sample::select(vec![&b""[..], b"."]);
+        let end = proptest::collection::vec(proptest::sample::select(b",\n.x9\x00".to_vec()), 1..16);
+        (digits(1..9), point, digits(0..9), end)
+            .prop_map(|(whole, point, fraction, end)| [&whole[..], point, &fraction[..], &end[..]].concat())
+    }
+
     proptest::proptest! {
+        #[test]
+        fn decimals_are_read_alike_by_words_and_bytes(text in decimal_text(), at in 0usize..2) {
+            macro_rules! agree {
+                ($($places:literal)*) => {$(
+                    if let Scan::Done(scanned) = scan_by_words::<$places>(&text, at) {
+                        proptest::prop_assert_eq!(scanned, scan_by_bytes::<$places>(&text, at));
+                    }
+                )*};
+            }
+            agree!(1 2 3 4 5 6);
+        }
+
         #[test]
         fn scanning_agrees_with_parsing(
             text in proptest::collection::vec(proptest::sample::select(b"0123456789.,x".to_vec()), 0..24)

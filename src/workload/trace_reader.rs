@@ -12,6 +12,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
+use super::batch_source::BatchSource;
 use super::interner::FunctionInterner;
 use super::request::{FunctionNames, MAX_ARRIVAL, MAX_DURATION, Request};
 use super::trace_input::{input_label, open_input_unbuffered};
@@ -152,18 +153,23 @@ impl TraceReader {
         Ok(())
     }
 
-    /// Applies `check` to every row, failing on the first row it rejects.
+    /// Applies `check` to every row that sets fields of its own, failing on
+    /// the first row it rejects.
     pub fn with_row_check(mut self, check: RowCheck) -> Self {
         self.row_check = Some(check);
         self
     }
 
-    /// Applies the row check, if any, to `request`.
+    /// Applies the row check, if any, to `request`, if it sets fields of
+    /// its own (the only ones a check may refuse: see
+    /// [`Request::has_own_fields`]).
     #[inline(always)]
     fn check(&self, request: &Request) -> Result<()> {
         match &self.row_check {
-            Some(check) => check(request).map_err(|(field, problem)| self.rejected(field, &problem)),
-            None => Ok(()),
+            Some(check) if request.has_own_fields() => {
+                check(request).map_err(|(field, problem)| self.rejected(field, &problem))
+            }
+            _ => Ok(()),
         }
     }
 
@@ -340,7 +346,8 @@ impl TraceReader {
     }
 
     /// The next row if it is a plain one (see [`RowReader::next_decimal_row`]),
-    /// checked as [`Self::parse_record`] checks it.
+    /// checked as [`Self::parse_record`] and [`Self::in_order`] check a row.
+    /// It sets no fields of its own, so the row check has nothing to ask.
     #[inline(always)]
     fn read_decimal_row(&mut self, named: bool) -> Option<Result<Request>> {
         let (arrival, duration) = self.rows.next_decimal_row(named)?;
@@ -358,6 +365,9 @@ impl TraceReader {
                 self.columns.time,
             )));
         }
+        if let Err(error) = self.in_order(arrival) {
+            return Some(Err(error));
+        }
         let name = match named {
             true => self.rows.field(2),
             false => &[],
@@ -371,23 +381,34 @@ impl TraceReader {
         }))
     }
 
-    // Inlined into the caller's row loop (the prefetch thread's): a call
-    // per row saved and restored most registers.
+    /// Refuses a row arriving before the previous one (unless asked for
+    /// rows in any order), and notes the arrival.
     #[inline(always)]
+    fn in_order(&mut self, arrival: Micros) -> Result<()> {
+        if self.ordered && arrival < self.last_arrival {
+            return Err(self.out_of_order(arrival));
+        }
+        self.last_arrival = arrival;
+        Ok(())
+    }
+
+    /// The next request read by the general path: the first row (read
+    /// ahead), or a row of any form.
     fn next_request(&mut self) -> Result<Option<Request>> {
         if let Some(first) = self.first.take() {
             self.check(&first)?;
             return Ok(Some(first));
         }
-        let request = match self.decimal_rows.and_then(|named| self.read_decimal_row(named)) {
-            Some(request) => request?,
-            None if self.read_record()? => self.parse_record()?,
-            None => return Ok(None),
-        };
-        if self.ordered && request.arrival < self.last_arrival {
-            return Err(self.out_of_order(request.arrival));
+        if let Some(named) = self.decimal_rows
+            && let Some(request) = self.read_decimal_row(named)
+        {
+            return request.map(Some);
         }
-        self.last_arrival = request.arrival;
+        if !self.read_record()? {
+            return Ok(None);
+        }
+        let request = self.parse_record()?;
+        self.in_order(request.arrival)?;
         self.check(&request)?;
         Ok(Some(request))
     }
@@ -402,6 +423,27 @@ impl TraceReader {
                 (self.last_arrival - arrival) as f64 / MICROS_PER_SECOND as f64
             ),
         )
+    }
+}
+
+impl BatchSource for TraceReader {
+    // The plain rows are read in this loop, the others (and the first) one
+    // at a time by the general path.
+    fn fill(&mut self, batch: &mut Vec<Request>, limit: usize) -> Result<bool> {
+        while batch.len() < limit {
+            if self.first.is_none()
+                && let Some(named) = self.decimal_rows
+                && let Some(request) = self.read_decimal_row(named)
+            {
+                batch.push(request.inspect_err(|_| self.finished = true)?);
+                continue;
+            }
+            match self.next() {
+                Some(request) => batch.push(request?),
+                None => return Ok(false),
+            }
+        }
+        Ok(true)
     }
 }
 
@@ -537,6 +579,47 @@ mod tests {
         assert_eq!(trace.origin().to_rfc3339(), "2016-03-01T10:00:00+00:00");
         let arrivals: Vec<_> = trace.by_ref().map(|r| r.expect("row").arrival).collect();
         assert_eq!(arrivals, vec![0, 1_250_000]);
+    }
+
+    #[test]
+    fn batches_fill_with_plain_rows_and_stop_at_a_bad_one() {
+        // 40 plain rows, one a second, of 1.5 ms each; the 31st (on line 32)
+        // arrives at 5 s, before the 30th (29 s).
+        let mut text = String::from("time,duration_ms\n");
+        for second in 0..40 {
+            text += &format!("{}.000000,1.500\n", if second == 30 { 5 } else { second });
+        }
+        let mut trace = reader(&text).expect("valid");
+        let mut batch = Vec::new();
+        assert!(trace.fill(&mut batch, 16).expect("16 good rows"));
+        assert_eq!(batch[15], Request::at(15_000_000, 1_500));
+        let error = trace.fill(&mut batch, 64).expect_err("out of order");
+        assert_eq!(batch.len(), 30, "the rows before the bad one");
+        assert!(
+            error
+                .to_string()
+                .starts_with("t.csv:32: field `time`: rows must be in arrival order"),
+            "{error}"
+        );
+        assert!(!trace.fill(&mut batch, 64).expect("ended"));
+    }
+
+    #[test]
+    fn only_rows_with_fields_of_their_own_are_checked() {
+        let refuse_all: RowCheck = Box::new(|_| Err(("memory_mb", "expected nothing".into())));
+        let plain = "time,duration_ms,memory_mb\n0,10,\n1,10,\n";
+        let rows: Result<Vec<_>> = reader(plain).expect("valid").with_row_check(refuse_all).collect();
+        assert_eq!(rows.expect("no row sets its memory").len(), 2);
+        let refuse_all: RowCheck = Box::new(|_| Err(("memory_mb", "expected nothing".into())));
+        let sized = "time,duration_ms,memory_mb\n0,10,\n1,10,512\n";
+        let error = reader(sized)
+            .expect("valid")
+            .with_row_check(refuse_all)
+            .collect::<Result<Vec<_>>>();
+        assert_eq!(
+            error.expect_err("refused").to_string(),
+            "t.csv:3: field `memory_mb`: expected nothing"
+        );
     }
 
     #[test]
