@@ -145,12 +145,31 @@ impl FunctionInterner {
 }
 
 /// The first [`HEAD`] bytes of `name` as a word, zero-padded.
+///
+/// Read with at most two loads, never a byte at a time nor through a copy
+/// into a padded buffer (a call to `memcpy` whose byte stores the word's
+/// load then waits on: a fifth of the reading thread's time with 50,000
+/// names). A shorter name is read as two overlapping halves, its first and
+/// its last bytes, whose overlap holds the same bytes in both.
 #[inline(always)]
 fn head_of(name: &[u8]) -> u64 {
-    let mut bytes = [0u8; HEAD];
-    let length = name.len().min(HEAD);
-    bytes[..length].copy_from_slice(&name[..length]);
-    u64::from_le_bytes(bytes)
+    let length = name.len();
+    match length {
+        HEAD.. => load::<8>(name, 0),
+        4..HEAD => load::<4>(name, 0) | (load::<4>(name, length - 4) << (8 * (length - 4))),
+        2..4 => load::<2>(name, 0) | (load::<2>(name, length - 2) << (8 * (length - 2))),
+        1 => load::<1>(name, 0),
+        _ => 0,
+    }
+}
+
+/// The `N` bytes of `name` at `offset` as a little-endian word (one load:
+/// the copy's length is known when compiling).
+#[inline(always)]
+fn load<const N: usize>(name: &[u8], offset: usize) -> u64 {
+    let mut word = [0u8; 8];
+    word[..N].copy_from_slice(&name[offset..offset + N]);
+    u64::from_le_bytes(word)
 }
 
 #[inline(always)]
@@ -159,9 +178,7 @@ fn hash(head: u64, name: &[u8]) -> u64 {
     let mut value = add(add(0, name.len() as u64), head);
     if name.len() > HEAD {
         for chunk in name[HEAD..].chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            value = add(value, u64::from_le_bytes(word));
+            value = add(value, head_of(chunk));
         }
     }
     // The product's high bits depend on every input bit, its low bits only
@@ -187,6 +204,23 @@ mod tests {
         // empty name's id.
         assert_eq!(ids, vec![0, 1, 2, 0, 3, 1, 2]);
         assert_eq!(interner.names().name(FunctionId(2)), "default");
+    }
+
+    #[test]
+    fn a_head_is_the_first_eight_bytes_zero_padded() {
+        let bytes: Vec<u8> = (1..=12).collect();
+        for length in 0..=12 {
+            let mut padded = [0u8; 8];
+            let kept = length.min(8);
+            padded[..kept].copy_from_slice(&bytes[..kept]);
+            assert_eq!(
+                head_of(&bytes[..length]),
+                u64::from_le_bytes(padded),
+                "length {length}"
+            );
+        }
+        // "fn7": f = 0x66, n = 0x6E, 7 = 0x37, the first byte lowest.
+        assert_eq!(head_of(b"fn7"), 0x37_6E_66);
     }
 
     #[test]

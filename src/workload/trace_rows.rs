@@ -154,6 +154,23 @@ impl RowReader {
         }
     }
 
+    /// Where in the buffer a kept field of the current row lies, if the row
+    /// was read from the buffer (as [`Self::next_decimal_row`] reads one):
+    /// see [`Self::buffered`].
+    #[inline(always)]
+    pub fn field_range(&self, slot: usize) -> Range<usize> {
+        debug_assert_eq!(self.storage, RowStorage::Buffer);
+        self.kept[slot].clone()
+    }
+
+    /// The buffered bytes of a [`Self::field_range`] of this row or of an
+    /// earlier one: they stay until [`Self::next_row`] reads on (only it
+    /// refills the buffer).
+    #[inline(always)]
+    pub fn buffered(&self, range: Range<usize>) -> &[u8] {
+        &self.buffer[range]
+    }
+
     /// Advances to the next row; false at the end of the stream.
     #[inline]
     pub fn next_row(&mut self) -> Result<bool, RowError> {
