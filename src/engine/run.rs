@@ -49,9 +49,7 @@ where
 {
     let mut replay = Replay::new(horizon_end);
     while let Some(batch) = requests.next_batch() {
-        for &request in batch? {
-            replay.offer(model, request)?;
-        }
+        replay.offer_batch(model, batch?)?;
     }
     Ok(replay.finish(model))
 }
@@ -59,7 +57,9 @@ where
 /// The loop's state between arrivals.
 struct Replay<E> {
     queue: EventQueue<E>,
-    outcome: RunOutcome,
+    /// Requests read, in the batches before the current one.
+    offered: u64,
+    beyond_horizon: u64,
     previous_arrival: Micros,
     horizon_end: Option<Micros>,
 }
@@ -68,33 +68,49 @@ impl<E> Replay<E> {
     fn new(horizon_end: Option<Micros>) -> Self {
         Replay {
             queue: EventQueue::default(),
-            outcome: RunOutcome::default(),
+            offered: 0,
+            beyond_horizon: 0,
             previous_arrival: 0,
             horizon_end,
         }
     }
 
-    /// Hands `request` to `model` after the events due by its arrival.
+    /// Hands each request of `batch` to `model` after the events due by its
+    /// arrival.
     #[inline(always)]
-    fn offer<M: Model<Event = E>>(&mut self, model: &mut M, request: Request) -> Result<()> {
-        if request.arrival < self.previous_arrival {
-            return Err(Error::input(
-                "request stream",
-                self.outcome.simulated + self.outcome.beyond_horizon + 1,
-                "requests must be in arrival order",
-            ));
+    fn offer_batch<M: Model<Event = E>>(&mut self, model: &mut M, batch: &[Request]) -> Result<()> {
+        // Without a horizon the end of time stands in for it, and the
+        // second test keeps a request arriving at that very microsecond.
+        let horizon = self.horizon_end.unwrap_or(Micros::MAX);
+        let mut previous = self.previous_arrival;
+        for (position, &request) in batch.iter().enumerate() {
+            if request.arrival < previous {
+                return Err(self.unsorted(position));
+            }
+            previous = request.arrival;
+            if request.arrival >= horizon && self.horizon_end.is_some() {
+                self.beyond_horizon += 1;
+                continue;
+            }
+            while let Some((due, event)) = self.queue.pop_due(request.arrival) {
+                model.handle(due, event, &mut self.queue);
+            }
+            model.arrive(request, &mut self.queue);
         }
-        self.previous_arrival = request.arrival;
-        if self.horizon_end.is_some_and(|end| request.arrival >= end) {
-            self.outcome.beyond_horizon += 1;
-            return Ok(());
-        }
-        while let Some((due, event)) = self.queue.pop_due(request.arrival) {
-            model.handle(due, event, &mut self.queue);
-        }
-        model.arrive(request, &mut self.queue);
-        self.outcome.simulated += 1;
+        self.previous_arrival = previous;
+        self.offered += batch.len() as u64;
         Ok(())
+    }
+
+    /// The error for the request at `position` of the current batch,
+    /// earlier than the one before it.
+    #[cold]
+    fn unsorted(&self, position: usize) -> Error {
+        Error::input(
+            "request stream",
+            self.offered + position as u64 + 1,
+            "requests must be in arrival order",
+        )
     }
 
     /// Ends the stream and handles every event still pending.
@@ -103,7 +119,10 @@ impl<E> Replay<E> {
         while let Some((due, event)) = self.queue.pop() {
             model.handle(due, event, &mut self.queue);
         }
-        self.outcome
+        RunOutcome {
+            simulated: self.offered - self.beyond_horizon,
+            beyond_horizon: self.beyond_horizon,
+        }
     }
 }
 
