@@ -33,7 +33,7 @@ use super::keepalive::{IdleList, Links, NONE, Thread, Threaded};
 use super::speed::DurationScale;
 use crate::calendar::{BillingMonth, MonthCursor, split_by_month};
 use crate::distribution::DurationSampler;
-use crate::engine::{EventQueue, Model};
+use crate::engine::{EventQueue, Model, prefetch};
 use crate::metrics::{InstanceTally, LatencyRecorder, RequestCounts};
 use crate::pricing::FunctionOffering;
 use crate::pricing::function_book::MemorySizes;
@@ -579,7 +579,7 @@ impl FunctionPlatform {
         self.instances[id as usize].listed_at = position;
     }
 
-    #[inline]
+    #[inline(always)]
     fn unlist(&mut self, id: u32) {
         let position = self.instances[id as usize].listed_at;
         if position != NOT_LISTED {
@@ -615,7 +615,7 @@ impl FunctionPlatform {
     }
 
     /// The idle instance whose keep-alive ends first, if it ends by `now`.
-    #[inline]
+    #[inline(always)]
     fn due_by(&self, now: Micros) -> Option<u32> {
         match self.expiring.oldest_in(&self.instances) {
             Some((id, instance)) if instance.idle_until <= now => Some(id),
@@ -624,7 +624,7 @@ impl FunctionPlatform {
     }
 
     /// Retires idle instances whose keep-alive ran out by `now`.
-    #[inline]
+    #[inline(always)]
     fn expire_until(&mut self, now: Micros) {
         if self.due_by(now).is_some() {
             self.expire_due(now);
@@ -647,7 +647,7 @@ impl FunctionPlatform {
 
     /// Takes the idle instance `id` of `function` off its function's idle
     /// list and the list of all idle instances.
-    #[inline]
+    #[inline(always)]
     fn take_idle(&mut self, id: u32, function: u32) {
         if !self.one_function {
             self.pools[function as usize]
@@ -668,7 +668,7 @@ impl FunctionPlatform {
     }
 
     /// Releases provisioned instances once the provisioning window has ended.
-    #[inline]
+    #[inline(always)]
     fn end_provisioning_by(&mut self, now: Micros) {
         if self.provisioning_ends <= now {
             self.end_provisioning(self.provisioning_ends);
@@ -694,7 +694,16 @@ impl FunctionPlatform {
 
     /// Makes room for `function`, starting its provisioned instances (which
     /// exist from the origin) when it is first seen.
+    #[inline(always)]
     fn pool_for(&mut self, function: u32) {
+        if self.pools.len() <= function as usize {
+            self.add_pools(function);
+        }
+    }
+
+    /// [`Self::pool_for`] of a function not seen before.
+    #[cold]
+    fn add_pools(&mut self, function: u32) {
         while self.pools.len() <= function as usize {
             let new_function = self.pools.len() as u32;
             if new_function == 1 {
@@ -1018,9 +1027,47 @@ impl FunctionPlatform {
     }
 }
 
+/// How many requests ahead [`Model::prefetch`] loads a request's pool, the
+/// idle instance it will take, and that instance's neighbours in the list
+/// of all idle instances: each step needs the one before it in cache.
+const POOL_AHEAD: usize = 15;
+const INSTANCE_AHEAD: usize = 7;
+const NEIGHBOURS_AHEAD: usize = 2;
+
 impl Model for FunctionPlatform {
     type Event = FunctionEvent;
 
+    /// With many functions, the pools and instances requests touch
+    /// outgrow the cache; with one, they stay in it.
+    fn prefetches(&self) -> bool {
+        !self.one_function
+    }
+
+    #[inline(always)]
+    fn prefetch(&self, batch: &[Request], next: usize) {
+        let function_at = |ahead: usize| batch.get(next + ahead).map(|request| request.function.0 as usize);
+        let idle_at = |ahead: usize| {
+            let pool = self.pools.get(function_at(ahead)?)?;
+            self.instances.get(pool.idle.newest()? as usize)
+        };
+        if let Some(function) = function_at(POOL_AHEAD) {
+            prefetch(&self.pools, function);
+        }
+        if let Some(function) = function_at(INSTANCE_AHEAD)
+            && let Some(pool) = self.pools.get(function)
+        {
+            prefetch(&self.instances, pool.idle.newest_or_none() as usize);
+        }
+        if let Some(instance) = idle_at(NEIGHBOURS_AHEAD) {
+            for neighbour in instance.idle_links[Thread::Expiry as usize].neighbours() {
+                if neighbour != NONE {
+                    prefetch(&self.instances, neighbour as usize);
+                }
+            }
+        }
+    }
+
+    #[inline(always)]
     fn arrive(&mut self, mut request: Request, queue: &mut EventQueue<FunctionEvent>) {
         if request.memory_mb.is_none() {
             request.duration = self.duration_scale.apply(request.duration);
