@@ -46,9 +46,9 @@ fn is_zero(count: &u64) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct LatencyRecorder {
     /// Requests per histogram bucket; grows as longer latencies come (8 KiB
-    /// per doubling), up to 2^64 - 1 µs, the longest time there is.
+    /// per doubling), up to 2^64 - 1 µs, the longest time there is. Their
+    /// sum is the count, worked out when read rather than kept per request.
     buckets: Vec<u64>,
-    count: u64,
     sum: u128,
     max: Micros,
 }
@@ -101,9 +101,26 @@ impl LatencyRecorder {
             Some(count) => *count += 1,
             None => self.grow_and_count(bucket),
         }
-        self.count += 1;
         self.sum += u128::from(latency);
         self.max = self.max.max(latency);
+    }
+
+    /// Records `count` latencies of 0 µs at once: the same as `count` calls
+    /// of [`Self::record`] with 0.
+    pub fn record_zeros(&mut self, count: u64) {
+        if count == 0 {
+            return;
+        }
+        if self.buckets.is_empty() {
+            // The first power of two, as `grow_and_count` would make it.
+            self.buckets.resize(1 << HALF_SUB_BUCKETS_LOG2, 0);
+        }
+        self.buckets[0] += count;
+    }
+
+    /// How many latencies were recorded.
+    pub fn count(&self) -> u64 {
+        self.buckets.iter().sum()
     }
 
     /// Adds `other`'s requests: the recorder of both sets of latencies
@@ -115,7 +132,6 @@ impl LatencyRecorder {
         for (mine, theirs) in self.buckets.iter_mut().zip(&other.buckets) {
             *mine += theirs;
         }
-        self.count += other.count;
         self.sum += other.sum;
         self.max = self.max.max(other.max);
     }
@@ -150,12 +166,13 @@ impl LatencyRecorder {
     /// (four quantiles a decade, down to one request in the count), for a
     /// CDF chart and its complement on a log axis.
     pub fn cdf(&self, points: usize) -> Vec<(f64, f64)> {
-        if self.count == 0 {
+        let count = self.count();
+        if count == 0 {
             return Vec::new();
         }
         let histogram = self.histogram();
         let points = points.max(1);
-        let resolution = 1.0 / self.count as f64;
+        let resolution = 1.0 / count as f64;
         let tail = (1..)
             .map(|quarter| (points as f64).recip() * 10f64.powf(-f64::from(quarter) / 4.0))
             .take_while(|slower| *slower >= resolution * (1.0 - 1e-9))
@@ -172,7 +189,7 @@ impl LatencyRecorder {
     }
 
     pub fn summary(&self) -> LatencySummary {
-        let count = self.count;
+        let count = self.count();
         if count == 0 {
             return LatencySummary::default();
         }
@@ -293,6 +310,25 @@ mod tests {
         assert!((summary.p95 - 95.0).abs() < 0.1, "{summary:?}");
         assert!((summary.p99 - 99.0).abs() < 0.1, "{summary:?}");
         assert_eq!(summary.max, 100.0);
+    }
+
+    #[test]
+    fn zeros_recorded_at_once_count_as_recorded_one_by_one() {
+        // Three waits of 0 µs and one of 10 µs: count 4, mean 10 / 4 =
+        // 2.5 µs = 0.0025 ms, median 0, max 0.01 ms.
+        let mut at_once = LatencyRecorder::default();
+        at_once.record_zeros(3);
+        at_once.record(10);
+        at_once.record_zeros(0);
+        let mut one_by_one = LatencyRecorder::default();
+        for latency in [0, 0, 10, 0] {
+            one_by_one.record(latency);
+        }
+        assert_eq!((at_once.count(), one_by_one.count()), (4, 4));
+        let summary = at_once.summary();
+        assert_eq!((summary.mean, summary.p50, summary.max), (0.0025, 0.0, 0.01));
+        assert_eq!(summary, one_by_one.summary());
+        assert_eq!(at_once.cdf(4), one_by_one.cdf(4));
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! sorted request stream with the events a platform model schedules.
 
 mod event_queue;
+mod prefetch;
 mod run;
 
 pub use event_queue::EventQueue;
+pub use prefetch::prefetch;
 pub use run::{Model, RunOutcome, run};

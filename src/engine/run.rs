@@ -23,6 +23,19 @@ pub trait Model {
     /// An event the model scheduled is due at `now`.
     fn handle(&mut self, now: Micros, event: Self::Event, queue: &mut EventQueue<Self::Event>);
 
+    /// Whether [`Model::prefetch`] does anything, asked before each batch
+    /// (a model whose state fits in the cache leaves it unasked).
+    fn prefetches(&self) -> bool {
+        false
+    }
+
+    /// A hint, before each arrival, that the requests of `batch` from
+    /// `next` on follow it: a model whose state outgrows the cache may
+    /// start loading what they will touch. It must change nothing
+    /// observable.
+    #[inline(always)]
+    fn prefetch(&self, _batch: &[Request], _next: usize) {}
+
     /// The request stream has ended: no arrival will follow. A model with
     /// periodic events (scaling ticks) stops rescheduling them once it has
     /// nothing left to do, so that the run ends.
@@ -49,8 +62,11 @@ where
 {
     let mut replay = Replay::new(horizon_end);
     while let Some(batch) = requests.next_batch() {
-        for &request in batch? {
-            replay.offer(model, request)?;
+        let batch = batch?;
+        if model.prefetches() {
+            replay.offer_batch::<M, true>(model, batch)?;
+        } else {
+            replay.offer_batch::<M, false>(model, batch)?;
         }
     }
     Ok(replay.finish(model))
@@ -59,7 +75,9 @@ where
 /// The loop's state between arrivals.
 struct Replay<E> {
     queue: EventQueue<E>,
-    outcome: RunOutcome,
+    /// Requests read, in the batches before the current one.
+    offered: u64,
+    beyond_horizon: u64,
     previous_arrival: Micros,
     horizon_end: Option<Micros>,
 }
@@ -68,33 +86,56 @@ impl<E> Replay<E> {
     fn new(horizon_end: Option<Micros>) -> Self {
         Replay {
             queue: EventQueue::default(),
-            outcome: RunOutcome::default(),
+            offered: 0,
+            beyond_horizon: 0,
             previous_arrival: 0,
             horizon_end,
         }
     }
 
-    /// Hands `request` to `model` after the events due by its arrival.
+    /// Hands each request of `batch` to `model` after the events due by its
+    /// arrival, with the hint of those to come if `PREFETCH`.
     #[inline(always)]
-    fn offer<M: Model<Event = E>>(&mut self, model: &mut M, request: Request) -> Result<()> {
-        if request.arrival < self.previous_arrival {
-            return Err(Error::input(
-                "request stream",
-                self.outcome.simulated + self.outcome.beyond_horizon + 1,
-                "requests must be in arrival order",
-            ));
+    fn offer_batch<M: Model<Event = E>, const PREFETCH: bool>(
+        &mut self,
+        model: &mut M,
+        batch: &[Request],
+    ) -> Result<()> {
+        // Without a horizon the end of time stands in for it, and the
+        // second test keeps a request arriving at that very microsecond.
+        let horizon = self.horizon_end.unwrap_or(Micros::MAX);
+        let mut previous = self.previous_arrival;
+        for (position, &request) in batch.iter().enumerate() {
+            if request.arrival < previous {
+                return Err(self.unsorted(position));
+            }
+            previous = request.arrival;
+            if request.arrival >= horizon && self.horizon_end.is_some() {
+                self.beyond_horizon += 1;
+                continue;
+            }
+            if PREFETCH {
+                model.prefetch(batch, position + 1);
+            }
+            while let Some((due, event)) = self.queue.pop_due(request.arrival) {
+                model.handle(due, event, &mut self.queue);
+            }
+            model.arrive(request, &mut self.queue);
         }
-        self.previous_arrival = request.arrival;
-        if self.horizon_end.is_some_and(|end| request.arrival >= end) {
-            self.outcome.beyond_horizon += 1;
-            return Ok(());
-        }
-        while let Some((due, event)) = self.queue.pop_due(request.arrival) {
-            model.handle(due, event, &mut self.queue);
-        }
-        model.arrive(request, &mut self.queue);
-        self.outcome.simulated += 1;
+        self.previous_arrival = previous;
+        self.offered += batch.len() as u64;
         Ok(())
+    }
+
+    /// The error for the request at `position` of the current batch,
+    /// earlier than the one before it.
+    #[cold]
+    fn unsorted(&self, position: usize) -> Error {
+        Error::input(
+            "request stream",
+            self.offered + position as u64 + 1,
+            "requests must be in arrival order",
+        )
     }
 
     /// Ends the stream and handles every event still pending.
@@ -103,7 +144,10 @@ impl<E> Replay<E> {
         while let Some((due, event)) = self.queue.pop() {
             model.handle(due, event, &mut self.queue);
         }
-        self.outcome
+        RunOutcome {
+            simulated: self.offered - self.beyond_horizon,
+            beyond_horizon: self.beyond_horizon,
+        }
     }
 }
 
@@ -155,6 +199,52 @@ mod tests {
             ]
         );
         assert_eq!(outcome.simulated, 3);
+    }
+
+    /// Logs the hints it is given, and arrivals.
+    #[derive(Default)]
+    struct Hinted {
+        log: Vec<String>,
+        hints: std::cell::RefCell<Vec<String>>,
+    }
+
+    impl Model for Hinted {
+        type Event = u64;
+
+        fn arrive(&mut self, request: Request, _queue: &mut EventQueue<u64>) {
+            let hints = self.hints.take().join(" ");
+            self.log.push(format!("{hints} arrive {}", request.arrival));
+        }
+
+        fn handle(&mut self, _now: Micros, _event: u64, _queue: &mut EventQueue<u64>) {}
+
+        fn prefetches(&self) -> bool {
+            true
+        }
+
+        fn prefetch(&self, batch: &[Request], next: usize) {
+            let ahead: Vec<String> = batch[next..]
+                .iter()
+                .map(|request| request.arrival.to_string())
+                .collect();
+            self.hints.borrow_mut().push(format!("[{}]", ahead.join(",")));
+        }
+    }
+
+    #[test]
+    fn a_prefetching_model_is_told_of_the_rest_of_the_batch_before_each_arrival() {
+        // Batches of [1, 2, 3] and [4]: before 1 come 2 and 3, before 3
+        // nothing, and a new batch starts afresh.
+        let batches = vec![
+            vec![Request::at(1, 1), Request::at(2, 1), Request::at(3, 1)],
+            vec![Request::at(4, 1)],
+        ];
+        let mut model = Hinted::default();
+        run(&mut model, &mut slices(batches, None), None).expect("sorted");
+        assert_eq!(
+            model.log,
+            vec!["[2,3] arrive 1", "[3] arrive 2", "[] arrive 3", "[] arrive 4"]
+        );
     }
 
     #[test]

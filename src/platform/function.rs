@@ -33,7 +33,7 @@ use super::keepalive::{IdleList, Links, NONE, Thread, Threaded};
 use super::speed::DurationScale;
 use crate::calendar::{BillingMonth, MonthCursor, split_by_month};
 use crate::distribution::DurationSampler;
-use crate::engine::{EventQueue, Model};
+use crate::engine::{EventQueue, Model, prefetch};
 use crate::metrics::{InstanceTally, LatencyRecorder, RequestCounts};
 use crate::pricing::FunctionOffering;
 use crate::pricing::function_book::MemorySizes;
@@ -314,6 +314,9 @@ pub struct FunctionPlatform {
     origin: DateTime<Utc>,
     /// An explicit horizon end; none means "until the last request ends".
     horizon_limit: Option<Micros>,
+    /// The horizon's end, or the end of time without one: what instance
+    /// time is clipped to.
+    clip_at: Micros,
 
     pools: Vec<FunctionPool>,
     free_lists: Vec<FreeLists>,
@@ -326,6 +329,9 @@ pub struct FunctionPlatform {
     /// left unkept until a second function comes.
     one_function: bool,
     provisioning: bool,
+    /// When provisioned instances are released, while they are kept; the
+    /// end of time once they are (or if there never were any).
+    provisioning_ends: Micros,
     live: u64,
     busy_instances: u32,
     last_arrival: Micros,
@@ -335,6 +341,9 @@ pub struct FunctionPlatform {
     latency: LatencyRecorder,
     timed_out_latency: LatencyRecorder,
     queueing: LatencyRecorder,
+    /// Requests that started at once, not yet in `queueing` (counted apart,
+    /// as the usual case, and added when the run ends).
+    zero_waits: u64,
     tally: InstanceTally,
     provisioned_instance_us: u128,
     provisioned_busy_us: u128,
@@ -387,6 +396,7 @@ impl FunctionPlatform {
             rng: Pcg64::seed_from_u64(seed),
             origin,
             horizon_limit: horizon_end,
+            clip_at: horizon_end.unwrap_or(Micros::MAX),
             pools: Vec::new(),
             free_lists: Vec::new(),
             instances: Vec::new(),
@@ -394,6 +404,10 @@ impl FunctionPlatform {
             expiring: IdleList::EMPTY,
             one_function: true,
             provisioning: settings.provisioned > 0,
+            provisioning_ends: settings
+                .provisioned_until
+                .filter(|_| settings.provisioned > 0)
+                .unwrap_or(Micros::MAX),
             live: 0,
             busy_instances: 0,
             last_arrival: 0,
@@ -402,6 +416,7 @@ impl FunctionPlatform {
             latency: LatencyRecorder::default(),
             timed_out_latency: LatencyRecorder::default(),
             queueing: LatencyRecorder::default(),
+            zero_waits: 0,
             tally: InstanceTally::default(),
             provisioned_instance_us: 0,
             provisioned_busy_us: 0,
@@ -492,7 +507,7 @@ impl FunctionPlatform {
     }
 
     fn clip(&self, time: Micros) -> Micros {
-        self.horizon_limit.map_or(time, |limit| time.min(limit))
+        time.min(self.clip_at)
     }
 
     fn spawn(&mut self, function: u32, now: Micros, provisioned: bool) -> u32 {
@@ -564,7 +579,7 @@ impl FunctionPlatform {
         self.instances[id as usize].listed_at = position;
     }
 
-    #[inline]
+    #[inline(always)]
     fn unlist(&mut self, id: u32) {
         let position = self.instances[id as usize].listed_at;
         if position != NOT_LISTED {
@@ -600,7 +615,7 @@ impl FunctionPlatform {
     }
 
     /// The idle instance whose keep-alive ends first, if it ends by `now`.
-    #[inline]
+    #[inline(always)]
     fn due_by(&self, now: Micros) -> Option<u32> {
         match self.expiring.oldest_in(&self.instances) {
             Some((id, instance)) if instance.idle_until <= now => Some(id),
@@ -609,7 +624,7 @@ impl FunctionPlatform {
     }
 
     /// Retires idle instances whose keep-alive ran out by `now`.
-    #[inline]
+    #[inline(always)]
     fn expire_until(&mut self, now: Micros) {
         if self.due_by(now).is_some() {
             self.expire_due(now);
@@ -632,7 +647,7 @@ impl FunctionPlatform {
 
     /// Takes the idle instance `id` of `function` off its function's idle
     /// list and the list of all idle instances.
-    #[inline]
+    #[inline(always)]
     fn take_idle(&mut self, id: u32, function: u32) {
         if !self.one_function {
             self.pools[function as usize]
@@ -653,19 +668,17 @@ impl FunctionPlatform {
     }
 
     /// Releases provisioned instances once the provisioning window has ended.
-    #[inline]
+    #[inline(always)]
     fn end_provisioning_by(&mut self, now: Micros) {
-        if let Some(until) = self.settings.provisioned_until
-            && self.provisioning
-            && until <= now
-        {
-            self.end_provisioning(until);
+        if self.provisioning_ends <= now {
+            self.end_provisioning(self.provisioning_ends);
         }
     }
 
     /// Releases the provisioned instances at `until`, the window's end.
     fn end_provisioning(&mut self, until: Micros) {
         self.provisioning = false;
+        self.provisioning_ends = Micros::MAX;
         for id in 0..self.instances.len() as u32 {
             let instance = &self.instances[id as usize];
             if instance.alive && instance.provisioned {
@@ -681,7 +694,16 @@ impl FunctionPlatform {
 
     /// Makes room for `function`, starting its provisioned instances (which
     /// exist from the origin) when it is first seen.
+    #[inline(always)]
     fn pool_for(&mut self, function: u32) {
+        if self.pools.len() <= function as usize {
+            self.add_pools(function);
+        }
+    }
+
+    /// [`Self::pool_for`] of a function not seen before.
+    #[cold]
+    fn add_pools(&mut self, function: u32) {
         while self.pools.len() <= function as usize {
             let new_function = self.pools.len() as u32;
             if new_function == 1 {
@@ -732,12 +754,12 @@ impl FunctionPlatform {
             .horizon_limit
             .unwrap_or_else(|| self.last_completion.max(self.last_arrival));
         self.horizon_limit = Some(horizon_end);
+        self.clip_at = horizon_end;
         self.spill_own_size();
         for request in std::mem::take(&mut self.waiting) {
             // Still waiting when the horizon ended: the client gave up.
             self.timed_out_latency
                 .record(horizon_end.saturating_sub(request.arrival));
-            self.counts.timed_out += 1;
         }
         self.expire_until(horizon_end);
         self.end_provisioning_by(horizon_end);
@@ -754,6 +776,11 @@ impl FunctionPlatform {
             .instance_us
             .saturating_sub(self.provisioned_instance_us);
         let on_demand_busy = self.tally.busy_us.saturating_sub(self.provisioned_busy_us);
+        // Every served and timed-out request's latency was recorded, so
+        // the recorders count them.
+        self.counts.served = self.latency.count();
+        self.counts.timed_out = self.timed_out_latency.count();
+        self.queueing.record_zeros(std::mem::take(&mut self.zero_waits));
         let mut run = FunctionRun {
             counts: self.counts,
             latency: self.latency,
@@ -798,10 +825,12 @@ impl FunctionPlatform {
         continuing: bool,
         queue: &mut EventQueue<FunctionEvent>,
     ) {
-        let init = if cold {
-            self.cold_start.sample(&mut self.rng)
+        let (init, billed_init) = if cold {
+            self.counts.cold_starts += 1;
+            let init = self.cold_start.sample(&mut self.rng);
+            (init, if self.rounding.init_billed { init } else { 0 })
         } else {
-            0
+            (0, 0)
         };
         let instance = &mut self.instances[id as usize];
         if cold {
@@ -819,26 +848,27 @@ impl FunctionPlatform {
         let timed_out = request.duration > limit;
         let start = now.max(instance.ready_at);
         let completion = start + execution;
-        if instance.active < self.settings.instance_concurrency {
-            self.list(id);
-        } else {
-            self.unlist(id);
+        let has_room = instance.active < self.settings.instance_concurrency;
+        let listed_at = instance.listed_at;
+        if has_room != (listed_at != NOT_LISTED) {
+            if has_room {
+                self.list(id);
+            } else {
+                self.unlist_at(id, listed_at);
+            }
         }
         queue.schedule(completion, FunctionEvent::Completion { instance: id });
-        self.meter_request(
-            &request,
-            execution + if self.rounding.init_billed { init } else { 0 },
-            now,
-            provisioned,
-        );
-        self.queueing.record(start - request.arrival);
-        self.counts.cold_starts += u64::from(cold);
+        self.meter_request(&request, execution + billed_init, now, provisioned);
+        let wait = start - request.arrival;
+        if wait == 0 {
+            self.zero_waits += 1;
+        } else {
+            self.queueing.record(wait);
+        }
         if timed_out {
             self.timed_out_latency.record(completion - request.arrival);
-            self.counts.timed_out += 1;
         } else {
             self.latency.record(completion - request.arrival);
-            self.counts.served += 1;
         }
     }
 
@@ -932,7 +962,6 @@ impl FunctionPlatform {
                 return Some(request);
             }
             self.timed_out_latency.record(self.settings.max_duration);
-            self.counts.timed_out += 1;
         }
         None
     }
@@ -970,30 +999,75 @@ impl FunctionPlatform {
     }
 
     /// Files `id`, now without requests, as idle until its keep-alive ends.
-    #[inline(always)]
     fn go_idle(&mut self, id: u32, now: Micros) {
         self.unlist(id);
+        self.idle_from(id, now);
+    }
+
+    /// [`Self::go_idle`] of an instance on no free list.
+    #[inline(always)]
+    fn idle_from(&mut self, id: u32, now: Micros) {
         let idle_until = now + self.settings.keep_alive;
         debug_assert!(
             self.expiring
                 .newest()
                 .is_none_or(|newest| self.instances[newest as usize].idle_until <= idle_until)
         );
-        let instance = &mut self.instances[id as usize];
+        let instances = &mut self.instances[..];
+        let instance = &mut instances[id as usize];
+        debug_assert_eq!(instance.listed_at, NOT_LISTED);
         instance.idle_until = idle_until;
         let function = instance.function as usize;
         if !self.one_function {
             self.pools[function]
                 .idle
-                .push_newest(&mut self.instances, id, Thread::Function);
+                .push_newest(instances, id, Thread::Function);
         }
-        self.expiring.push_newest(&mut self.instances, id, Thread::Expiry);
+        self.expiring.push_newest(instances, id, Thread::Expiry);
     }
 }
+
+/// How many requests ahead [`Model::prefetch`] loads a request's pool, the
+/// idle instance it will take, and that instance's neighbours in the list
+/// of all idle instances: each step needs the one before it in cache.
+const POOL_AHEAD: usize = 15;
+const INSTANCE_AHEAD: usize = 7;
+const NEIGHBOURS_AHEAD: usize = 2;
 
 impl Model for FunctionPlatform {
     type Event = FunctionEvent;
 
+    /// With many functions, the pools and instances requests touch
+    /// outgrow the cache; with one, they stay in it.
+    fn prefetches(&self) -> bool {
+        !self.one_function
+    }
+
+    #[inline(always)]
+    fn prefetch(&self, batch: &[Request], next: usize) {
+        let function_at = |ahead: usize| batch.get(next + ahead).map(|request| request.function.0 as usize);
+        let idle_at = |ahead: usize| {
+            let pool = self.pools.get(function_at(ahead)?)?;
+            self.instances.get(pool.idle.newest()? as usize)
+        };
+        if let Some(function) = function_at(POOL_AHEAD) {
+            prefetch(&self.pools, function);
+        }
+        if let Some(function) = function_at(INSTANCE_AHEAD)
+            && let Some(pool) = self.pools.get(function)
+        {
+            prefetch(&self.instances, pool.idle.newest_or_none() as usize);
+        }
+        if let Some(instance) = idle_at(NEIGHBOURS_AHEAD) {
+            for neighbour in instance.idle_links[Thread::Expiry as usize].neighbours() {
+                if neighbour != NONE {
+                    prefetch(&self.instances, neighbour as usize);
+                }
+            }
+        }
+    }
+
+    #[inline(always)]
     fn arrive(&mut self, mut request: Request, queue: &mut EventQueue<FunctionEvent>) {
         if request.memory_mb.is_none() {
             request.duration = self.duration_scale.apply(request.duration);
@@ -1020,14 +1094,25 @@ impl Model for FunctionPlatform {
     #[inline(always)]
     fn handle(&mut self, now: Micros, event: FunctionEvent, queue: &mut EventQueue<FunctionEvent>) {
         let FunctionEvent::Completion { instance: id } = event;
-        self.last_completion = self.last_completion.max(now);
+        // Events come in time order, none before the request it ends.
+        self.last_completion = now;
         let instance = &mut self.instances[id as usize];
         instance.active -= 1;
-        if instance.active == 0 && !instance.provisioned && !self.meter_instances && self.waiting.is_empty() {
-            // The common case, in short: an on-demand instance served its
-            // last request, nothing waits, and its busy time is not metered.
-            self.finish_busy_period(id, now);
-            self.go_idle(id, now);
+        if instance.active == 0
+            && !instance.provisioned
+            && instance.listed_at == NOT_LISTED
+            && !self.meter_instances
+            && self.waiting.is_empty()
+        {
+            // The common case, in short: an on-demand instance on no free
+            // list served its last request, nothing waits, and its busy time
+            // is not metered.
+            self.busy_instances -= 1;
+            let busy = now
+                .min(self.clip_at)
+                .saturating_sub(instance.busy_since.min(self.clip_at));
+            self.tally.busy_us += u128::from(busy);
+            self.idle_from(id, now);
             return;
         }
         self.handle_otherwise(id, now, queue);

@@ -34,6 +34,12 @@ impl Links {
         older: NONE,
         newer: NONE,
     };
+
+    /// The neighbours' ids, [`NONE`] for a missing one.
+    #[inline(always)]
+    pub fn neighbours(&self) -> [u32; 2] {
+        [self.older, self.newer]
+    }
 }
 
 /// An item of a table that lists are threaded through.
@@ -62,6 +68,12 @@ impl IdleList {
     #[inline]
     pub fn newest(&self) -> Option<u32> {
         (self.newest != NONE).then_some(self.newest)
+    }
+
+    /// The newest item, or [`NONE`] if the list is empty.
+    #[inline(always)]
+    pub fn newest_or_none(&self) -> u32 {
+        self.newest
     }
 
     /// The oldest item and its id.
