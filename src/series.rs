@@ -189,11 +189,11 @@ pub struct CountRecorder {
 }
 
 impl CountRecorder {
-    /// Counts one event at `time`.
+    /// Counts `count` events at `time`.
     #[inline]
-    pub fn add(&mut self, time: Micros) {
+    pub fn add(&mut self, time: Micros, count: u64) {
         let index = self.buckets.reach(time, u64::saturating_add);
-        self.buckets.values[index] = self.buckets.values[index].saturating_add(1);
+        self.buckets.values[index] = self.buckets.values[index].saturating_add(count);
     }
 
     /// The counts so far.
@@ -314,11 +314,11 @@ mod tests {
         // one at 2^17 + 1: in 2-minute buckets, 3 in the first, 2 in the last.
         let mut counts = CountRecorder::default();
         for time in [0, MINUTE, MINUTE + 5] {
-            counts.add(time);
+            counts.add(time, 1);
         }
         let far = MAX_BUCKETS as Micros * MINUTE;
-        counts.add(far);
-        counts.add(far + MINUTE);
+        counts.add(far, 1);
+        counts.add(far + MINUTE, 1);
         let buckets = counts.buckets();
         assert_eq!(buckets.width, 2 * MINUTE);
         assert_eq!(buckets.values.len(), MAX_BUCKETS / 2 + 1);

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::Request;
 use crate::calendar::{BillingMonth, MonthCursor};
-use crate::series::{Buckets, CountRecorder, HOUR};
+use crate::series::{Buckets, CountRecorder, HOUR, MINUTE};
 use crate::units::Micros;
 use crate::usage::{ServiceMonthUsage, ServiceUsage};
 
@@ -21,10 +21,16 @@ pub struct WorkloadTally {
     arrivals: CountRecorder,
     /// (requests, bytes) per UTC clock hour, the first holding the origin.
     per_hour: Vec<(u64, u128)>,
-    /// The hour of the last request added, and the arrivals it covers:
-    /// requests come in order, so most need one comparison, not a division.
+    /// The hour of the current run.
     hour: usize,
-    hour_arrivals: Range<Micros>,
+    /// The run: the arrivals in both one clock hour and one minute from
+    /// the origin (the finest bucket of `arrivals`), and the requests and
+    /// bytes among them not yet added to `per_hour` and `arrivals`.
+    /// Requests come in order, so most only count here: one comparison,
+    /// not a division.
+    run: Range<Micros>,
+    run_requests: u64,
+    run_bytes: u128,
 }
 
 impl WorkloadTally {
@@ -35,24 +41,31 @@ impl WorkloadTally {
             arrivals: CountRecorder::default(),
             per_hour: Vec::new(),
             hour: 0,
-            hour_arrivals: 0..0,
+            run: 0..0,
+            run_requests: 0,
+            run_bytes: 0,
         }
     }
 
     #[inline(always)]
     pub fn add(&mut self, request: &Request) {
-        self.arrivals.add(request.arrival);
-        if !self.hour_arrivals.contains(&request.arrival) {
-            self.enter_hour_of(request.arrival);
+        if !self.run.contains(&request.arrival) {
+            self.enter_run_of(request.arrival);
         }
-        let (requests, bytes) = &mut self.per_hour[self.hour];
-        *requests += 1;
-        *bytes += u128::from(request.bytes_out);
+        self.run_requests += 1;
+        self.run_bytes += u128::from(request.bytes_out);
     }
 
-    /// Makes the hour `arrival` falls in the current one.
+    /// Counts the run so far, and makes the one `arrival` falls in the
+    /// current one.
     #[cold]
-    fn enter_hour_of(&mut self, arrival: Micros) {
+    fn enter_run_of(&mut self, arrival: Micros) {
+        if self.run_requests > 0 {
+            self.arrivals.add(self.run.start, self.run_requests);
+            let (requests, bytes) = &mut self.per_hour[self.hour];
+            *requests += std::mem::take(&mut self.run_requests);
+            *bytes += std::mem::take(&mut self.run_bytes);
+        }
         let hour = (arrival + self.hour_offset) / HOUR;
         let index = hour as usize;
         if self.per_hour.len() <= index {
@@ -61,8 +74,21 @@ impl WorkloadTally {
         self.hour = index;
         // Hour `h` holds the arrivals from h × HOUR - offset (0 for the
         // first) up to (h + 1) × HOUR - offset.
-        self.hour_arrivals =
-            (hour * HOUR).saturating_sub(self.hour_offset)..(hour + 1) * HOUR - self.hour_offset;
+        let hour_start = (hour * HOUR).saturating_sub(self.hour_offset);
+        let minute_start = arrival / MINUTE * MINUTE;
+        self.run =
+            hour_start.max(minute_start)..((hour + 1) * HOUR - self.hour_offset).min(minute_start + MINUTE);
+    }
+
+    /// Requests and bytes per clock hour, the current run's included.
+    fn hours(&self) -> impl Iterator<Item = (u64, u128)> + '_ {
+        self.per_hour
+            .iter()
+            .enumerate()
+            .map(|(hour, &(requests, bytes))| match hour == self.hour {
+                true => (requests + self.run_requests, bytes + self.run_bytes),
+                false => (requests, bytes),
+            })
     }
 
     /// The instant simulated time counts from.
@@ -72,7 +98,11 @@ impl WorkloadTally {
 
     /// Requests arriving in each bucket of time.
     pub fn requests_over_time(&self) -> Buckets<u64> {
-        self.arrivals.buckets()
+        let mut arrivals = self.arrivals.clone();
+        if self.run_requests > 0 {
+            arrivals.add(self.run.start, self.run_requests);
+        }
+        arrivals.buckets()
     }
 
     /// Requests and bytes by calendar month, of the clock hours that start
@@ -81,7 +111,7 @@ impl WorkloadTally {
         let mut cursor = MonthCursor::new(self.origin);
         let mut months: Vec<ServiceMonthUsage> = Vec::new();
         let first = BillingMonth::containing(self.origin);
-        for (hour, (requests, bytes)) in self.per_hour.iter().enumerate() {
+        for (hour, (requests, bytes)) in self.hours().enumerate() {
             let start = (hour as Micros * HOUR).saturating_sub(self.hour_offset);
             if start >= until {
                 break;
@@ -126,6 +156,13 @@ mod tests {
         }
         // Hour 0: 0 and 29 min (1 + 2 bytes); hour 1: 31 and 30 min (4 + 16);
         // hour 2 (90 to 150 min): 95 min (8).
-        assert_eq!(tally.per_hour, vec![(2, 3), (2, 20), (1, 8)]);
+        assert_eq!(tally.hours().collect::<Vec<_>>(), vec![(2, 3), (2, 20), (1, 8)]);
+        // Per minute: 0, 29, 30, 31 and 95 minutes, one each.
+        let counts = tally.requests_over_time().values;
+        let at = |minute: usize| counts[minute];
+        assert_eq!(
+            (at(0), at(29), at(30), at(31), at(95), counts.iter().sum::<u64>()),
+            (1, 1, 1, 1, 1, 5)
+        );
     }
 }
