@@ -4,10 +4,9 @@
 //! same microsecond always come out in the order they were scheduled, whatever
 //! the heap's internal layout: runs are deterministic.
 //!
-//! The few earliest events wait in a small sorted array outside the heap, so
-//! that a replay with only a handful of events in flight never touches the
-//! heap, and one with many pays the heap only for the events that are not
-//! among the soonest.
+//! Events scheduled ahead of everything in the heap wait in a small sorted
+//! array outside it, so that a replay with only a handful of events in flight
+//! never touches the heap; one with many uses the heap as a plain one would.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -15,7 +14,7 @@ use std::mem::MaybeUninit;
 
 use crate::units::Micros;
 
-/// How many of the earliest events wait outside the heap.
+/// How many of the earliest events can wait outside the heap.
 const SOONEST: usize = 8;
 
 /// An event with its ordering key: the due time in the high 64 bits and the
@@ -56,9 +55,11 @@ impl<E> Ord for Scheduled<E> {
 /// the workload itself.
 ///
 /// Invariants: `soonest[..len]` is initialised and sorted by key from the
-/// latest (index 0) to the earliest (index `len - 1`); every event in `heap`
-/// is later than every event in `soonest`; `len == 0` only while the heap is
-/// empty too, so the earliest event is always `soonest[len - 1]`.
+/// latest (index 0) to the earliest (index `len - 1`), and every event in
+/// `heap` is later than every event in `soonest`. So the earliest event is
+/// `soonest[len - 1]`, or the heap's first once `soonest` is empty: with many
+/// events in flight those leave the heap directly, and only the few scheduled
+/// ahead of all of the heap's wait outside it.
 pub struct EventQueue<E> {
     soonest: [MaybeUninit<Scheduled<E>>; SOONEST],
     len: usize,
@@ -112,8 +113,10 @@ impl<E> EventQueue<E> {
     /// The time of the earliest event, if any.
     #[inline]
     pub fn next_time(&self) -> Option<Micros> {
-        let earliest = self.len.checked_sub(1)?;
-        Some((self.key_at(earliest) >> 64) as Micros)
+        match self.len.checked_sub(1) {
+            Some(earliest) => Some((self.key_at(earliest) >> 64) as Micros),
+            None => self.heap.peek().map(Scheduled::time),
+        }
     }
 
     /// Removes and returns the earliest event if it is due by `now`.
@@ -128,14 +131,15 @@ impl<E> EventQueue<E> {
     /// Removes and returns the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<(Micros, E)> {
-        let earliest = self.len.checked_sub(1)?;
-        // SAFETY: slot `len - 1` is initialised; shrinking `len` below it
-        // marks it vacant, so it is read out only once.
-        let scheduled = unsafe { self.soonest[earliest].assume_init_read() };
-        self.len = earliest;
-        if earliest == 0 && !self.heap.is_empty() {
-            self.refill();
-        }
+        let scheduled = match self.len.checked_sub(1) {
+            Some(earliest) => {
+                self.len = earliest;
+                // SAFETY: slot `earliest` was initialised; `len` now excludes
+                // it, so it is read out only once.
+                unsafe { self.soonest[earliest].assume_init_read() }
+            }
+            None => self.heap.pop()?,
+        };
         Some((scheduled.time(), scheduled.event))
     }
 
@@ -174,8 +178,8 @@ impl<E> EventQueue<E> {
     /// one slot into the room it leaves.
     #[inline(never)]
     fn insert_displacing_latest(&mut self, scheduled: Scheduled<E>) {
-        // SAFETY: the array is full, so slot 0 is initialised; it is refilled
-        // below before anything reads it.
+        // SAFETY: the array is full, so slot 0 is initialised; it is written
+        // again below before anything reads it.
         let latest = unsafe { self.soonest[0].assume_init_read() };
         self.heap.push(latest);
         let mut gap = 0;
@@ -184,21 +188,6 @@ impl<E> EventQueue<E> {
             gap += 1;
         }
         self.soonest[gap].write(scheduled);
-    }
-
-    /// Moves the heap's earliest events into the empty `soonest`, the
-    /// earliest into the last slot.
-    #[inline(never)]
-    fn refill(&mut self) {
-        let count = self.heap.len().min(SOONEST);
-        // `count` is at most the heap's length, so every pop yields an event
-        // and the slots `..count` all end up initialised.
-        for slot in (0..count).rev() {
-            if let Some(scheduled) = self.heap.pop() {
-                self.soonest[slot].write(scheduled);
-            }
-        }
-        self.len = count;
     }
 }
 
