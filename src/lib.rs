@@ -12,6 +12,7 @@
 //! [`scenario`]'s deployments side by side.
 
 pub mod breakeven;
+pub mod cache;
 pub mod calendar;
 pub mod cli;
 pub mod compare;

@@ -2,9 +2,7 @@
 //! sorted request stream with the events a platform model schedules.
 
 mod event_queue;
-mod prefetch;
 mod run;
 
 pub use event_queue::EventQueue;
-pub use prefetch::prefetch;
 pub use run::{Model, RunOutcome, run};

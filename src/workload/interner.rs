@@ -11,11 +11,19 @@
 //! resistance to crafted collisions is not needed.
 
 use super::request::{DEFAULT_FUNCTION, FunctionId, FunctionNames};
+use crate::cache::prefetch;
 
 /// Bytes of a name kept in its slot.
 const HEAD: usize = 8;
 const EMPTY: u32 = u32::MAX;
 const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+/// A started lookup: the name's head and hash.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Lookup {
+    head: u64,
+    hash: u64,
+}
 
 #[derive(Debug, Clone, Copy)]
 struct Slot {
@@ -68,8 +76,31 @@ impl FunctionInterner {
                 None => *self.unnamed.insert(self.names.intern(DEFAULT_FUNCTION)),
             };
         }
+        let lookup = self.look_up(name);
+        self.intern_looked_up(name, lookup)
+    }
+
+    /// Where `name`'s lookup starts; its slot is asked into the cache, for
+    /// [`Self::intern_looked_up`] a little later (after the lookups of a few
+    /// other names have been started too).
+    #[inline(always)]
+    pub fn look_up(&self, name: &[u8]) -> Lookup {
         let head = head_of(name);
-        let mut index = self.start_of(hash(head, name));
+        let hash = hash(head, name);
+        prefetch(&self.slots, self.start_of(hash));
+        Lookup { head, hash }
+    }
+
+    /// [`Self::intern`] of a name whose lookup was started by
+    /// [`Self::look_up`] (the table may have grown since: the lookup starts
+    /// from the hash).
+    #[inline(always)]
+    pub fn intern_looked_up(&mut self, name: &[u8], lookup: Lookup) -> FunctionId {
+        if name.is_empty() {
+            return self.intern(name);
+        }
+        let Lookup { head, hash } = lookup;
+        let mut index = self.start_of(hash);
         while let Some(slot) = self.slots.get(index)
             && slot.id != EMPTY
         {
@@ -233,6 +264,30 @@ mod tests {
         assert_eq!(ids, vec![0, 1, 2, 3, 4]);
         let again: Vec<u32> = names.iter().rev().map(|name| interner.intern(name).0).collect();
         assert_eq!(again, vec![4, 3, 2, 1, 0]);
+    }
+
+    #[test]
+    fn lookups_started_before_the_table_grows_still_find_their_names() {
+        let mut interner = FunctionInterner::default();
+        let names: Vec<String> = (0..300).map(|index| format!("function-{index}")).collect();
+        // In groups of eight, as the reader interns; the table grows from 64
+        // slots to 512 on the way (past 56, 112 and 224 names), inside groups.
+        for group in names.chunks(8) {
+            let lookups: Vec<Lookup> = group
+                .iter()
+                .map(|name| interner.look_up(name.as_bytes()))
+                .collect();
+            for (name, lookup) in group.iter().zip(lookups) {
+                interner.intern_looked_up(name.as_bytes(), lookup);
+            }
+        }
+        for (id, name) in names.iter().enumerate() {
+            let lookup = interner.look_up(name.as_bytes());
+            assert_eq!(
+                interner.intern_looked_up(name.as_bytes(), lookup),
+                FunctionId(id as u32)
+            );
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 
 use super::batch_source::BatchSource;
-use super::interner::FunctionInterner;
+use super::interner::{FunctionInterner, Lookup};
 use super::request::{FunctionId, FunctionNames, MAX_ARRIVAL, MAX_DURATION, Request};
 use super::trace_input::{input_label, open_input_unbuffered};
 use super::trace_rows::{RowError, RowReader};
@@ -375,17 +375,19 @@ impl TraceReader {
 
     /// Reads plain named rows into `batch`, up to [`NAME_GROUP`] and
     /// `limit`, stopping before a row that is not plain (as
-    /// [`Self::read_decimal_row`]); then interns their names together, so
-    /// that the lookups' cache misses overlap. How many were read.
+    /// [`Self::read_decimal_row`]), starting the lookup of each name as it
+    /// is read; then interns the names, so that the lookups' cache misses
+    /// overlap. How many were read.
     #[inline(always)]
     fn read_named_rows(&mut self, batch: &mut Vec<Request>, limit: usize) -> Result<usize> {
         let base = batch.len();
-        let mut names: [Range<usize>; NAME_GROUP] = Default::default();
+        let mut names: [(Range<usize>, Lookup); NAME_GROUP] = Default::default();
         let mut failed = None;
-        for name in names.iter_mut().take(limit - base) {
+        for (name, lookup) in names.iter_mut().take(limit - base) {
             match self.decimal_row(true) {
                 Some(Ok((arrival, duration))) => {
                     *name = self.rows.field_range(2);
+                    *lookup = self.interner.look_up(self.rows.buffered(name.clone()));
                     batch.push(Request {
                         arrival,
                         duration,
@@ -402,8 +404,8 @@ impl TraceReader {
             }
         }
         // The rows stay in the buffer until the next `next_row`.
-        for (request, name) in batch[base..].iter_mut().zip(names) {
-            request.function = self.interner.intern(self.rows.buffered(name));
+        for (request, (name, lookup)) in batch[base..].iter_mut().zip(names) {
+            request.function = self.interner.intern_looked_up(self.rows.buffered(name), lookup);
         }
         match failed {
             Some(error) => Err(error),

@@ -1,8 +1,9 @@
-//! A hint to the processor to bring an item into cache before a model
-//! needs it: models whose state is too large for the cache (tens of
-//! thousands of functions) ask for the state of requests a few places ahead
-//! of the one they are serving, so that its load does not wait on memory.
-//! It changes nothing a program can observe, only how long loads take.
+//! A hint to the processor to bring an item into cache before it is needed:
+//! state too large for the cache (tens of thousands of functions) is asked
+//! for a few requests ahead of the one being served or read (a model's
+//! per-function state, the trace reader's table of names), so that its load
+//! does not wait on memory. It changes nothing a program can observe, only
+//! how long loads take.
 
 /// Starts loading the cache line holding `items[index]`. An index past the
 /// end is no error: nothing is read, so it only wastes the hint.
