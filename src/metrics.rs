@@ -99,7 +99,7 @@ impl LatencyRecorder {
         let bucket = bucket_of(latency);
         match self.buckets.get_mut(bucket) {
             Some(count) => *count += 1,
-            None => self.grow_and_count(bucket),
+            None => self.grow_and_count(bucket, 1),
         }
         self.sum += u128::from(latency);
         self.max = self.max.max(latency);
@@ -108,14 +108,11 @@ impl LatencyRecorder {
     /// Records `count` latencies of 0 µs at once: the same as `count` calls
     /// of [`Self::record`] with 0.
     pub fn record_zeros(&mut self, count: u64) {
-        if count == 0 {
-            return;
+        match self.buckets.first_mut() {
+            Some(zeros) => *zeros += count,
+            None if count > 0 => self.grow_and_count(0, count),
+            None => {}
         }
-        if self.buckets.is_empty() {
-            // The first power of two, as `grow_and_count` would make it.
-            self.buckets.resize(1 << HALF_SUB_BUCKETS_LOG2, 0);
-        }
-        self.buckets[0] += count;
     }
 
     /// How many latencies were recorded.
@@ -137,11 +134,11 @@ impl LatencyRecorder {
     }
 
     #[cold]
-    fn grow_and_count(&mut self, bucket: usize) {
+    fn grow_and_count(&mut self, bucket: usize, count: u64) {
         // Whole powers of two at a time, as the histogram itself grows.
         let size = (bucket | ((1 << HALF_SUB_BUCKETS_LOG2) - 1)) + 1;
         self.buckets.resize(size, 0);
-        self.buckets[bucket] += 1;
+        self.buckets[bucket] += count;
     }
 
     /// The histogram of the recorded counts, for percentiles.

@@ -1049,17 +1049,15 @@ impl Model for FunctionPlatform {
         let function_at = |ahead: usize| batch.get(next + ahead).map(|request| request.function.0 as usize);
         let idle_at = |ahead: usize| {
             let pool = self.pools.get(function_at(ahead)?)?;
-            self.instances.get(pool.idle.newest()? as usize)
+            pool.idle.newest().map(|id| id as usize)
         };
         if let Some(function) = function_at(POOL_AHEAD) {
             prefetch(&self.pools, function);
         }
-        if let Some(function) = function_at(INSTANCE_AHEAD)
-            && let Some(pool) = self.pools.get(function)
-        {
-            prefetch(&self.instances, pool.idle.newest_or_none() as usize);
+        if let Some(id) = idle_at(INSTANCE_AHEAD) {
+            prefetch(&self.instances, id);
         }
-        if let Some(instance) = idle_at(NEIGHBOURS_AHEAD) {
+        if let Some(instance) = idle_at(NEIGHBOURS_AHEAD).and_then(|id| self.instances.get(id)) {
             for neighbour in instance.idle_links[Thread::Expiry as usize].neighbours() {
                 if neighbour != NONE {
                     prefetch(&self.instances, neighbour as usize);

@@ -70,12 +70,6 @@ impl IdleList {
         (self.newest != NONE).then_some(self.newest)
     }
 
-    /// The newest item, or [`NONE`] if the list is empty.
-    #[inline(always)]
-    pub fn newest_or_none(&self) -> u32 {
-        self.newest
-    }
-
     /// The oldest item and its id.
     #[inline]
     pub fn oldest_in<'a, T>(&self, items: &'a [T]) -> Option<(u32, &'a T)> {

@@ -76,8 +76,18 @@ impl FunctionInterner {
                 None => *self.unnamed.insert(self.names.intern(DEFAULT_FUNCTION)),
             };
         }
-        let lookup = self.look_up(name);
+        let lookup = self.lookup_of(name);
         self.intern_looked_up(name, lookup)
+    }
+
+    /// Where `name`'s lookup starts.
+    #[inline(always)]
+    fn lookup_of(&self, name: &[u8]) -> Lookup {
+        let head = head_of(name);
+        Lookup {
+            head,
+            hash: hash(head, name),
+        }
     }
 
     /// Where `name`'s lookup starts; its slot is asked into the cache, for
@@ -85,10 +95,9 @@ impl FunctionInterner {
     /// other names have been started too).
     #[inline(always)]
     pub fn look_up(&self, name: &[u8]) -> Lookup {
-        let head = head_of(name);
-        let hash = hash(head, name);
-        prefetch(&self.slots, self.start_of(hash));
-        Lookup { head, hash }
+        let lookup = self.lookup_of(name);
+        prefetch(&self.slots, self.start_of(lookup.hash));
+        lookup
     }
 
     /// [`Self::intern`] of a name whose lookup was started by
