@@ -23,8 +23,11 @@ use crate::units::{MICROS_PER_MS, MICROS_PER_SECOND, Micros, parse_decimal_micro
 
 /// Plain rows read before their names are interned: with tens of
 /// thousands of names most lookups miss the cache, and a group's misses
-/// then overlap rather than wait one after another.
-const NAME_GROUP: usize = 8;
+/// then overlap rather than wait one after another. The last rows of a
+/// group are interned soon after their slots are asked for, so a longer
+/// group leaves fewer such rows (32 rather than 8: about 3% less time
+/// reading 50,000 names, near the host's noise).
+const NAME_GROUP: usize = 32;
 
 /// Where a relative-time trace begins unless `--start` says otherwise.
 pub const DEFAULT_START: &str = "2016-01-01T00:00:00Z";
