@@ -27,17 +27,15 @@
 //!
 //! The model is split by concern: `lifecycle` (launching, removing,
 //! sleeping, waking and scaling servers), `routing` (dispatching requests
-//! to servers and their queues) and `events` (the engine's arrivals and
-//! events).
+//! to servers and their queues), `events` (the engine's arrivals and
+//! events) and `draws` (its random numbers).
 
+mod draws;
 mod events;
 mod lifecycle;
 mod routing;
 
 use std::collections::VecDeque;
-
-use rand::SeedableRng;
-use rand_pcg::Pcg64;
 
 use super::autoscale::{Autoscaler, ScalingBounds, ScalingPolicy};
 use super::free_slots::FreeSlots;
@@ -46,6 +44,7 @@ use crate::metrics::{InstanceTally, LatencyRecorder, RequestCounts};
 use crate::series::LevelRecorder;
 use crate::units::Micros;
 pub use crate::usage::{FarmUsage, IntervalEnd, ServerInterval};
+use draws::Draws;
 
 const HOUR: f64 = 3_600_000_000.0;
 const HOUR_MICROS: Micros = 3_600_000_000;
@@ -270,7 +269,7 @@ impl FarmEvent {
 
 pub struct ServerFarm {
     config: FarmConfig,
-    rng: Pcg64,
+    draws: Draws,
     autoscaler: Autoscaler,
     horizon_limit: Option<Micros>,
 
@@ -322,7 +321,7 @@ impl ServerFarm {
     pub fn new(config: FarmConfig, horizon_end: Option<Micros>, seed: u64) -> Self {
         let autoscaler = Autoscaler::new(config.scaling.clone(), config.bounds, config.origin_into_day);
         let mut farm = ServerFarm {
-            rng: Pcg64::seed_from_u64(seed),
+            draws: Draws::new(seed),
             autoscaler,
             horizon_limit: horizon_end,
             servers: Vec::new(),

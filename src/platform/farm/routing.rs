@@ -2,8 +2,6 @@
 //! queue (Heroku's router), or the least-loaded free slot and one shared
 //! queue (a load balancer); and handing queued work to freed slots.
 
-use rand::RngExt;
-
 use super::{FarmEvent, Pending, Routing, ServerFarm, State};
 use crate::engine::EventQueue;
 use crate::units::Micros;
@@ -52,7 +50,7 @@ impl ServerFarm {
         }
         match self.config.routing {
             Routing::Random => {
-                let pick = self.routable[self.rng.random_range(0..self.routable.len())];
+                let pick = self.routable[self.draws.index_below(self.routable.len())];
                 if self.wake(pick, now) {
                     self.counts.cold_starts += 1;
                 }
