@@ -122,9 +122,10 @@ impl ServerFarm {
             self.last_completion = now;
             let latency = now - arrival;
             self.autoscaler.record_response(latency);
-            match self.config.request_timeout {
-                Some(timeout) if latency > timeout => self.timed_out_latency.record(timeout),
-                _ => self.latency.record(latency),
+            if latency > self.timeout_or_never {
+                self.timed_out_latency.record(self.timeout_or_never);
+            } else {
+                self.latency.record(latency);
             }
             // `pull_work` hands the freed slot its next request and then
             // tells the free-slot index the server's load once.

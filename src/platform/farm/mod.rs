@@ -301,6 +301,8 @@ pub struct ServerFarm {
     last_completion: Micros,
     /// Whether a request's work is its trace duration (speed 1, no scale).
     work_is_duration: bool,
+    /// The request timeout, or the end of time (which no latency exceeds).
+    timeout_or_never: Micros,
     /// The clock hour of the last arrival, as an index of `bytes_by_hour`,
     /// and where it ends.
     hour: usize,
@@ -345,6 +347,7 @@ impl ServerFarm {
             last_arrival: 0,
             last_completion: 0,
             work_is_duration: config.speed == 1.0 && config.duration_scale.is_unchanged(),
+            timeout_or_never: config.request_timeout.unwrap_or(Micros::MAX),
             hour: 0,
             hour_end: 0,
             counts: RequestCounts::default(),

@@ -108,22 +108,19 @@ impl ServerFarm {
     pub(super) fn pull_work(&mut self, index: u32, now: Micros, queue: &mut EventQueue<FarmEvent>) {
         loop {
             let server = &mut self.servers[index as usize];
-            if server.busy >= self.config.slots {
-                break;
-            }
-            let next = match server.queue.pop_front() {
-                Some(pending) => Some(pending),
-                None if server.state == State::Serving => self.shared_queue.pop_front(),
-                None => None,
+            let next = if server.busy >= self.config.slots {
+                None
+            } else {
+                match server.queue.pop_front() {
+                    Some(pending) => Some(pending),
+                    None if server.state == State::Serving => self.shared_queue.pop_front(),
+                    None => None,
+                }
             };
             match next {
                 Some(pending) => self.start(index, pending, now, queue),
-                None => {
-                    self.free_slots.set_busy(index, server.busy);
-                    return;
-                }
+                None => return self.free_slots.set_busy(index, server.busy),
             }
         }
-        self.free_slots.set_busy(index, self.servers[index as usize].busy);
     }
 }
