@@ -10,8 +10,13 @@
 //! With one slot per server the free servers are the idle ones, and the
 //! lowest of them is found in a bit set of the idle servers (a bit per
 //! server, a summary bit per 64-server word) in constant time instead.
+//! A farm of a few servers (up to [`SCAN_LIMIT`]) keeps neither: a scan of
+//! their loads costs less than keeping the tree up to date.
 
 const NOT_ROUTED: u32 = u32::MAX;
+/// Up to this many servers (counting every index seen), the least loaded is
+/// found by a scan.
+const SCAN_LIMIT: usize = 8;
 /// The key of a server that takes no request (not routable, or full): it
 /// loses every match.
 const OUT: u64 = u64::MAX;
@@ -26,9 +31,11 @@ pub struct FreeSlots {
     busy: Vec<u32>,
     /// The tree in an array: node 1 is the root, node `n`'s children are
     /// `2n` and `2n + 1`, and server `s` is the leaf `leaves + s`. Each node
-    /// holds its winner's key, or [`OUT`].
+    /// holds its winner's key, or [`OUT`]. Kept only past [`SCAN_LIMIT`]
+    /// servers (and with more than one slot each).
     tree: Vec<u64>,
-    /// A power of two, at least the number of servers seen.
+    /// A power of two, at least the number of servers seen; 0 until the
+    /// tree is built.
     leaves: usize,
     /// The routable idle servers, when servers have one slot (the tree is
     /// then not kept).
@@ -93,8 +100,19 @@ impl FreeSlots {
         if let Some(idle) = &self.idle {
             return idle.first().map(|server| server as u32);
         }
+        let winner = if self.scans() {
+            (0..self.busy.len()).map(|server| self.key(server)).min()
+        } else {
+            self.tree.get(1).copied()
+        };
         // The low 32 bits of a key are its server.
-        self.tree.get(1).filter(|&&key| key != OUT).map(|&key| key as u32)
+        winner.filter(|&key| key != OUT).map(|key| key as u32)
+    }
+
+    /// Whether the least loaded is found by a scan, the tree not kept.
+    #[inline(always)]
+    fn scans(&self) -> bool {
+        self.busy.len() <= SCAN_LIMIT
     }
 
     /// The least-loaded server (as [`FreeSlots::least_loaded`]), counted
@@ -109,7 +127,9 @@ impl FreeSlots {
         }
         let server = self.least_loaded()?;
         self.busy[server as usize] += 1;
-        self.replay_tree(server as usize);
+        if !self.scans() {
+            self.replay_tree(server as usize);
+        }
         Some(server)
     }
 
@@ -124,12 +144,14 @@ impl FreeSlots {
     }
 
     /// Files `server` under its new load `busy` (or [`NOT_ROUTED`]): in the
-    /// idle set with one slot per server, else in the tree.
+    /// idle set with one slot per server, else in the tree if it is kept.
     #[inline(always)]
     fn replay(&mut self, server: usize, busy: u32) {
+        let scans = self.scans();
         match &mut self.idle {
             Some(idle) if busy == 0 => idle.insert(server),
             Some(idle) => idle.remove(server),
+            None if scans => {}
             None => self.replay_tree(server),
         }
     }
@@ -138,7 +160,7 @@ impl FreeSlots {
     #[inline(always)]
     fn replay_tree(&mut self, server: usize) {
         if server >= self.leaves {
-            return self.rebuild(server + 1);
+            return self.rebuild();
         }
         let mut node = self.leaves + server;
         let mut winner = self.key(server);
@@ -154,10 +176,10 @@ impl FreeSlots {
         }
     }
 
-    /// Builds the tree anew with room for `servers` servers.
+    /// Builds the tree anew with room for every server seen.
     #[cold]
-    fn rebuild(&mut self, servers: usize) {
-        self.leaves = servers.next_power_of_two();
+    fn rebuild(&mut self) {
+        self.leaves = self.busy.len().next_power_of_two();
         self.tree = vec![OUT; 2 * self.leaves];
         for server in 0..self.busy.len() {
             self.tree[self.leaves + server] = self.key(server);
@@ -293,9 +315,10 @@ mod tests {
 
     #[test]
     fn servers_far_apart_are_found() {
-        // Routed in this order, the tree grows to 1, 2, 64, 8,192 and
-        // 131,072 leaves (two slots), and the bit set to 1,094 words (one
-        // slot); the lowest index among the idle wins.
+        // Routed in this order, servers 0 and 1 are scanned, then the tree
+        // is built with 64 leaves and grows to 8,192 and 131,072 (two
+        // slots), and the bit set grows to 1,094 words (one slot); the
+        // lowest index among the idle wins.
         for slots in [1, 2] {
             let mut free = FreeSlots::new(slots);
             for server in [0, 1, 63, 4_097, 70_000] {

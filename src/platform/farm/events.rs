@@ -18,36 +18,27 @@ impl Model for ServerFarm {
         let now = request.arrival;
         self.advance(now);
         self.last_arrival = now;
-        if !self.started {
-            self.started = true;
-            if self.autoscaler.is_active() {
-                let period = self.autoscaler.period();
-                queue.schedule(now - now % period + period, FarmEvent::tick());
-            }
-            for index in self.routable.clone() {
-                self.schedule_interruption(index, now, queue);
-            }
-        }
         self.counts.total += 1;
-        self.in_system += 1;
+        self.in_system.rise(self.now);
         if now >= self.hour_end {
-            self.enter_hour(now);
+            self.enter_hour(now, queue);
         }
         if request.bytes_out != 0 {
             self.usage.bytes_out += u128::from(request.bytes_out);
             self.usage.bytes_by_hour[self.hour] += u128::from(request.bytes_out);
         }
-        let duration = self.config.duration_scale.apply(request.duration);
-        // At speed 1 the duration itself: what the division and rounding
-        // give for any duration an f64 holds exactly (below 2^53 µs).
-        let work = if self.config.speed == 1.0 && duration < EXACT_IN_F64 {
-            duration
+        // At speed 1 and scale 1 the duration itself: what the scaling,
+        // division and rounding give for any duration an f64 holds exactly
+        // (below 2^53 µs).
+        let work = if self.work_is_duration && request.duration < EXACT_IN_F64 {
+            request.duration
         } else {
-            (duration as f64 / self.config.speed).round() as Micros
+            self.scaled_work(request.duration)
         };
         self.dispatch(Pending { arrival: now, work }, now, queue);
     }
 
+    #[inline(always)]
     fn handle(&mut self, now: Micros, event: FarmEvent, queue: &mut EventQueue<FarmEvent>) {
         self.advance(now);
         match event.due() {
@@ -68,9 +59,24 @@ impl Model for ServerFarm {
 }
 
 impl ServerFarm {
+    /// The work of a request of `duration` on this server type.
+    fn scaled_work(&self, duration: Micros) -> Micros {
+        let duration = self.config.duration_scale.apply(duration);
+        if self.config.speed == 1.0 && duration < EXACT_IN_F64 {
+            duration
+        } else {
+            (duration as f64 / self.config.speed).round() as Micros
+        }
+    }
+
     /// The first arrival in a new clock hour: `bytes_by_hour` reaches it.
+    /// The very first arrival (`hour_end` starts at 0) also starts the
+    /// farm's periodic events.
     #[cold]
-    fn enter_hour(&mut self, now: Micros) {
+    fn enter_hour(&mut self, now: Micros, queue: &mut EventQueue<FarmEvent>) {
+        if !self.started {
+            self.start_events(now, queue);
+        }
         let hour = now / HOUR_MICROS;
         self.hour = hour as usize;
         self.hour_end = (hour + 1).saturating_mul(HOUR_MICROS);
@@ -79,9 +85,22 @@ impl ServerFarm {
         }
     }
 
+    /// The first arrival at `now`: scaling ticks and spot interruptions
+    /// begin.
+    fn start_events(&mut self, now: Micros, queue: &mut EventQueue<FarmEvent>) {
+        self.started = true;
+        if self.autoscaler.is_active() {
+            let period = self.autoscaler.period();
+            queue.schedule(now - now % period + period, FarmEvent::tick());
+        }
+        for index in self.routable.clone() {
+            self.schedule_interruption(index, now, queue);
+        }
+    }
+
     /// A request on `index` finished: it counts as served or (past the
     /// router timeout) timed out, and the slot takes queued work.
-    #[inline]
+    #[inline(always)]
     fn on_completion(
         &mut self,
         index: u32,
@@ -91,27 +110,23 @@ impl ServerFarm {
         queue: &mut EventQueue<FarmEvent>,
     ) {
         {
-            if self.servers[index as usize].generation != generation {
+            let server = &mut self.servers[index as usize];
+            if server.generation != generation {
                 return; // lost with an interrupted server
             }
-            self.in_system -= 1;
-            self.busy_slots -= 1;
-            self.last_completion = self.last_completion.max(now);
-            let latency = now - arrival;
-            self.autoscaler.record_response(latency);
-            match self.config.request_timeout {
-                Some(timeout) if latency > timeout => {
-                    self.timed_out_latency.record(timeout);
-                    self.counts.timed_out += 1;
-                }
-                _ => {
-                    self.latency.record(latency);
-                    self.counts.served += 1;
-                }
-            }
-            let server = &mut self.servers[index as usize];
             server.busy -= 1;
             server.last_end = now;
+            self.in_system.fall(self.now);
+            self.busy_slots.fall(self.now);
+            // Events come in time order.
+            self.last_completion = now;
+            let latency = now - arrival;
+            self.autoscaler.record_response(latency);
+            if latency > self.timeout_or_never {
+                self.timed_out_latency.record(self.timeout_or_never);
+            } else {
+                self.latency.record(latency);
+            }
             // `pull_work` hands the freed slot its next request and then
             // tells the free-slot index the server's load once.
             self.pull_work(index, now, queue);
@@ -143,9 +158,10 @@ impl ServerFarm {
     fn on_tick(&mut self, now: Micros, queue: &mut EventQueue<FarmEvent>) {
         {
             self.settle_capacity();
-            let busy = self.busy_slot_area - self.period_busy_start;
+            let busy_slot_area = self.busy_slots.area(self.now);
+            let busy = busy_slot_area - self.period_busy_start;
             let capacity = self.capacity_area - self.period_capacity_start;
-            self.period_busy_start = self.busy_slot_area;
+            self.period_busy_start = busy_slot_area;
             self.period_capacity_start = self.capacity_area;
             let utilization = if capacity == 0 {
                 1.0
@@ -188,8 +204,8 @@ impl ServerFarm {
             let busy = u64::from(server.busy);
             let was_target = server.state != State::Retiring;
             self.counts.interrupted += lost;
-            self.in_system -= lost;
-            self.busy_slots -= busy;
+            self.in_system.fall_by(lost, self.now);
+            self.busy_slots.fall_by(busy, self.now);
             self.servers[index as usize].queue.clear();
             self.remove(index, now, IntervalEnd::Interrupted);
             if was_target {

@@ -4,8 +4,6 @@
 
 use std::collections::VecDeque;
 
-use rand::RngExt;
-
 use super::{FarmEvent, HOUR, IntervalEnd, Server, ServerFarm, ServerInterval, State, next_generation};
 use crate::engine::EventQueue;
 use crate::units::Micros;
@@ -66,7 +64,7 @@ impl ServerFarm {
         queue: &mut EventQueue<FarmEvent>,
     ) {
         if self.config.interruptions_per_hour > 0.0 {
-            let draw: f64 = self.rng.random();
+            let draw = self.draws.unit();
             let after = -(1.0 - draw).ln() / self.config.interruptions_per_hour * HOUR;
             let generation = self.servers[index as usize].generation;
             queue.schedule(

@@ -27,17 +27,15 @@
 //!
 //! The model is split by concern: `lifecycle` (launching, removing,
 //! sleeping, waking and scaling servers), `routing` (dispatching requests
-//! to servers and their queues) and `events` (the engine's arrivals and
-//! events).
+//! to servers and their queues), `events` (the engine's arrivals and
+//! events) and `draws` (its random numbers).
 
+mod draws;
 mod events;
 mod lifecycle;
 mod routing;
 
 use std::collections::VecDeque;
-
-use rand::SeedableRng;
-use rand_pcg::Pcg64;
 
 use super::autoscale::{Autoscaler, ScalingBounds, ScalingPolicy};
 use super::free_slots::FreeSlots;
@@ -46,6 +44,7 @@ use crate::metrics::{InstanceTally, LatencyRecorder, RequestCounts};
 use crate::series::LevelRecorder;
 use crate::units::Micros;
 pub use crate::usage::{FarmUsage, IntervalEnd, ServerInterval};
+use draws::Draws;
 
 const HOUR: f64 = 3_600_000_000.0;
 const HOUR_MICROS: Micros = 3_600_000_000;
@@ -111,6 +110,45 @@ pub struct FarmRun {
     /// Time-averaged number of requests queued or in service.
     pub mean_in_system: f64,
     pub horizon_end: Micros,
+}
+
+/// A count that steps up and down at event times, and its integral over
+/// time. The integral up to `t` (no earlier than any step) is `count × t`
+/// less the time each unit counted spent uncounted: the sum of the times it
+/// rose less the sum of the times it fell. So a step costs an addition, and
+/// only reading the integral a multiplication.
+#[derive(Debug, Clone, Copy, Default)]
+struct StepArea {
+    count: u64,
+    rise_times: u128,
+    fall_times: u128,
+}
+
+impl StepArea {
+    /// One more, from `now` on.
+    #[inline(always)]
+    fn rise(&mut self, now: Micros) {
+        self.count += 1;
+        self.rise_times += u128::from(now);
+    }
+
+    /// One fewer, from `now` on.
+    #[inline(always)]
+    fn fall(&mut self, now: Micros) {
+        self.count -= 1;
+        self.fall_times += u128::from(now);
+    }
+
+    /// `by` fewer, from `now` on.
+    fn fall_by(&mut self, by: u64, now: Micros) {
+        self.count -= by;
+        self.fall_times += u128::from(by) * u128::from(now);
+    }
+
+    /// The count's integral from 0 to `until`, no earlier than any step.
+    fn area(&self, until: Micros) -> u128 {
+        u128::from(self.count) * u128::from(until) + self.fall_times - self.rise_times
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,7 +269,7 @@ impl FarmEvent {
 
 pub struct ServerFarm {
     config: FarmConfig,
-    rng: Pcg64,
+    draws: Draws,
     autoscaler: Autoscaler,
     horizon_limit: Option<Micros>,
 
@@ -247,11 +285,12 @@ pub struct ServerFarm {
     stream_ended: bool,
     started: bool,
 
+    /// The time of the event or arrival being handled, clipped to the
+    /// horizon: when the counts below change.
     now: Micros,
-    in_system: u64,
-    busy_slots: u64,
-    in_system_area: u128,
-    busy_slot_area: u128,
+    /// Requests queued or in service.
+    in_system: StepArea,
+    busy_slots: StepArea,
     /// Serving slots × time up to `capacity_since`: brought forward only
     /// when the routable servers change and when read (`settle_capacity`).
     capacity_area: u128,
@@ -260,6 +299,10 @@ pub struct ServerFarm {
     period_capacity_start: u128,
     last_arrival: Micros,
     last_completion: Micros,
+    /// Whether a request's work is its trace duration (speed 1, no scale).
+    work_is_duration: bool,
+    /// The request timeout, or the end of time (which no latency exceeds).
+    timeout_or_never: Micros,
     /// The clock hour of the last arrival, as an index of `bytes_by_hour`,
     /// and where it ends.
     hour: usize,
@@ -269,6 +312,8 @@ pub struct ServerFarm {
     latency: LatencyRecorder,
     timed_out_latency: LatencyRecorder,
     queueing: LatencyRecorder,
+    /// Requests that started at once, not yet in `queueing`.
+    zero_waits: u64,
     tally: InstanceTally,
     usage: FarmUsage,
     timeline: Vec<(Micros, u32)>,
@@ -278,7 +323,7 @@ impl ServerFarm {
     pub fn new(config: FarmConfig, horizon_end: Option<Micros>, seed: u64) -> Self {
         let autoscaler = Autoscaler::new(config.scaling.clone(), config.bounds, config.origin_into_day);
         let mut farm = ServerFarm {
-            rng: Pcg64::seed_from_u64(seed),
+            draws: Draws::new(seed),
             autoscaler,
             horizon_limit: horizon_end,
             servers: Vec::new(),
@@ -293,22 +338,23 @@ impl ServerFarm {
             stream_ended: false,
             started: false,
             now: 0,
-            in_system: 0,
-            busy_slots: 0,
-            in_system_area: 0,
-            busy_slot_area: 0,
+            in_system: StepArea::default(),
+            busy_slots: StepArea::default(),
             capacity_area: 0,
             capacity_since: 0,
             period_busy_start: 0,
             period_capacity_start: 0,
             last_arrival: 0,
             last_completion: 0,
+            work_is_duration: config.speed == 1.0 && config.duration_scale.is_unchanged(),
+            timeout_or_never: config.request_timeout.unwrap_or(Micros::MAX),
             hour: 0,
             hour_end: 0,
             counts: RequestCounts::default(),
             latency: LatencyRecorder::default(),
             timed_out_latency: LatencyRecorder::default(),
             queueing: LatencyRecorder::default(),
+            zero_waits: 0,
             tally: InstanceTally::default(),
             usage: FarmUsage::default(),
             timeline: Vec::new(),
@@ -326,15 +372,11 @@ impl ServerFarm {
         self.horizon_limit.map_or(time, |limit| time.min(limit))
     }
 
-    /// Moves the time integrals forward to `now` (at most to the horizon).
+    /// Moves the clock to `now` (at most to the horizon), where the counts
+    /// change next: events and arrivals come in time order.
+    #[inline(always)]
     pub(super) fn advance(&mut self, now: Micros) {
-        let now = self.clip(now);
-        if now > self.now {
-            let elapsed = u128::from(now - self.now);
-            self.in_system_area += u128::from(self.in_system) * elapsed;
-            self.busy_slot_area += u128::from(self.busy_slots) * elapsed;
-            self.now = now;
-        }
+        self.now = self.clip(now);
     }
 
     /// Brings `capacity_area` forward to `now` (the routable servers have
@@ -348,7 +390,7 @@ impl ServerFarm {
     pub(super) fn should_keep_ticking(&self, next: Micros) -> bool {
         match self.horizon_limit {
             Some(limit) => next <= limit,
-            None => !self.stream_ended || self.in_system > 0,
+            None => !self.stream_ended || self.in_system.count > 0,
         }
     }
 
@@ -357,7 +399,6 @@ impl ServerFarm {
         let horizon_end = self
             .horizon_limit
             .unwrap_or_else(|| self.last_completion.max(self.last_arrival));
-        self.advance(horizon_end);
         self.horizon_limit = Some(horizon_end);
         for index in 0..self.servers.len() as u32 {
             if self.servers[index as usize].state == State::Gone {
@@ -371,7 +412,12 @@ impl ServerFarm {
                 self.close_accrual(index, last_end + tail);
             }
         }
-        self.tally.busy_us = self.busy_slot_area / u128::from(self.config.slots.max(1));
+        self.tally.busy_us = self.busy_slots.area(horizon_end) / u128::from(self.config.slots.max(1));
+        // Every served and timed-out request's latency was recorded, so
+        // the recorders count them.
+        self.counts.served = self.latency.count();
+        self.counts.timed_out = self.timed_out_latency.count();
+        self.queueing.record_zeros(std::mem::take(&mut self.zero_waits));
         self.usage
             .intervals
             .sort_by_key(|interval| (interval.start, interval.server));
@@ -394,7 +440,7 @@ impl ServerFarm {
             mean_in_system: if horizon_end == 0 {
                 0.0
             } else {
-                self.in_system_area as f64 / horizon_end as f64
+                self.in_system.area(horizon_end) as f64 / horizon_end as f64
             },
             horizon_end,
         }

@@ -2,8 +2,6 @@
 //! queue (Heroku's router), or the least-loaded free slot and one shared
 //! queue (a load balancer); and handing queued work to freed slots.
 
-use rand::RngExt;
-
 use super::{FarmEvent, Pending, Routing, ServerFarm, State};
 use crate::engine::EventQueue;
 use crate::units::Micros;
@@ -33,8 +31,11 @@ impl ServerFarm {
         let begin = now.max(server.ready_at);
         server.busy += 1;
         let generation = server.generation;
-        self.busy_slots += 1;
-        self.queueing.record(begin - pending.arrival);
+        self.busy_slots.rise(self.now);
+        match begin - pending.arrival {
+            0 => self.zero_waits += 1,
+            wait => self.queueing.record(wait),
+        }
         queue.schedule(
             begin + pending.work,
             FarmEvent::completion(index, generation, pending.arrival),
@@ -49,7 +50,7 @@ impl ServerFarm {
         }
         match self.config.routing {
             Routing::Random => {
-                let pick = self.routable[self.rng.random_range(0..self.routable.len())];
+                let pick = self.routable[self.draws.index_below(self.routable.len())];
                 if self.wake(pick, now) {
                     self.counts.cold_starts += 1;
                 }
@@ -98,24 +99,28 @@ impl ServerFarm {
     /// An arrival finding its queue full is answered with an error at once.
     fn refuse(&mut self) {
         self.counts.throttled += 1;
-        self.in_system -= 1;
+        self.in_system.fall(self.now);
     }
 
     /// Gives free slots of `index` the work waiting for it, then tells
     /// `free_slots` the server's load.
     #[inline(always)]
     pub(super) fn pull_work(&mut self, index: u32, now: Micros, queue: &mut EventQueue<FarmEvent>) {
-        while self.servers[index as usize].busy < self.config.slots {
-            let next = match self.servers[index as usize].queue.pop_front() {
-                Some(pending) => Some(pending),
-                None if self.servers[index as usize].state == State::Serving => self.shared_queue.pop_front(),
-                None => None,
+        loop {
+            let server = &mut self.servers[index as usize];
+            let next = if server.busy >= self.config.slots {
+                None
+            } else {
+                match server.queue.pop_front() {
+                    Some(pending) => Some(pending),
+                    None if server.state == State::Serving => self.shared_queue.pop_front(),
+                    None => None,
+                }
             };
             match next {
                 Some(pending) => self.start(index, pending, now, queue),
-                None => break,
+                None => return self.free_slots.set_busy(index, server.busy),
             }
         }
-        self.free_slots.set_busy(index, self.servers[index as usize].busy);
     }
 }
