@@ -297,6 +297,7 @@ mod tests {
                 interner.intern_looked_up(name.as_bytes(), lookup);
             }
         }
+        assert_eq!(interner.slots.len(), 1_024);
         for (id, name) in names.iter().enumerate() {
             let lookup = interner.look_up(name.as_bytes());
             assert_eq!(

@@ -59,14 +59,11 @@ impl Model for ServerFarm {
 }
 
 impl ServerFarm {
-    /// The work of a request of `duration` on this server type.
+    /// The work of a request of `duration` on this server type (at speed 1
+    /// the scaled duration itself, below 2^53 µs: the division is exact).
     fn scaled_work(&self, duration: Micros) -> Micros {
         let duration = self.config.duration_scale.apply(duration);
-        if self.config.speed == 1.0 && duration < EXACT_IN_F64 {
-            duration
-        } else {
-            (duration as f64 / self.config.speed).round() as Micros
-        }
+        (duration as f64 / self.config.speed).round() as Micros
     }
 
     /// The first arrival in a new clock hour: `bytes_by_hour` reaches it.
